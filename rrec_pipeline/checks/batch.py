@@ -1,0 +1,250 @@
+"""Validate a batch of verification files: every per-file rule, then cross-file rules.
+
+One broken file never stops the batch: it gets a `parse` finding and the rest
+are validated as usual. A file is `ok` when it has no error of its own and is
+not named in a cross-file error (both files of an overlap are held back).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+
+import polars as pl
+
+from rrec_pipeline.checks.config import ValidationConfig
+from rrec_pipeline.checks.cross_file_rules import Submission, cross_file_findings
+from rrec_pipeline.checks.file_rules import validate_file
+from rrec_pipeline.checks.rules import RULES, Finding, finding
+from rrec_pipeline.schemas.verification import (
+    VerificationAcceptedReadings,
+    VerificationFileSummaries,
+    VerificationFindings,
+)
+from rrec_pipeline.verification_csv.model import UnreadableFileError, VerificationFile
+from rrec_pipeline.verification_csv.reader import read_verification_bytes
+from rrec_pipeline.verification_csv.totals import computed_total_mwh, whole_rrecs
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FileReport:
+    key: str
+    sha256: str
+    file: VerificationFile | None
+    findings: list[Finding]
+    held_by_cross_file_error: bool = False
+
+    @property
+    def header_total_mwh(self) -> Decimal | None:
+        return self.file.header.total_energy_mwh if self.file else None
+
+    @cached_property
+    def computed_total_mwh(self) -> Decimal | None:
+        return computed_total_mwh(self.file) if self.file else None
+
+    @property
+    def whole_rrecs(self) -> int:
+        return whole_rrecs(self.header_total_mwh, self.computed_total_mwh)
+
+    @property
+    def ok(self) -> bool:
+        return not self.held_by_cross_file_error and not any(f.is_error for f in self.findings)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "file": self.key,
+            "ok": self.ok,
+            "header_total_mwh": _as_float(self.header_total_mwh),
+            "computed_total_mwh": _as_float(self.computed_total_mwh),
+            "whole_rrecs": self.whole_rrecs,
+            "findings": [item.to_json() for item in self.findings],
+        }
+
+
+@dataclass
+class BatchReport:
+    files: list[FileReport]
+    cross_file: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(report.ok for report in self.files) and not any(
+            item.is_error for item in self.cross_file
+        )
+
+    @property
+    def accepted(self) -> list[FileReport]:
+        return [report for report in self.files if report.ok]
+
+    @property
+    def rejected(self) -> list[FileReport]:
+        return [report for report in self.files if not report.ok]
+
+    def to_json(self) -> list[dict[str, object]]:
+        records = [report.to_json() for report in self.files]
+        if self.cross_file:
+            records.append(
+                {
+                    "file": None,
+                    "ok": not any(item.is_error for item in self.cross_file),
+                    "header_total_mwh": None,
+                    "computed_total_mwh": None,
+                    "whole_rrecs": 0,
+                    "findings": [item.to_json() for item in self.cross_file],
+                }
+            )
+        return records
+
+    def findings_frame(self) -> pl.DataFrame:
+        rows = [(report.key, item) for report in self.files for item in report.findings]
+        rows += [(None, item) for item in self.cross_file]
+        frame = pl.DataFrame(
+            [
+                {
+                    "file": key,
+                    "rule": item.rule,
+                    "family": str(RULES[item.rule].family),
+                    "severity": str(item.severity),
+                    "message": item.message,
+                    "line": item.line,
+                    "field": item.field,
+                }
+                for key, item in rows
+            ],
+            schema={
+                "file": pl.String,
+                "rule": pl.String,
+                "family": pl.String,
+                "severity": pl.String,
+                "message": pl.String,
+                "line": pl.Int64,
+                "field": pl.String,
+            },
+        )
+        return VerificationFindings.validate(frame)
+
+    def accepted_readings_frame(self) -> pl.DataFrame:
+        frames = [
+            report.file.valid_readings.select(
+                pl.lit(report.key).alias("file"),
+                pl.lit(report.file.header.project_name).alias("project_name"),
+                "line",
+                "timestamp_utc",
+                "utc_offset_minutes",
+                "kwh",
+            )
+            for report in self.accepted
+            if report.file is not None
+        ]
+        frame = pl.concat(frames) if frames else pl.DataFrame(schema=_ACCEPTED_READINGS_SCHEMA)
+        return VerificationAcceptedReadings.validate(frame)
+
+    def summaries_frame(self) -> pl.DataFrame:
+        frame = pl.DataFrame(
+            [_summary(report) for report in self.files],
+            schema=_SUMMARY_SCHEMA,
+        )
+        return VerificationFileSummaries.validate(frame)
+
+
+_ACCEPTED_READINGS_SCHEMA = {
+    "file": pl.String,
+    "project_name": pl.String,
+    "line": pl.Int64,
+    "timestamp_utc": pl.Datetime("us", "UTC"),
+    "utc_offset_minutes": pl.Int32,
+    "kwh": pl.Float64,
+}
+
+_SUMMARY_SCHEMA = {
+    "file": pl.String,
+    "project_name": pl.String,
+    "begin_utc": pl.Datetime("us", "UTC"),
+    "end_utc": pl.Datetime("us", "UTC"),
+    "header_total_mwh": pl.Float64,
+    "computed_total_mwh": pl.Float64,
+    "whole_rrecs": pl.Int64,
+    "is_accepted": pl.Boolean,
+    "error_count": pl.Int64,
+    "warning_count": pl.Int64,
+    "sha256": pl.String,
+}
+
+
+def _summary(report: FileReport) -> dict[str, object]:
+    header = report.file.header if report.file else None
+    errors = sum(item.is_error for item in report.findings)
+    return {
+        "file": report.key,
+        "project_name": header.project_name if header else None,
+        "begin_utc": report.file.begin if report.file else None,
+        "end_utc": report.file.end if report.file else None,
+        "header_total_mwh": _as_float(report.header_total_mwh),
+        "computed_total_mwh": _as_float(report.computed_total_mwh),
+        "whole_rrecs": report.whole_rrecs,
+        "is_accepted": report.ok,
+        "error_count": errors,
+        "warning_count": len(report.findings) - errors,
+        "sha256": report.sha256,
+    }
+
+
+def _as_float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def validate_one(key: str, data: bytes, config: ValidationConfig) -> FileReport:
+    """Read and validate one file; never raises for bad input."""
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        file = read_verification_bytes(data, Path(key).name)
+    except UnreadableFileError as error:
+        return FileReport(key, digest, None, [finding("parse", str(error))])
+    try:
+        return FileReport(key, digest, file, validate_file(file, config))
+    except Exception as error:  # a rule must not take the batch down with it
+        log.exception("validating %s failed", key)
+        return FileReport(
+            key,
+            digest,
+            None,
+            [finding("parse", f"could not be validated: {type(error).__name__}: {error}")],
+        )
+
+
+def validate_sources(sources: Iterable[tuple[str, bytes]], config: ValidationConfig) -> BatchReport:
+    reports = [validate_one(key, data, config) for key, data in sources]
+    submissions = [Submission(r.key, r.file) for r in reports if r.file is not None]
+    cross = cross_file_findings(submissions, config)
+    held = {key for item in cross if item.is_error for key in item.files}
+    for report in reports:
+        report.held_by_cross_file_error = report.key in held
+    return BatchReport(reports, cross)
+
+
+def validate_paths(paths: Sequence[Path], config: ValidationConfig) -> BatchReport:
+    return validate_sources(((str(path), path.read_bytes()) for path in paths), config)
+
+
+def collect_csv_paths(targets: Sequence[Path]) -> list[Path]:
+    """Files as given; folders searched recursively for *.csv (any case), sorted."""
+    found: list[Path] = []
+    for target in targets:
+        if target.is_dir():
+            found.extend(
+                sorted(
+                    path
+                    for path in target.rglob("*")
+                    if path.is_file() and path.suffix.lower() == ".csv"
+                )
+            )
+        else:
+            found.append(target)
+    return found

@@ -1,0 +1,195 @@
+"""Rules on one file's data as a whole: totals, period, gaps, trailing rows.
+
+`validate_file` runs every per-file rule (these, the header rules and the row
+rules) and is the one entry point the batch, the CLI and the assets use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import polars as pl
+
+from rrec_pipeline.checks import header_rules
+from rrec_pipeline.checks.config import ValidationConfig
+from rrec_pipeline.checks.row_rules import row_findings
+from rrec_pipeline.checks.rules import Finding, Severity, finding
+from rrec_pipeline.checks.series import reporting_interval, spacings
+from rrec_pipeline.verification_csv.model import VerificationFile
+from rrec_pipeline.verification_csv.stamps import Stamp
+from rrec_pipeline.verification_csv.totals import computed_total_mwh
+
+FileRule = Callable[[VerificationFile, ValidationConfig], list[Finding]]
+
+
+def total_findings(file: VerificationFile, config: ValidationConfig) -> list[Finding]:
+    header_total = file.header.total_energy_mwh
+    computed = computed_total_mwh(file)
+    if computed is None:
+        return [finding("consistency.total", "the data section has no Measured kWh values")]
+    if header_total is None:
+        return []
+    relative = Decimal(str(config.total_relative_tolerance))
+    tolerance = relative * max(abs(header_total), abs(computed))
+    if abs(header_total - computed) <= tolerance:
+        return []
+    return [
+        finding(
+            "consistency.total",
+            f"Total Energy Production {header_total} MWh differs from the rows' sum "
+            f"{computed} MWh by {header_total - computed} MWh "
+            f"(tolerance {config.total_relative_tolerance:g} relative)",
+            field="Total Energy Production (MWh)",
+        )
+    ]
+
+
+def header_timestamp_findings(file: VerificationFile, _: ValidationConfig) -> list[Finding]:
+    valid = file.valid_readings
+    if valid.is_empty():
+        return []
+    ends = (
+        ("Begin", file.header.begin_timestamp, file.begin, valid.row(0, named=True)),
+        ("End", file.header.end_timestamp, file.end, valid.row(-1, named=True)),
+    )
+    return [
+        finding(
+            "timestamps.header_mismatch",
+            f"{label} Timestamp {stamp.text!r} does not match the "
+            f"{'first' if label == 'Begin' else 'last'} data row "
+            f"{row['datetime_text']!r} (line {row['line']})",
+            line=row["line"],
+            field=f"{label} Timestamp",
+        )
+        for label, stamp, instant, row in ends
+        if stamp is not None and instant is not None and not _matches_row(stamp, instant, row)
+    ]
+
+
+def _matches_row(stamp: Stamp, instant: datetime, row: dict) -> bool:
+    """Same instant, or, for a date-only header stamp, the row's local day."""
+    if instant == row["timestamp_utc"]:
+        return True
+    row_local = row["timestamp_utc"] + timedelta(minutes=row["utc_offset_minutes"])
+    return stamp.is_date_only and stamp.local_date == row_local.date()
+
+
+def calendar_year_findings(file: VerificationFile, _: ValidationConfig) -> list[Finding]:
+    begin, end = file.header.begin_timestamp, file.header.end_timestamp
+    if begin is None or end is None or begin.local.year == end.local.year:
+        return []
+    return [
+        finding(
+            "calendar_year",
+            f"Begin Timestamp {begin.text!r} and End Timestamp {end.text!r} are in "
+            "different calendar years; split the file at the year boundary",
+            field="End Timestamp",
+        )
+    ]
+
+
+def first_operation_findings(file: VerificationFile, _: ValidationConfig) -> list[Finding]:
+    first, begin = file.header.date_of_first_operation, file.header.begin_timestamp
+    if first is None or begin is None:
+        return []
+    if first.is_date_only or begin.is_date_only:
+        is_after = first.local_date > begin.local_date
+    else:
+        is_after = first.at(file.default_offset) > begin.at(file.default_offset)
+    if not is_after:
+        return []
+    return [
+        finding(
+            "first_operation",
+            f"Date of First Operation {first.text!r} is after Begin Timestamp "
+            f"{begin.text!r}: generation cannot precede operation",
+            field="Date of First Operation",
+        )
+    ]
+
+
+def gap_findings(file: VerificationFile, config: ValidationConfig) -> list[Finding]:
+    interval = reporting_interval(file)
+    if interval is None:
+        return []
+    texts = file.readings.select("line", "datetime_text")
+    gaps = (
+        spacings(file)
+        .filter(pl.col("spacing") > interval + config.gap_tolerance)
+        .join(texts, on="line")
+        .join(
+            texts.rename({"line": "previous_line", "datetime_text": "previous_text"}),
+            on="previous_line",
+        )
+    )
+    return [_gap_finding(file, gap, interval, config) for gap in gaps.iter_rows(named=True)]
+
+
+def _gap_finding(
+    file: VerificationFile, gap: dict, interval: timedelta, config: ValidationConfig
+) -> Finding:
+    project = file.header.project_name or ""
+    where = (
+        f"lines {gap['previous_line']}-{gap['line']}: no readings for "
+        f"{_duration(gap['spacing'])} between {gap['previous_text']} and "
+        f"{gap['datetime_text']} (reporting interval {_duration(interval)})"
+    )
+    for explanation in config.gap_explanations:
+        if explanation.covers(project, gap["previous_utc"], gap["timestamp_utc"]):
+            return finding(
+                "completeness.gap",
+                f"{where}; explained: {explanation.reason}",
+                line=gap["line"],
+                severity=Severity.WARNING,
+            )
+    return finding(
+        "completeness.gap",
+        f"{where}; gaps over 24 h need a registered explanation",
+        line=gap["line"],
+    )
+
+
+def _duration(span: timedelta) -> str:
+    days, seconds = span.days, span.seconds
+    hours, minutes = seconds // 3600, seconds % 3600 // 60
+    parts = [
+        f"{days} d" if days else "",
+        f"{hours} h" if hours else "",
+        f"{minutes} min" if minutes else "",
+    ]
+    return " ".join(part for part in parts if part) or f"{span.total_seconds():g} s"
+
+
+def trailing_row_findings(file: VerificationFile, _: ValidationConfig) -> list[Finding]:
+    lines = file.trailing_blank_lines
+    if not lines:
+        return []
+    return [
+        finding(
+            "trailing_rows",
+            f"{len(lines)} blank row(s) after the data (lines {lines[0]}-{lines[-1]}) ignored",
+            line=lines[0],
+        )
+    ]
+
+
+FILE_RULES: tuple[FileRule, ...] = (
+    header_rules.encoding_findings,
+    header_rules.header_field_findings,
+    header_rules.header_value_findings,
+    header_rules.timezone_findings,
+    header_rules.filename_findings,
+    total_findings,
+    header_timestamp_findings,
+    calendar_year_findings,
+    first_operation_findings,
+    gap_findings,
+    trailing_row_findings,
+    row_findings,
+)
+
+
+def validate_file(file: VerificationFile, config: ValidationConfig) -> list[Finding]:
+    return [item for rule in FILE_RULES for item in rule(file, config)]

@@ -1,0 +1,175 @@
+"""Per-row rules, declared as a pandera schema whose check names are rule ids.
+
+Each row of the readings gets the context a rule needs (hours it covers, its
+capacity bound, whether it repeats or goes back in time); pandera evaluates
+every check lazily and its failure cases become findings with file lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pandera.polars as pa
+import polars as pl
+from pandera.api.polars.types import PolarsData
+
+from rrec_pipeline.checks.config import ValidationConfig
+from rrec_pipeline.checks.rules import RULES, Finding, finding
+from rrec_pipeline.checks.series import reporting_interval, spacings
+from rrec_pipeline.schemas.verification import VerificationReadings
+from rrec_pipeline.verification_csv.model import VerificationFile
+
+
+class ReadingRowRules(VerificationReadings):
+    """The readings plus row context; every named check is one rule id."""
+
+    hours_covered: float = pa.Field(nullable=True)
+    max_kwh: float = pa.Field(nullable=True)
+    is_repeat: bool
+    is_out_of_order: bool
+
+    @pa.dataframe_check(name="format.timestamp")
+    def timestamp_parses(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("timestamp_utc").is_not_null())
+
+    @pa.dataframe_check(name="format.number")
+    def kwh_parses(cls, data: PolarsData) -> pl.LazyFrame:
+        parses = pl.col("kwh_text").is_null() | pl.col("kwh").is_not_null()
+        return data.lazyframe.select(parses & pl.col("extra_text").is_null())
+
+    @pa.dataframe_check(name="completeness.missing_value")
+    def kwh_present(cls, data: PolarsData) -> pl.LazyFrame:
+        blank_row = pl.col("datetime_text").is_null()
+        return data.lazyframe.select(pl.col("kwh_text").is_not_null() | blank_row)
+
+    @pa.dataframe_check(name="range.negative")
+    def kwh_not_negative(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("kwh").is_null() | (pl.col("kwh") >= 0))
+
+    @pa.dataframe_check(name="range.capacity")
+    def kwh_within_capacity(cls, data: PolarsData) -> pl.LazyFrame:
+        bound, kwh = pl.col("max_kwh"), pl.col("kwh")
+        return data.lazyframe.select(bound.is_null() | kwh.is_null() | (kwh <= bound))
+
+    @pa.dataframe_check(name="duplicates")
+    def instant_unique(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(~pl.col("is_repeat"))
+
+    @pa.dataframe_check(name="order")
+    def ascending(cls, data: PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(~pl.col("is_out_of_order"))
+
+    class Config:
+        strict = True
+
+
+def row_findings(file: VerificationFile, config: ValidationConfig) -> list[Finding]:
+    frame = with_row_context(file, config)
+    try:
+        ReadingRowRules.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        return _findings_from_failures(frame, errors.failure_cases, config)
+    return []
+
+
+def with_row_context(file: VerificationFile, config: ValidationConfig) -> pl.DataFrame:
+    """Readings plus the hours each row covers, its capacity bound, repeats, order."""
+    interval = reporting_interval(file) or timedelta(hours=1)
+    covered = spacings(file).select(
+        "line",
+        (pl.col("spacing").dt.total_seconds(fractional=True) / 3600)
+        .fill_null(interval.total_seconds() / 3600)
+        .alias("hours_covered"),
+    )
+    capacity = file.header.dc_capacity_kwp
+    bound = (
+        pl.col("hours_covered") * (config.capacity_factor * float(capacity))
+        if capacity is not None and capacity > 0
+        else pl.lit(None, dtype=pl.Float64)
+    )
+    instant = pl.col("timestamp_utc")
+    latest_before = instant.cum_max().shift(1).forward_fill()
+    return (
+        file.readings.join(covered, on="line", how="left")
+        .with_columns(
+            bound.alias("max_kwh"),
+            (instant.is_not_null() & ~instant.is_first_distinct()).alias("is_repeat"),
+            (instant < latest_before).fill_null(False).alias("is_out_of_order"),
+        )
+        .sort("line")
+    )
+
+
+def _findings_from_failures(
+    frame: pl.DataFrame, failures: pl.DataFrame, config: ValidationConfig
+) -> list[Finding]:
+    unexpected = failures.filter(~pl.col("check").is_in(list(_MESSAGES)))
+    if unexpected.height:
+        raise RuntimeError(f"readings do not match their schema: {unexpected.to_dicts()[:3]}")
+    found: list[Finding] = []
+    for rule_id in _MESSAGES:
+        indices = failures.filter(pl.col("check") == rule_id)["index"].unique().sort()
+        rows = frame[indices.to_list()].to_dicts() if indices.len() else []
+        found.extend(_capped(rule_id, rows, config))
+    return found
+
+
+def _capped(rule_id: str, rows: list[dict], config: ValidationConfig) -> list[Finding]:
+    limit = config.max_findings_per_rule
+    shown = [
+        finding(rule_id, f"line {row['line']}: {_MESSAGES[rule_id](row, config)}", line=row["line"])
+        for row in rows[:limit]
+    ]
+    if len(rows) > limit:
+        rest = rows[limit:]
+        shown.append(
+            finding(
+                rule_id,
+                f"... and {len(rest)} more rows (lines {rest[0]['line']}-{rest[-1]['line']}): "
+                f"{RULES[rule_id].description}",
+                line=rest[0]["line"],
+            )
+        )
+    return shown
+
+
+def _timestamp_message(row: dict, _: ValidationConfig) -> str:
+    if row["datetime_text"] is None:
+        is_blank_row = row["kwh_text"] is None
+        return "blank row inside the data section" if is_blank_row else "Datetime is blank"
+    return f"Datetime {row['datetime_text']!r} is not an ISO 8601 timestamp"
+
+
+def _number_message(row: dict, _: ValidationConfig) -> str:
+    if row["extra_text"] is not None:
+        return f"unexpected cells after Measured kWh: {row['extra_text']!r}"
+    return f"Measured kWh {row['kwh_text']!r} is not a finite number"
+
+
+def _capacity_message(row: dict, config: ValidationConfig) -> str:
+    hours = row["hours_covered"]
+    capacity = row["max_kwh"] / (config.capacity_factor * hours)
+    return (
+        f"{row['kwh']:g} kWh at {row['datetime_text']} exceeds {row['max_kwh']:.6g} kWh "
+        f"= {config.capacity_factor:g} x {capacity:.6g} kWp x {hours:.6g} h covered "
+        "(meter reset or catch-up reading?)"
+    )
+
+
+_MESSAGES: dict[str, Callable[[dict, ValidationConfig], str]] = {
+    "format.timestamp": _timestamp_message,
+    "format.number": _number_message,
+    "completeness.missing_value": lambda row, _: f"Measured kWh is blank at {row['datetime_text']}",
+    "range.negative": lambda row, _: (
+        f"Measured kWh {row['kwh']:g} at {row['datetime_text']} is negative"
+    ),
+    "range.capacity": _capacity_message,
+    "duplicates": lambda row, _: (
+        f"{row['datetime_text']} repeats an instant already in the data "
+        f"({row['timestamp_utc']:%Y-%m-%dT%H:%M:%SZ})"
+    ),
+    "order": lambda row, _: (
+        f"{row['datetime_text']} comes after a later timestamp; rows must ascend"
+    ),
+}

@@ -1,0 +1,107 @@
+"""In-memory form of a verification CSV: typed header, raw rows, readings table.
+
+The model keeps what was written (raw texts, line numbers) next to what it means
+(typed values, UTC instants) so that every rule can point at the exact line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import polars as pl
+
+from rrec_pipeline.verification_csv.stamps import Stamp
+
+
+class UnreadableFileError(ValueError):
+    """The bytes are not a text CSV at all (empty, binary, undecodable)."""
+
+
+@dataclass(frozen=True)
+class VerificationHeader:
+    """Header values; None where the file leaves them blank or they do not parse."""
+
+    project_name: str | None = None
+    country: str | None = None
+    us_state: str | None = None
+    us_region: str | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    dc_capacity_kwp: Decimal | None = None
+    date_of_first_operation: Stamp | None = None
+    begin_timestamp: Stamp | None = None
+    end_timestamp: Stamp | None = None
+    total_energy_mwh: Decimal | None = None
+    total_carbon_reduction_tco2e: Decimal | None = None
+    avert_factor_tco2e_per_mwh: Decimal | None = None
+    ember_factor_gco2e_per_kwh: Decimal | None = None
+    type1_customers: int | None = None
+    type2_customers: int | None = None
+    type1_ma_consumption_mwh: Decimal | None = None
+    type1_mb_consumption_mwh: Decimal | None = None
+    type2_consumption_mwh: Decimal | None = None
+    diesel_consumption_l: Decimal | None = None
+    diesel_production_mwh: Decimal | None = None
+    installation_type: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class HeaderRow:
+    line: int
+    label: str
+    value: str
+    extra_cells: tuple[str, ...] = ()
+
+
+# Columns of `VerificationFile.readings`; the pandera schema lives in
+# `rrec_pipeline.schemas.verification.VerificationReadings`.
+READINGS_SCHEMA: dict[str, pl.DataType] = {
+    "line": pl.Int64(),
+    "datetime_text": pl.String(),
+    "kwh_text": pl.String(),
+    "extra_text": pl.String(),
+    "timestamp_utc": pl.Datetime("us", "UTC"),
+    "utc_offset_minutes": pl.Int32(),
+    "has_own_offset": pl.Boolean(),
+    "is_date_only": pl.Boolean(),
+    "kwh": pl.Float64(),
+}
+
+
+@dataclass
+class VerificationFile:
+    """One parsed verification CSV."""
+
+    name: str
+    header: VerificationHeader
+    readings: pl.DataFrame
+    header_rows: dict[str, HeaderRow] = field(default_factory=dict)
+    unknown_rows: list[HeaderRow] = field(default_factory=list)
+    data_header_line: int | None = None
+    trailing_blank_lines: list[int] = field(default_factory=list)
+    encoding: str = "utf-8"
+    # Offsets for stamps written without one, resolved by the reader from the
+    # header's Begin Timestamp, else the file name, else UTC.
+    default_offset: timedelta = timedelta(0)
+    default_offset_source: str = "as UTC"
+    end_default_offset: timedelta = timedelta(0)
+
+    @property
+    def begin(self) -> datetime | None:
+        stamp = self.header.begin_timestamp
+        return stamp.at(self.default_offset) if stamp else None
+
+    @property
+    def end(self) -> datetime | None:
+        stamp = self.header.end_timestamp
+        return stamp.at(self.end_default_offset) if stamp else None
+
+    @property
+    def valid_readings(self) -> pl.DataFrame:
+        """Rows with a parsed instant, in file order."""
+        return self.readings.filter(pl.col("timestamp_utc").is_not_null())

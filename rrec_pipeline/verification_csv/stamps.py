@@ -1,0 +1,139 @@
+"""ISO 8601 timestamps as real verification files write them, and file-name stamps.
+
+Real files mix full stamps (`2018-04-23T15:00:00-04:00`), date-only stamps
+(`2019-04-26`), stamps without seconds or offset (`2025-05-30T11:00`). A stamp
+keeps its wall-clock time and its offset apart so that a missing offset can be
+filled from context (and reported) instead of being guessed silently.
+One pattern serves the scalar parser (header) and the vectorised one (rows).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import polars as pl
+
+ISO_STAMP_PATTERN = (
+    r"^(?P<date>\d{4}-\d{2}-\d{2})"
+    r"(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})"
+    r"(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?)?"
+    r"\s*(?P<offset>[Zz]|[+-]\d{2}(?::?\d{2})?)?$"
+)
+_ISO_STAMP = re.compile(ISO_STAMP_PATTERN)
+_COMPACT_STAMP = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2})(\d{2})(\d{2})([+-]\d{4})")
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A timestamp as written: wall-clock time, and its UTC offset if one was given."""
+
+    text: str
+    local: datetime
+    offset: timedelta | None
+    is_date_only: bool
+
+    def at(self, default_offset: timedelta) -> datetime:
+        """The instant, using the stamp's own offset or else `default_offset`."""
+        offset = self.offset if self.offset is not None else default_offset
+        return self.local.replace(tzinfo=timezone(offset))
+
+    @property
+    def local_date(self) -> date:
+        return self.local.date()
+
+
+def offset_minutes(text: str | None) -> int | None:
+    """Minutes east of UTC for `Z`, `+05`, `+0530` or `+05:30`; None when absent."""
+    if not text:
+        return None
+    if text in ("Z", "z"):
+        return 0
+    digits = text[1:].replace(":", "")
+    minutes = int(digits[:2]) * 60 + (int(digits[2:4]) if len(digits) >= 4 else 0)
+    return -minutes if text[0] == "-" else minutes
+
+
+def parse_stamp(text: str) -> Stamp | None:
+    """Parse one ISO 8601 stamp; None when it is not one (or names an impossible date)."""
+    match = _ISO_STAMP.match(text.strip())
+    if match is None:
+        return None
+    parts = match.groupdict()
+    fraction = (parts["fraction"] or "0")[:6].ljust(6, "0")
+    try:
+        local = datetime(
+            *map(int, parts["date"].split("-")),
+            int(parts["hour"] or 0),
+            int(parts["minute"] or 0),
+            int(parts["second"] or 0),
+            int(fraction),
+        )
+    except ValueError:
+        return None
+    minutes = offset_minutes(parts["offset"])
+    offset = None if minutes is None else timedelta(minutes=minutes)
+    return Stamp(text.strip(), local, offset, is_date_only=parts["hour"] is None)
+
+
+def parse_stamp_column(texts: pl.Expr) -> list[pl.Expr]:
+    """Vectorised `parse_stamp`: expressions for `local`, `offset_minutes`, `is_date_only`.
+
+    `local` is null where the text is not a valid stamp.
+    """
+    groups = texts.str.strip_chars().str.extract_groups(ISO_STAMP_PATTERN)
+    field = groups.struct.field
+    wall_clock = pl.concat_str(
+        field("date"),
+        pl.lit("T"),
+        field("hour").fill_null("00"),
+        pl.lit(":"),
+        field("minute").fill_null("00"),
+        pl.lit(":"),
+        field("second").fill_null("00"),
+    ).str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us")
+    micros = field("fraction").str.slice(0, 6).str.pad_end(6, "0").cast(pl.Int64).fill_null(0)
+    offset_text = field("offset")
+    sign = pl.when(offset_text.str.starts_with("-")).then(-1).otherwise(1)
+    digits = offset_text.str.slice(1).str.replace(":", "")
+    minutes = (
+        digits.str.slice(0, 2).cast(pl.Int32) * 60
+        + digits.str.slice(2, 2).cast(pl.Int32, strict=False).fill_null(0)
+    ) * sign
+    offset = pl.when(offset_text.str.to_lowercase() == "z").then(0).otherwise(minutes)
+    return [
+        (wall_clock + pl.duration(microseconds=micros)).alias("local"),
+        offset.cast(pl.Int32).alias("offset_minutes"),
+        field("hour").is_null().alias("is_date_only"),
+    ]
+
+
+def format_iso(instant: datetime) -> str:
+    """`2022-01-01T00:00:00-05:00`: seconds always, offset always."""
+    return instant.isoformat(timespec="seconds")
+
+
+def format_compact(instant: datetime) -> str:
+    """File-name stamp `2022-01-01T000000-0500`; UTC is `-0000` as the registry writes it."""
+    offset = instant.utcoffset() or timedelta(0)
+    stamp = instant.strftime("%Y-%m-%dT%H%M%S")
+    if offset == timedelta(0):
+        return stamp + "-0000"
+    return stamp + instant.strftime("%z")
+
+
+def parse_compact(text: str) -> datetime | None:
+    match = _COMPACT_STAMP.fullmatch(text)
+    if match is None:
+        return None
+    day, hour, minute, second, offset = match.groups()
+    try:
+        local = datetime.fromisoformat(f"{day}T{hour}:{minute}:{second}")
+    except ValueError:
+        return None
+    return local.replace(tzinfo=timezone(timedelta(minutes=offset_minutes(offset) or 0)))
+
+
+def to_utc(instant: datetime) -> datetime:
+    return instant.astimezone(UTC)
