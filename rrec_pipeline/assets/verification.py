@@ -58,9 +58,7 @@ def verification_submissions(
     yield dg.Output(findings, FINDINGS, metadata={"dagster/row_count": findings.height})
 
 
-def _validation_config(
-    config: VerificationRunConfig, folder: SubmissionFolder
-) -> ValidationConfig:
+def _validation_config(config: VerificationRunConfig, folder: SubmissionFolder) -> ValidationConfig:
     try:
         explanations = folder.gap_explanations()
     except (GapExplanationError, OSError) as error:

@@ -45,8 +45,10 @@ def _findings_table(rows: pl.DataFrame) -> str:
     lines = ["| file | line | rule | severity | message |", "|---|---|---|---|---|"]
     for row in rows.head(MAX_LISTED_FINDINGS).iter_rows(named=True):
         message = row["message"].replace("|", "\\|")
-        lines.append(f"| {row['file'] or '(across files)'} | {row['line'] or ''} | "
-                     f"{row['rule']} | {row['severity']} | {message} |")
+        lines.append(
+            f"| {row['file'] or '(across files)'} | {row['line'] or ''} | "
+            f"{row['rule']} | {row['severity']} | {message} |"
+        )
     if rows.height > MAX_LISTED_FINDINGS:
         lines.append(f"\n... and {rows.height - MAX_LISTED_FINDINGS} more")
     return "\n".join(lines)
@@ -55,8 +57,11 @@ def _findings_table(rows: pl.DataFrame) -> str:
 def _family_check(family: Family) -> dg.AssetChecksDefinition:
     rule_ids = ", ".join(rule.id for rule in rules_in(family))
 
-    @dg.asset_check(asset=FINDINGS, name=f"{family}_rules",
-                    description=f"No {family} errors in the batch ({rule_ids}).")
+    @dg.asset_check(
+        asset=FINDINGS,
+        name=f"{family}_rules",
+        description=f"No {family} errors in the batch ({rule_ids}).",
+    )
     def _check(findings: pl.DataFrame) -> dg.AssetCheckResult:
         return family_check_result(family, findings)
 
@@ -64,8 +69,12 @@ def _family_check(family: Family) -> dg.AssetChecksDefinition:
 
 
 def _schema_check(asset: str, model: type[pa.DataFrameModel]) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset=asset, name=f"{model.__name__}_schema", blocking=True,
-                    description=f"The table matches the {model.__name__} schema.")
+    @dg.asset_check(
+        asset=asset,
+        name=f"{model.__name__}_schema",
+        blocking=True,
+        description=f"The table matches the {model.__name__} schema.",
+    )
     def _check(frame: pl.DataFrame) -> dg.AssetCheckResult:
         try:
             model.validate(frame, lazy=True)
@@ -81,7 +90,9 @@ def _schema_check(asset: str, model: type[pa.DataFrameModel]) -> dg.AssetChecksD
 
 
 @dg.asset_check(
-    asset=FILES, blocking=True, additional_ins={"findings": dg.AssetIn(FINDINGS)},
+    asset=FILES,
+    blocking=True,
+    additional_ins={"findings": dg.AssetIn(FINDINGS)},
     description="No accepted file has an error finding: quarantine caught every one.",
 )
 def accepted_files_have_no_errors(

@@ -19,7 +19,7 @@ import polars as pl
 
 from rrec_pipeline.checks.config import ValidationConfig
 from rrec_pipeline.checks.cross_file_rules import Submission, cross_file_findings
-from rrec_pipeline.checks.file_rules import validate_file
+from rrec_pipeline.checks.file_rules import validate_file, validate_files
 from rrec_pipeline.checks.rules import RULES, Finding, finding
 from rrec_pipeline.schemas.verification import (
     VerificationAcceptedReadings,
@@ -200,27 +200,39 @@ def _as_float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def validate_one(key: str, data: bytes, config: ValidationConfig) -> FileReport:
-    """Read and validate one file; never raises for bad input."""
+def read_one(key: str, data: bytes) -> FileReport:
+    """Parse one file; an unreadable one gets its `parse` finding, never an exception."""
     digest = hashlib.sha256(data).hexdigest()
     try:
-        file = read_verification_bytes(data, Path(key).name)
+        return FileReport(key, digest, read_verification_bytes(data, Path(key).name), [])
     except UnreadableFileError as error:
         return FileReport(key, digest, None, [finding("parse", str(error))])
+
+
+def _validate_isolated(report: FileReport, config: ValidationConfig) -> None:
+    """One file on its own, so a rule that crashes on it cannot take the batch down."""
     try:
-        return FileReport(key, digest, file, validate_file(file, config))
-    except Exception as error:  # a rule must not take the batch down with it
-        log.exception("validating %s failed", key)
-        return FileReport(
-            key,
-            digest,
-            None,
-            [finding("parse", f"could not be validated: {type(error).__name__}: {error}")],
-        )
+        report.findings = validate_file(report.file, config)
+    except Exception as error:
+        log.exception("validating %s failed", report.key)
+        report.file = None
+        report.findings = [
+            finding("parse", f"could not be validated: {type(error).__name__}: {error}")
+        ]
 
 
 def validate_sources(sources: Iterable[tuple[str, bytes]], config: ValidationConfig) -> BatchReport:
-    reports = [validate_one(key, data, config) for key, data in sources]
+    reports = [read_one(key, data) for key, data in sources]
+    readable = [report for report in reports if report.file is not None]
+    try:
+        found = validate_files([report.file for report in readable], config)
+    except Exception:
+        log.exception("batch validation failed; validating files one by one")
+        for report in readable:
+            _validate_isolated(report, config)
+    else:
+        for report, findings in zip(readable, found, strict=True):
+            report.findings = findings
     submissions = [Submission(r.key, r.file) for r in reports if r.file is not None]
     cross = cross_file_findings(submissions, config)
     held = {key for item in cross if item.is_error for key in item.files}

@@ -1,12 +1,12 @@
 """Rules on one file's data as a whole: totals, period, gaps, trailing rows.
 
-`validate_file` runs every per-file rule (these, the header rules and the row
+`validate_files` runs every per-file rule (these, the header rules and the row
 rules) and is the one entry point the batch, the CLI and the assets use.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -14,7 +14,7 @@ import polars as pl
 
 from rrec_pipeline.checks import header_rules
 from rrec_pipeline.checks.config import ValidationConfig
-from rrec_pipeline.checks.row_rules import row_findings
+from rrec_pipeline.checks.row_rules import row_findings_by_file
 from rrec_pipeline.checks.rules import Finding, Severity, finding
 from rrec_pipeline.checks.series import reporting_interval, spacings
 from rrec_pipeline.verification_csv.model import VerificationFile
@@ -187,9 +187,19 @@ FILE_RULES: tuple[FileRule, ...] = (
     first_operation_findings,
     gap_findings,
     trailing_row_findings,
-    row_findings,
 )
 
 
+def validate_files(
+    files: Sequence[VerificationFile], config: ValidationConfig
+) -> list[list[Finding]]:
+    """Findings of every per-file rule, per file; row rules run once for all files."""
+    rows = row_findings_by_file(files, config)
+    return [
+        [item for rule in FILE_RULES for item in rule(file, config)] + row_found
+        for file, row_found in zip(files, rows, strict=True)
+    ]
+
+
 def validate_file(file: VerificationFile, config: ValidationConfig) -> list[Finding]:
-    return [item for rule in FILE_RULES for item in rule(file, config)]
+    return validate_files([file], config)[0]

@@ -45,8 +45,9 @@ class SubmissionFolder(dg.ConfigurableResource):
         findings = [item.to_json() for item in report.findings]
         findings += [item.to_json() for item in cross_file if report.key in item.files]
         (entry / "findings.json").write_text(
-            json.dumps({"file": report.key, "sha256": report.sha256, "findings": findings},
-                       indent=2),
+            json.dumps(
+                {"file": report.key, "sha256": report.sha256, "findings": findings}, indent=2
+            ),
             encoding="utf-8",
         )
         return entry

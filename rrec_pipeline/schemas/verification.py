@@ -69,4 +69,4 @@ class VerificationAcceptedReadings(pa.DataFrameModel):
 
     class Config:
         strict = True
-        unique = ["file", "timestamp_utc"]
+        unique = ("file", "timestamp_utc")

@@ -1,0 +1,57 @@
+"""Real services for integration tests: a Dagster instance on PostgreSQL.
+
+Each test session gets a fresh database on the machine's PostgreSQL
+(127.0.0.1:5432, trust auth) and drops it afterwards. Without a reachable
+server the PostgreSQL tests skip with the reason, unless RREC_REQUIRE_POSTGRES=1
+(set by CI), where they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg2
+import pytest
+
+PG_HOST = os.environ.get("RREC_TEST_PG_HOST", "127.0.0.1")
+PG_PORT = int(os.environ.get("RREC_TEST_PG_PORT", "5432"))
+PG_USER = os.environ.get("RREC_TEST_PG_USER", "postgres")
+PG_ADMIN_DB = os.environ.get("RREC_TEST_PG_DB", "test")
+
+
+def _connect(dbname: str):
+    return psycopg2.connect(
+        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=dbname, connect_timeout=5
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres_db() -> Iterator[dict[str, object]]:
+    """A throwaway database; yields dagster-postgres `postgres_db` config."""
+    try:
+        admin = _connect(PG_ADMIN_DB)
+    except psycopg2.OperationalError as error:
+        if os.environ.get("RREC_REQUIRE_POSTGRES") == "1":
+            raise
+        pytest.skip(f"PostgreSQL not reachable at {PG_HOST}:{PG_PORT}: {error}")
+    name = f"rrec_test_{uuid.uuid4().hex[:12]}"
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        # psycopg2 is the driver dagster-postgres installs; SQLAlchemy 2.1 would
+        # otherwise pick psycopg 3 for a bare `postgresql://` URL.
+        yield {
+            "hostname": PG_HOST,
+            "port": PG_PORT,
+            "username": PG_USER,
+            "password": "",
+            "db_name": name,
+            "scheme": "postgresql+psycopg2",
+        }
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()

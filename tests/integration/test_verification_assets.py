@@ -1,0 +1,161 @@
+"""The main job on a real drop folder: good files flow, bad ones are set aside."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from rrec_pipeline.build import build_defs
+from rrec_pipeline.resources.submission_folder import SubmissionFolder
+from tests.builders import CsvCase
+
+pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def drop_folder(tmp_path: Path, write_case) -> Path:
+    drop = tmp_path / "drop"
+    write_case(CsvCase(), drop)
+    late = CsvCase().with_header(**{"Project Name": "Other Site", "Latitude": "-3.0"})
+    write_case(late, drop)
+    broken = CsvCase().with_header(**{"Project Name": "Broken Site", "Latitude": "-4.0"})
+    broken.rows[30][1] = "oops"
+    write_case(broken, drop)
+    (drop / "empty.csv").write_bytes(b"")
+    return drop
+
+
+def run_main_job(tmp_path: Path, drop: Path, instance: dg.DagsterInstance):
+    folder = SubmissionFolder(path=str(drop), quarantine_path=str(tmp_path / "quarantine"))
+    job = build_defs({"submission_folder": folder}).resolve_job_def("rrec_main")
+    return job.execute_in_process(instance=instance)
+
+
+def check_results(result) -> dict[str, dg.AssetCheckEvaluation]:
+    return {e.asset_check_key.name: e for e in result.get_asset_check_evaluations()}
+
+
+def test_one_broken_file_does_not_hold_up_the_good_ones(tmp_path: Path, write_case) -> None:
+    drop = drop_folder(tmp_path, write_case)
+    result = run_main_job(tmp_path, drop, dg.DagsterInstance.ephemeral())
+    assert result.success
+    files = result.output_for_node("verification_submissions", "core_verification__files")
+    accepted = files.filter(pl.col("is_accepted"))["file"].sort().to_list()
+    assert accepted == [
+        "OtherSite_2024-03-01T000000+0300_2024-03-03T230000+0300.csv",
+        "TestSolar_2024-03-01T000000+0300_2024-03-03T230000+0300.csv",
+    ]
+    readings = result.output_for_node("verification_submissions", "core_verification__readings")
+    assert readings["file"].n_unique() == 2 and readings.height == 144
+
+    checks = check_results(result)
+    assert not checks["format_rules"].passed
+    assert checks["format_rules"].severity == dg.AssetCheckSeverity.WARN
+    assert checks["completeness_rules"].passed
+    for blocking in (
+        "accepted_files_have_no_errors",
+        "VerificationFileSummaries_schema",
+        "VerificationAcceptedReadings_schema",
+    ):
+        assert checks[blocking].passed, blocking
+
+
+def test_quarantine_keeps_the_bytes_and_names_rule_and_line(tmp_path: Path, write_case) -> None:
+    drop = drop_folder(tmp_path, write_case)
+    run_main_job(tmp_path, drop, dg.DagsterInstance.ephemeral())
+    entries = sorted((tmp_path / "quarantine").iterdir())
+    assert len(entries) == 2
+    by_file = {json.loads((e / "findings.json").read_text())["file"]: e for e in entries}
+    broken = "BrokenSite_2024-03-01T000000+0300_2024-03-03T230000+0300.csv"
+    assert set(by_file) == {broken, "empty.csv"}
+    assert (by_file[broken] / broken).read_bytes() == (drop / broken).read_bytes()
+    findings = json.loads((by_file[broken] / "findings.json").read_text())["findings"]
+    [number] = [f for f in findings if f["rule"] == "format.number"]
+    assert (number["severity"], number["line"]) == ("error", 55)
+    assert "'oops'" in number["message"]
+    assert (drop / broken).exists(), "the drop folder is never modified"
+
+
+def test_rerunning_changes_nothing(tmp_path: Path, write_case) -> None:
+    drop = drop_folder(tmp_path, write_case)
+    instance = dg.DagsterInstance.ephemeral()
+    first = run_main_job(tmp_path, drop, instance)
+    snapshot = {p: p.read_bytes() for p in (tmp_path / "quarantine").rglob("*") if p.is_file()}
+    second = run_main_job(tmp_path, drop, instance)
+    after = {p: p.read_bytes() for p in (tmp_path / "quarantine").rglob("*") if p.is_file()}
+    assert after == snapshot
+    name, out = "verification_submissions", "core_verification__files"
+    assert first.output_for_node(name, out).equals(second.output_for_node(name, out))
+
+
+def test_main_job_runs_on_postgres_storage(tmp_path: Path, write_case, postgres_db) -> None:
+    drop = drop_folder(tmp_path, write_case)
+    overrides = {"storage": {"postgres": {"postgres_db": postgres_db}}}
+    (tmp_path / "home").mkdir()
+    with dg.instance_for_test(overrides=overrides, temp_dir=str(tmp_path / "home")) as instance:
+        assert type(instance.run_storage).__name__ == "PostgresRunStorage"
+        result = run_main_job(tmp_path, drop, instance)
+        assert result.success
+        run = instance.get_run_by_id(result.run_id)
+        assert run.is_success
+        records = instance.fetch_materializations(
+            dg.AssetKey("core_verification__files"), limit=1
+        ).records
+        assert records[0].asset_materialization.metadata["accepted_files"].value == 2
+
+
+def test_dagster_cli_runs_the_main_job_as_the_readme_does(tmp_path: Path, write_case) -> None:
+    home = tmp_path / "rrec"
+    drop_folder(home, write_case)
+    dagster_home = home / "dagster_home"
+    dagster_home.mkdir(parents=True)
+    shutil.copy(ROOT / "dagster.yaml", dagster_home / "dagster.yaml")
+    env = {**os.environ, "RREC_HOME": str(home), "DAGSTER_HOME": str(dagster_home)}
+    dagster = Path(sys.executable).with_name("dagster")
+    result = subprocess.run(
+        [
+            str(dagster),
+            "job",
+            "execute",
+            "-m",
+            "rrec_pipeline.definitions",
+            "-a",
+            "defs",
+            "-j",
+            "rrec_main",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert len(list((home / "quarantine").iterdir())) == 2
+    assert (dagster_home / "history" / "runs.db").exists(), "SQLite run storage"
+
+
+def test_deploy_postgres_yaml_configures_a_working_instance(
+    tmp_path: Path, postgres_db, monkeypatch
+) -> None:
+    home = tmp_path / "pg_home"
+    home.mkdir()
+    shutil.copy(ROOT / "deploy" / "dagster.postgres.yaml", home / "dagster.yaml")
+    for variable, key in (
+        ("RREC_PG_HOST", "hostname"),
+        ("RREC_PG_DB", "db_name"),
+        ("RREC_PG_USER", "username"),
+        ("RREC_PG_PASSWORD", "password"),
+    ):
+        monkeypatch.setenv(variable, str(postgres_db[key]))
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        assert type(instance.run_storage).__name__ == "PostgresRunStorage"
+        assert instance.get_runs_count() >= 0

@@ -1,0 +1,41 @@
+"""The batch validator: a file that breaks a rule's code never takes the batch down."""
+
+from __future__ import annotations
+
+import pytest
+
+from rrec_pipeline.checks import file_rules
+from rrec_pipeline.checks.batch import validate_sources
+from rrec_pipeline.checks.config import ValidationConfig
+from tests.builders import CsvCase
+
+
+def crashes_on_broken_site(file, _config):
+    if file.header.project_name == "Broken Site":
+        raise ZeroDivisionError("boom")
+    return []
+
+
+def test_a_crashing_rule_isolates_the_file_it_crashed_on(monkeypatch, caplog) -> None:
+    monkeypatch.setattr(file_rules, "FILE_RULES", (*file_rules.FILE_RULES, crashes_on_broken_site))
+    good = CsvCase()
+    bad = CsvCase().with_header(**{"Project Name": "Broken Site", "Latitude": "-5.0"})
+    report = validate_sources(
+        [(n, t.encode()) for n, t in (good.render(), bad.render())], ValidationConfig()
+    )
+    assert [r.ok for r in report.files] == [True, False]
+    [finding] = report.files[1].findings
+    assert finding.rule == "parse" and "ZeroDivisionError: boom" in finding.message
+    assert "validating BrokenSite" in caplog.text
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_batch_of_any_size_reports_every_file(count: int) -> None:
+    cases = [
+        CsvCase().with_header(**{"Project Name": f"Site {i}", "Latitude": f"-{i}.0"})
+        for i in range(count)
+    ]
+    report = validate_sources(
+        [(n, t.encode()) for n, t in (c.render() for c in cases)], ValidationConfig()
+    )
+    assert len(report.files) == count and report.ok
