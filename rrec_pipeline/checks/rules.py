@@ -69,7 +69,7 @@ _RULE_LIST = (
         "filename.timestamps",
         Family.FORMAT,
         Severity.ERROR,
-        "The file name is <Project>_<Begin>_<End>.csv and its stamps match the header.",
+        "The file name is `<Project>_<Begin>_<End>.csv` and its stamps match the header.",
     ),
     Rule(
         "trailing_rows", Family.FORMAT, Severity.WARNING, "No blank rows follow the data section."

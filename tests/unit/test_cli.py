@@ -153,3 +153,12 @@ def test_rules_are_listed_from_the_registry(capsys) -> None:
     assert {"rule": "range.capacity", "family": "range", "severity": "error"}.items() <= (
         next(r for r in listed if r["rule"] == "range.capacity").items()
     )
+
+
+def test_rules_page_in_docs_is_generated_from_the_registry() -> None:
+    from rrec_pipeline.cli import rules_markdown
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "validation-rules.md"
+    assert page.read_text(encoding="utf-8") == rules_markdown(), (
+        "docs/validation-rules.md is stale: run `rrec rules --markdown > docs/validation-rules.md`"
+    )
