@@ -137,9 +137,7 @@ def rules_markdown() -> str:
         "| Rule | Family | Severity | What it checks |",
         "|---|---|---|---|",
     ]
-    lines += [
-        f"| `{r.id}` | {r.family} | {r.severity} | {r.description} |" for r in RULES.values()
-    ]
+    lines += [f"| `{r.id}` | {r.family} | {r.severity} | {r.description} |" for r in RULES.values()]
     return "\n".join(lines) + "\n"
 
 
