@@ -42,7 +42,10 @@ def verification_submissions(
     config: VerificationRunConfig,
     submission_folder: SubmissionFolder,
 ):
-    sources = submission_folder.read_submissions()
+    try:
+        sources = submission_folder.read_submissions()
+    except FileNotFoundError as error:
+        raise dg.Failure(str(error)) from None
     report = validate_sources(sources, _validation_config(config, submission_folder))
     data = dict(sources)
     quarantined = {

@@ -16,7 +16,6 @@ from rrec_pipeline.checks import header_rules
 from rrec_pipeline.checks.config import ValidationConfig
 from rrec_pipeline.checks.row_rules import row_findings_by_file
 from rrec_pipeline.checks.rules import Finding, Severity, finding
-from rrec_pipeline.checks.series import reporting_interval, spacings
 from rrec_pipeline.verification_csv.model import VerificationFile
 from rrec_pipeline.verification_csv.stamps import Stamp
 from rrec_pipeline.verification_csv.totals import computed_total_mwh
@@ -111,13 +110,12 @@ def first_operation_findings(file: VerificationFile, _: ValidationConfig) -> lis
 
 
 def gap_findings(file: VerificationFile, config: ValidationConfig) -> list[Finding]:
-    interval = reporting_interval(file)
+    interval = file.reporting_interval
     if interval is None:
         return []
     texts = file.readings.select("line", "datetime_text")
     gaps = (
-        spacings(file)
-        .filter(pl.col("spacing") > interval + config.gap_tolerance)
+        file.spacings.filter(pl.col("spacing") > interval + config.gap_tolerance)
         .join(texts, on="line")
         .join(
             texts.rename({"line": "previous_line", "datetime_text": "previous_text"}),

@@ -18,7 +18,6 @@ from pandera.api.polars.types import PolarsData
 
 from rrec_pipeline.checks.config import ValidationConfig
 from rrec_pipeline.checks.rules import RULES, Finding, finding
-from rrec_pipeline.checks.series import reporting_interval, spacings
 from rrec_pipeline.schemas.verification import VerificationReadings
 from rrec_pipeline.verification_csv.model import VerificationFile
 
@@ -88,8 +87,8 @@ def row_findings_by_file(
 
 def with_row_context(file: VerificationFile, config: ValidationConfig) -> pl.DataFrame:
     """Readings plus the hours each row covers, its capacity bound, repeats, order."""
-    interval = reporting_interval(file) or timedelta(hours=1)
-    covered = spacings(file).select(
+    interval = file.reporting_interval or timedelta(hours=1)
+    covered = file.spacings.select(
         "line",
         (pl.col("spacing").dt.total_seconds(fractional=True) / 3600)
         .fill_null(interval.total_seconds() / 3600)

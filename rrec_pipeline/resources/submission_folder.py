@@ -23,10 +23,13 @@ class SubmissionFolder(dg.ConfigurableResource):
     gap_explanations_path: str | None = None
 
     def read_submissions(self) -> list[tuple[str, bytes]]:
-        """(name relative to the drop folder, bytes) for every CSV, sorted."""
+        """(name relative to the drop folder, bytes) for every CSV, sorted.
+
+        A missing folder is a configuration error, not an empty batch.
+        """
         root = Path(self.path)
         if not root.is_dir():
-            return []
+            raise FileNotFoundError(f"the drop folder {root} does not exist (RREC_DROP_DIR)")
         return [
             (path.relative_to(root).as_posix(), path.read_bytes())
             for path in collect_csv_paths([root])

@@ -1,7 +1,8 @@
 """In-memory form of a verification CSV: typed header, raw rows, readings table.
 
 The model keeps what was written (raw texts, line numbers) next to what it means
-(typed values, UTC instants) so that every rule can point at the exact line.
+(typed values, UTC instants, spacings) so that every rule can point at the exact
+line. Derived tables are cached: a file is not changed after it is read.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 import polars as pl
 
@@ -101,7 +103,32 @@ class VerificationFile:
         stamp = self.header.end_timestamp
         return stamp.at(self.end_default_offset) if stamp else None
 
-    @property
+    @cached_property
     def valid_readings(self) -> pl.DataFrame:
         """Rows with a parsed instant, in file order."""
         return self.readings.filter(pl.col("timestamp_utc").is_not_null())
+
+    @cached_property
+    def spacings(self) -> pl.DataFrame:
+        """Distinct instants in time order with the spacing since the previous one.
+
+        Columns: `line`, `timestamp_utc`, `previous_utc`, `previous_line`, `spacing`.
+        On UTC instants, a local DST step (two hours between two hourly rows in
+        local time) is one hour here and never looks like a gap.
+        """
+        return (
+            self.valid_readings.select("line", "timestamp_utc")
+            .unique("timestamp_utc", keep="first", maintain_order=True)
+            .sort("timestamp_utc")
+            .with_columns(
+                pl.col("timestamp_utc").shift(1).alias("previous_utc"),
+                pl.col("line").shift(1).alias("previous_line"),
+            )
+            .with_columns((pl.col("timestamp_utc") - pl.col("previous_utc")).alias("spacing"))
+        )
+
+    @cached_property
+    def reporting_interval(self) -> timedelta | None:
+        """The median spacing between readings: hourly, daily, monthly, ..."""
+        median = self.spacings["spacing"].drop_nulls().median()
+        return median if isinstance(median, timedelta) else None

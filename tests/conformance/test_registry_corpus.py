@@ -16,7 +16,6 @@ import pytest
 
 from rrec_pipeline.checks.batch import BatchReport, validate_paths
 from rrec_pipeline.checks.config import ValidationConfig
-from rrec_pipeline.checks.series import spacings
 from rrec_pipeline.verification_csv.reader import read_verification_file
 from rrec_pipeline.verification_csv.totals import computed_total_mwh
 from rrec_pipeline.verification_csv.writer import write_verification_file
@@ -101,7 +100,7 @@ def test_dst_steps_in_local_time_are_not_gaps(report: BatchReport) -> None:
         offsets = set(r.file.readings["utc_offset_minutes"].unique().to_list())
         assert offsets == {-300, -240} or len(r.file.readings) < 500
         assert "completeness.gap" not in {f.rule for f in r.findings}, r.key
-        assert spacings(r.file)["spacing"].drop_nulls().max() == timedelta(hours=1)
+        assert r.file.spacings["spacing"].drop_nulls().max() == timedelta(hours=1)
 
 
 EXPECTED_GAPS = {
@@ -123,7 +122,7 @@ def test_the_real_long_gaps_are_found(report: BatchReport) -> None:
         assert len(found) == len(expected), name
         for item, span in zip(found, expected, strict=True):
             assert item.is_error and item.line is not None
-            gap = spacings(reports[name].file).filter(pl.col("line") == item.line)["spacing"][0]
+            gap = reports[name].file.spacings.filter(pl.col("line") == item.line)["spacing"][0]
             assert gap == span
     with_gaps = {Path(r.key).name for r in report.files if "completeness.gap" in rules_of(r)}
     assert with_gaps == set(EXPECTED_GAPS) | {

@@ -36,7 +36,7 @@ def drop_folder(tmp_path: Path, write_case) -> Path:
 def run_main_job(tmp_path: Path, drop: Path, instance: dg.DagsterInstance):
     folder = SubmissionFolder(path=str(drop), quarantine_path=str(tmp_path / "quarantine"))
     job = build_defs({"submission_folder": folder}).resolve_job_def("rrec_main")
-    return job.execute_in_process(instance=instance)
+    return job.execute_in_process(instance=instance, raise_on_error=False)
 
 
 def check_results(result) -> dict[str, dg.AssetCheckEvaluation]:
@@ -159,3 +159,18 @@ def test_deploy_postgres_yaml_configures_a_working_instance(
     with dg.DagsterInstance.from_config(str(home)) as instance:
         assert type(instance.run_storage).__name__ == "PostgresRunStorage"
         assert instance.get_runs_count() >= 0
+
+
+def test_a_missing_drop_folder_fails_the_run_naming_it(tmp_path: Path) -> None:
+    result = run_main_job(tmp_path, tmp_path / "no-such-folder", dg.DagsterInstance.ephemeral())
+    assert not result.success
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert "no-such-folder does not exist" in failure.event_specific_data.error.message
+
+
+def test_an_empty_drop_folder_is_an_empty_batch(tmp_path: Path) -> None:
+    (tmp_path / "drop").mkdir()
+    result = run_main_job(tmp_path, tmp_path / "drop", dg.DagsterInstance.ephemeral())
+    assert result.success
+    files = result.output_for_node("verification_submissions", "core_verification__files")
+    assert files.is_empty()
