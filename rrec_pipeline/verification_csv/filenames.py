@@ -35,6 +35,17 @@ def parse_file_name(name: str) -> ParsedFileName | None:
     return ParsedFileName(match["project"], begin, end)
 
 
+def name_stamps(name: str) -> tuple[datetime, datetime] | None:
+    """The first and last compact stamps anywhere in a name, however malformed the rest.
+
+    Offsets are resolved from these, so `X_<Begin>_<End>.csv.csv` (a real registry
+    name) still places its rows correctly while `filename.timestamps` flags it.
+    """
+    found = [parse_compact(text) for text in re.findall(_COMPACT, unquote(name))]
+    stamps = [stamp for stamp in found if stamp is not None]
+    return (stamps[0], stamps[-1]) if len(stamps) >= 2 else None
+
+
 def project_stem(project_name: str) -> str:
     """`Butler Toyota of Macon` -> `ButlerToyotaOfMacon`: the project part of a file name."""
     words = re.split(r"[^0-9A-Za-z]+", project_name)

@@ -24,7 +24,7 @@ from rrec_pipeline.verification_csv.fields import (
     is_blank_value,
     is_data_header,
 )
-from rrec_pipeline.verification_csv.filenames import parse_file_name
+from rrec_pipeline.verification_csv.filenames import name_stamps
 from rrec_pipeline.verification_csv.model import (
     READINGS_SCHEMA,
     HeaderRow,
@@ -155,13 +155,13 @@ def _typed_header(rows: dict[str, HeaderRow]) -> VerificationHeader:
 
 def _resolve_offsets(header: VerificationHeader, name: str) -> tuple[timedelta, str, timedelta]:
     """Offsets for stamps written without one: header Begin, else file name, else UTC."""
-    parsed_name = parse_file_name(name)
+    stamps = name_stamps(name)
     begin = header.begin_timestamp
     if begin is not None and begin.offset is not None:
         return begin.offset, "from the header's Begin Timestamp", begin.offset
-    if parsed_name is not None:
-        begin_offset = parsed_name.begin.utcoffset() or timedelta(0)
-        end_offset = parsed_name.end.utcoffset() or timedelta(0)
+    if stamps is not None:
+        begin_offset = stamps[0].utcoffset() or timedelta(0)
+        end_offset = stamps[1].utcoffset() or timedelta(0)
         return begin_offset, "from the file name's Begin stamp", end_offset
     return timedelta(0), "as UTC: no offset in the header or the file name", timedelta(0)
 

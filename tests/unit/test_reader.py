@@ -109,3 +109,14 @@ def test_header_values_that_do_not_parse_stay_empty_with_their_raw_text() -> Non
     assert file.header.latitude is None
     assert file.header_rows["latitude"].value == "north"
     assert file.header.type1_customers is None
+
+
+def test_a_malformed_name_still_gives_its_offsets() -> None:
+    """The registry once published `ARKKisegi_<Begin>_<End>.csv.csv`."""
+    case = CsvCase()
+    case.rows = [[stamp[:16], kwh] for stamp, kwh in case.rows]
+    case.with_header(**{"Begin Timestamp": "2024-03-01T00:00", "End Timestamp": "2024-03-03T23:00"})
+    case.name = "TestSolar_2024-03-01T000000+0300_2024-03-03T230000+0300.csv.csv"
+    file = read(case)
+    assert file.default_offset == timedelta(hours=3)
+    assert file.readings["timestamp_utc"][0] == datetime(2024, 2, 29, 21, tzinfo=UTC)

@@ -252,3 +252,10 @@ def test_passing_batch_has_no_finding_of_the_rule(case: RuleCase) -> None:
     report = validate_sources(case.passing(), ValidationConfig())
     assert findings_of(report, case.rule) == []
     assert report.ok
+
+
+def test_double_extension_name_is_flagged_but_rows_keep_their_offset() -> None:
+    case = CsvCase()
+    case.name = "TestSolar_2024-03-01T000000+0300_2024-03-03T230000+0300.csv.csv"
+    report = validate_sources(batch(case), ValidationConfig())
+    assert [f.rule for f in report.files[0].findings] == ["filename.timestamps"]
