@@ -1,0 +1,175 @@
+"""Parsed readings -> the normalised meter-reads table, plus what was held back.
+
+- Cumulative registers become interval deltas per device. A register that goes
+  down is a rollover when it wraps near a power of ten (counted, `estimated`)
+  and a reset otherwise (that interval is `missing`: its energy is unknown).
+- A delta or interval above `max_kwh_per_hour` x its hours is implausible and
+  `missing`; a negative interval is `missing`. Nothing negative or huge passes.
+- Duplicate deliveries of a reading collapse to one; deliveries that disagree
+  keep the latest value and are reported. `ingested_at` is the first delivery,
+  so re-running over the same pages gives the same table.
+- Only intervals starting inside the window are kept: a partition holds the
+  intervals that start on its day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import polars as pl
+
+from rrec_pipeline.schemas.meter_reads import MeterAnomalies, MeterReads
+
+KEY = ["source", "device_id", "interval_start", "interval_end"]
+READ_COLUMNS = list(MeterReads.to_schema().columns)
+ANOMALY_SCHEMA = {
+    "source": pl.String,
+    "device_id": pl.String,
+    "at": pl.Datetime("us", "UTC"),
+    "anomaly": pl.String,
+    "detail": pl.String,
+}
+# A rollover: the register was within the top 10 % of a power-of-ten range and
+# is now within its bottom 10 %.
+ROLLOVER_BAND = 0.1
+
+
+@dataclass(frozen=True)
+class Normalised:
+    reads: pl.DataFrame
+    anomalies: pl.DataFrame
+
+
+def normalise(
+    parsed: pl.DataFrame,
+    window: tuple[datetime, datetime],
+    *,
+    max_kwh_per_hour: float,
+) -> Normalised:
+    deltas, register_anomalies = _register_deltas(parsed.filter(pl.col("kind") == "register"))
+    intervals = parsed.filter(pl.col("kind") == "interval").select(
+        *(c for c in READ_COLUMNS if c != "ingested_at"), "ingested_at"
+    )
+    candidates = pl.concat([intervals, deltas], how="vertical")
+    screened, screen_anomalies = _screen(candidates, max_kwh_per_hour)
+    reads, conflict_anomalies = _collapse_duplicates(screened)
+    start, end = window
+    in_window = (pl.col("interval_start") >= start) & (pl.col("interval_start") < end)
+    reads = reads.filter(in_window).sort(KEY)
+    anomalies = pl.concat([register_anomalies, screen_anomalies, conflict_anomalies])
+    anomalies = anomalies.filter((pl.col("at") >= start) & (pl.col("at") < end)).sort(
+        "source", "device_id", "at", "anomaly"
+    )
+    return Normalised(MeterReads.validate(reads), MeterAnomalies.validate(anomalies))
+
+
+def _register_deltas(registers: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Consecutive register readings per device -> interval rows and anomalies."""
+    device = ["source", "device_id"]
+    readings = (
+        registers.filter(pl.col("kwh").is_not_null())
+        .sort([*device, "interval_end", "ingested_at"], maintain_order=True)
+        .unique([*device, "interval_end"], keep="last", maintain_order=True)
+        .with_columns(
+            pl.col("kwh").shift(1).over(device).alias("previous_kwh"),
+            pl.col("interval_end").shift(1).over(device).alias("previous_at"),
+            pl.col("ingested_at").shift(1).over(device).alias("previous_ingested_at"),
+        )
+        .filter(pl.col("previous_at").is_not_null())
+    )
+    current, previous = pl.col("kwh"), pl.col("previous_kwh")
+    modulus = pl.lit(10.0).pow(previous.log10().ceil())
+    is_down = current < previous
+    is_rollover = (
+        (previous > 0)
+        & is_down
+        & (previous >= modulus * (1 - ROLLOVER_BAND))
+        & (current <= modulus * ROLLOVER_BAND)
+    )
+    delta = (
+        pl.when(is_rollover)
+        .then(modulus - previous + current)
+        .when(is_down)
+        .then(None)
+        .otherwise(current - previous)
+    )
+    intervals = readings.with_columns(
+        pl.col("previous_at").alias("interval_start"),
+        delta.alias("kwh"),
+        pl.when(is_rollover)
+        .then(pl.lit("estimated"))
+        .when(is_down)
+        .then(pl.lit("missing"))
+        .otherwise(pl.lit("measured"))
+        .alias("quality"),
+        pl.max_horizontal("ingested_at", "previous_ingested_at").alias("ingested_at"),
+        pl.when(is_rollover)
+        .then(pl.lit("rollover"))
+        .when(is_down)
+        .then(pl.lit("reset"))
+        .alias("_anomaly"),
+        pl.format("register went from {} to {} kWh", previous.round(6), current.round(6)).alias(
+            "_detail"
+        ),
+    )
+    anomalies = intervals.filter(pl.col("_anomaly").is_not_null()).select(
+        "source",
+        "device_id",
+        pl.col("interval_start").alias("at"),
+        pl.col("_anomaly").alias("anomaly"),
+        pl.col("_detail").alias("detail"),
+    )
+    return intervals.select(READ_COLUMNS), anomalies.cast(ANOMALY_SCHEMA)
+
+
+def _screen(reads: pl.DataFrame, max_kwh_per_hour: float) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Negative and implausibly large energy becomes `missing`, and is reported."""
+    hours = (pl.col("interval_end") - pl.col("interval_start")).dt.total_seconds() / 3600
+    bound = hours * max_kwh_per_hour
+    problem = (
+        pl.when(pl.col("kwh") < 0)
+        .then(pl.lit("negative_interval"))
+        .when(pl.col("kwh") > bound)
+        .then(pl.lit("implausible_jump"))
+    )
+    flagged = reads.with_columns(
+        problem.alias("_anomaly"),
+        pl.format(
+            "{} kWh over {} h (bound {} kWh)", pl.col("kwh"), hours.round(4), bound.round(4)
+        ).alias("_detail"),
+    )
+    anomalies = flagged.filter(pl.col("_anomaly").is_not_null()).select(
+        "source",
+        "device_id",
+        pl.col("interval_start").alias("at"),
+        pl.col("_anomaly").alias("anomaly"),
+        pl.col("_detail").alias("detail"),
+    )
+    is_bad = pl.col("_anomaly").is_not_null()
+    screened = flagged.with_columns(
+        pl.when(is_bad).then(None).otherwise(pl.col("kwh")).alias("kwh"),
+        pl.when(is_bad).then(pl.lit("missing")).otherwise(pl.col("quality")).alias("quality"),
+    ).select(READ_COLUMNS)
+    return screened, anomalies.cast(ANOMALY_SCHEMA)
+
+
+def _collapse_duplicates(reads: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One row per key: the latest delivery's value, the first delivery's time."""
+    ordered = reads.sort([*KEY, "ingested_at"], maintain_order=True)
+    grouped = ordered.group_by(KEY, maintain_order=True).agg(
+        pl.all().exclude(KEY, "ingested_at").last(),
+        pl.col("ingested_at").first(),
+        pl.col("kwh").n_unique().alias("_values"),
+        pl.col("kwh").drop_nulls().unique().sort().cast(pl.String).alias("_seen"),
+    )
+    anomalies = grouped.filter(pl.col("_values") > 1).select(
+        "source",
+        "device_id",
+        pl.col("interval_start").alias("at"),
+        pl.lit("conflicting_duplicate").alias("anomaly"),
+        pl.format(
+            "deliveries disagree: {} kWh; kept the latest", pl.col("_seen").list.join(" vs ")
+        ).alias("detail"),
+    )
+    return grouped.select(READ_COLUMNS), anomalies.cast(ANOMALY_SCHEMA)

@@ -1,0 +1,144 @@
+"""A page: one API response or dropped file, exactly as received, with its request.
+
+Pages are the unit of the raw landing zone. Everything downstream is derived
+from pages, so a normalised row can always be traced to, and re-derived from,
+the bytes a meter system sent. `context` carries what the body alone does not
+say (which device a readings page belongs to, the site's time zone, the unit).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import polars as pl
+
+from rrec_pipeline.schemas.meter_reads import ParsedReadings
+
+PARSED_SCHEMA: dict[str, pl.DataType] = {
+    "source": pl.String(),
+    "site_id": pl.String(),
+    "device_id": pl.String(),
+    "customer_id": pl.String(),
+    "customer_class": pl.String(),
+    "kind": pl.String(),
+    "interval_start": pl.Datetime("us", "UTC"),
+    "interval_end": pl.Datetime("us", "UTC"),
+    "kwh": pl.Float64(),
+    "quality": pl.String(),
+    "ingested_at": pl.Datetime("us", "UTC"),
+    "page_id": pl.String(),
+}
+
+
+class PageFormatError(ValueError):
+    """A page's body is not what its kind promises (malformed JSON, missing fields)."""
+
+
+@dataclass(frozen=True)
+class Page:
+    source: str
+    kind: str
+    endpoint: str
+    request: dict[str, Any]
+    status: int
+    received_at: datetime
+    body: bytes
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def page_id(self) -> str:
+        """Content address: the same request answered with the same bytes is one page."""
+        digest = hashlib.sha256()
+        for part in (self.kind, _canonical(self.request), _canonical(self.context)):
+            digest.update(part.encode())
+            digest.update(b"\0")
+        digest.update(self.body)
+        return digest.hexdigest()[:24]
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise PageFormatError(
+                f"{self.source} {self.endpoint}: malformed JSON ({error})"
+            ) from None
+
+    def to_record(self) -> dict[str, Any]:
+        """JSON-safe form for the landing zone; the body stays byte-exact (latin-1 text)."""
+        return {
+            "page_id": self.page_id,
+            "source": self.source,
+            "kind": self.kind,
+            "endpoint": self.endpoint,
+            "request": self.request,
+            "status": self.status,
+            "received_at": self.received_at.isoformat(),
+            "context": self.context,
+            "body": self.body.decode("latin-1"),
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Page:
+        return cls(
+            source=record["source"],
+            kind=record["kind"],
+            endpoint=record["endpoint"],
+            request=record["request"],
+            status=record["status"],
+            received_at=datetime.fromisoformat(record["received_at"]),
+            body=record["body"].encode("latin-1"),
+            context=record["context"],
+        )
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def readings_frame(page: Page, rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """Parsed readings of `page`: rows need device, interval or register fields and kWh."""
+    base = {
+        "source": page.source,
+        "site_id": str(page.context.get("site_id", "")),
+        "customer_id": page.context.get("customer_id"),
+        "customer_class": page.context.get("customer_class"),
+        "ingested_at": page.received_at.astimezone(UTC),
+        "page_id": page.page_id,
+    }
+    records = [{**base, **row} for row in rows]
+    for record in records:
+        record.setdefault("interval_start", None)
+        record.setdefault("quality", "measured" if record.get("kwh") is not None else "missing")
+        for key in ("site_id", "device_id", "customer_id"):
+            if record.get(key) is not None:
+                record[key] = str(record[key])
+    frame = pl.DataFrame(records, schema=PARSED_SCHEMA) if records else _empty()
+    return ParsedReadings.validate(frame)
+
+
+def _empty() -> pl.DataFrame:
+    return pl.DataFrame(schema=PARSED_SCHEMA)
+
+
+def empty_readings() -> pl.DataFrame:
+    return _empty()
+
+
+def number(value: Any, where: str) -> float | None:
+    """Numbers arrive as JSON numbers or decimal strings; None stays None."""
+    if value is None or value is False or value == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise PageFormatError(f"{where}: {value!r} is not a number") from None
+
+
+def require(item: dict[str, Any], key: str, where: str) -> Any:
+    if not isinstance(item, dict) or key not in item:
+        raise PageFormatError(f"{where}: missing field {key!r}")
+    return item[key]

@@ -1,0 +1,68 @@
+"""Parsers: one function per page kind, each turning a page into parsed readings.
+
+`parse_page` is the only entry point; list pages (customers, sites, systems)
+carry no readings and parse to an empty frame, but are landed all the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+from rrec_pipeline.meter_reads.pages import Page, PageFormatError, empty_readings
+from rrec_pipeline.meter_reads.parsers import (
+    csv_drops,
+    enphase,
+    solaredge,
+    sparkmeter,
+    steamaco,
+    victron,
+)
+
+Parser = Callable[[Page], pl.DataFrame]
+
+
+def _no_readings(page: Page) -> pl.DataFrame:
+    page.json()  # still a format error when the body is not JSON
+    return empty_readings()
+
+
+PARSERS: dict[str, Parser] = {
+    "steamaco.customers": _no_readings,
+    "steamaco.meters": _no_readings,
+    "steamaco.meter_readings": steamaco.meter_readings,
+    "steamaco.site_usage": steamaco.site_usage,
+    "sparkmeter.koios_organizations": _no_readings,
+    "sparkmeter.koios_customers": _no_readings,
+    "sparkmeter.koios_historical": sparkmeter.koios_historical,
+    "sparkmeter.thundercloud_customers": sparkmeter.thundercloud_customers,
+    "enphase.systems": _no_readings,
+    "enphase.production_meter": enphase.production_meter,
+    "enphase.energy_lifetime": enphase.energy_lifetime,
+    "enphase.meter_readings": enphase.meter_readings,
+    "victron.user": _no_readings,
+    "victron.installations": _no_readings,
+    "victron.stats": victron.stats,
+    "files.csv": csv_drops.parse_csv,
+    "files.solaredge_json": solaredge.energy_export,
+    "files.steamaco_json": steamaco.meter_readings,
+    "files.sparkmeter_json": sparkmeter.koios_historical,
+}
+
+
+def parse_page(page: Page) -> pl.DataFrame:
+    parser = PARSERS.get(page.kind)
+    if parser is None:
+        raise PageFormatError(f"{page.source} {page.endpoint}: no parser for kind {page.kind!r}")
+    try:
+        return parser(page)
+    except (KeyError, TypeError, AttributeError) as error:
+        raise PageFormatError(
+            f"{page.source} {page.endpoint}: unexpected shape ({type(error).__name__}: {error})"
+        ) from None
+
+
+def parse_pages(pages: list[Page]) -> pl.DataFrame:
+    frames = [parse_page(page) for page in pages]
+    return pl.concat(frames) if frames else empty_readings()

@@ -1,0 +1,207 @@
+"""CSV exports dropped in a folder: generic `timestamp,kWh`, SteamaCo, SparkMeter, SolarEdge.
+
+One reader, one column profile per vendor. A column's unit comes from its name
+(`kWh`, `System Production (Wh)`, `energy_mwh`), else from the profile. Stamps
+without an offset are read in the site's time zone (`site.json`). Whether a
+stamp marks the start or the end of its interval depends on the vendor; an
+interval runs to the next (or from the previous) stamp of the same device.
+Any unreadable cell names its line, so a malformed file is quarantined with it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+
+from rrec_pipeline.meter_reads.classes import sparkmeter_class, steamaco_class
+from rrec_pipeline.meter_reads.pages import Page, PageFormatError, readings_frame
+from rrec_pipeline.meter_reads.parsers.stamps import zone
+from rrec_pipeline.verification_csv.stamps import parse_stamp_column
+
+_UNIT = re.compile(r"(?:^|[^a-z])(mwh|kwh|wh)(?:$|[^a-z])")
+_TO_KWH = {"mwh": 1000.0, "kwh": 1.0, "wh": 0.001}
+
+
+@dataclass(frozen=True)
+class CsvProfile:
+    time: tuple[str, ...]
+    marks: str  # "start" or "end" of the interval
+    energy: tuple[str, ...]  # interval energy, matched by name without unit
+    register: tuple[str, ...] = ()  # cumulative register (kWh)
+    device: tuple[str, ...] = ()
+    customer: tuple[str, ...] = ()
+    customer_class: tuple[str, ...] = ()
+    default_unit: str = "kwh"
+    classify: Callable[[str | None], str | None] = lambda _: None
+
+
+PROFILES = {
+    "generic": CsvProfile(
+        ("timestamp", "datetime", "time", "date"),
+        "end",
+        ("kwh", "wh", "mwh", "energy", "measured kwh"),
+        device=("device_id",),
+    ),
+    "steamaco": CsvProfile(
+        ("timestamp",),
+        "start",
+        ("usage_amount", "usage"),
+        ("reading",),
+        ("meter", "meter_reference", "reference"),
+        ("customer", "customer_id"),
+        ("user_type",),
+        classify=steamaco_class,
+    ),
+    "sparkmeter": CsvProfile(
+        ("timestamp",),
+        "start",
+        ("kilowatt_hours", "energy"),
+        (),
+        ("serial_number", "meter_serial", "serial"),
+        ("customer_code", "code"),
+        ("tariff", "customer_class", "current_tariff_name"),
+        classify=sparkmeter_class,
+    ),
+    "solaredge": CsvProfile(
+        ("time", "date"), "start", ("system production", "production", "energy"), default_unit="wh"
+    ),
+}
+
+
+def _name(header: str) -> str:
+    return " ".join(re.sub(r"\(.*?\)", "", header).replace("_", " ").casefold().split())
+
+
+def _unit(header: str, default: str) -> str:
+    match = _UNIT.search(header.casefold().replace("_", " "))
+    return match.group(1) if match else default
+
+
+def _find(headers: list[str], names: tuple[str, ...]) -> str | None:
+    wanted = {_name(name) for name in names}
+    return next((h for h in headers if _name(h) in wanted), None)
+
+
+def parse_csv(page: Page) -> pl.DataFrame:
+    profile = PROFILES[page.context.get("vendor", "generic")]
+    frame = _read(page)
+    headers = frame.columns
+    time_column = _find(headers, profile.time)
+    energy_column = _find(headers, profile.energy) or _unit_column(headers, profile)
+    register_column = _find(headers, profile.register) if energy_column is None else None
+    if time_column is None or (energy_column or register_column) is None:
+        raise PageFormatError(
+            f"files {page.endpoint} line 1: expected a time column "
+            f"{profile.time} and an energy column, found {headers}"
+        )
+    value_column = energy_column or register_column
+    scale = _TO_KWH[_unit(value_column, profile.default_unit)]
+    rows = _typed_rows(page, frame, time_column, value_column, scale, profile)
+    kind = "interval" if energy_column else "register"
+    return readings_frame(
+        page,
+        _intervals(rows, profile.marks)
+        if kind == "interval"
+        else [{**row, "kind": "register"} for row in rows],
+    )
+
+
+def _unit_column(headers: list[str], profile: CsvProfile) -> str | None:
+    if profile is not PROFILES["generic"]:
+        return None
+    return next((h for h in headers if _UNIT.search(h.casefold().replace("_", " "))), None)
+
+
+def _read(page: Page) -> pl.DataFrame:
+    try:
+        text = page.body.decode("utf-8-sig")
+        return pl.read_csv(io.StringIO(text), infer_schema=False, truncate_ragged_lines=False)
+    except (UnicodeDecodeError, pl.exceptions.PolarsError) as error:
+        raise PageFormatError(f"files {page.endpoint}: not a readable CSV ({error})") from None
+
+
+def _typed_rows(
+    page: Page,
+    frame: pl.DataFrame,
+    time_column: str,
+    value_column: str,
+    scale: float,
+    profile: CsvProfile,
+) -> list[dict]:
+    local = zone(page.context.get("timezone"), f"files {page.endpoint}")
+    parsed = (
+        frame.with_row_index("line", offset=2)
+        .with_columns(parse_stamp_column(pl.col(time_column)))
+        .with_columns(
+            pl.col(value_column).str.strip_chars().cast(pl.Float64, strict=False).alias("_value"),
+            _utc(local.key).alias("_at"),
+        )
+    )
+    bad_time = parsed.filter(pl.col("_at").is_null())
+    if bad_time.height:
+        row = bad_time.row(0, named=True)
+        raise PageFormatError(
+            f"files {page.endpoint} line {row['line']}: "
+            f"{row[time_column]!r} is not an ISO 8601 time stamp"
+        )
+    blank = pl.col(value_column).str.strip_chars().fill_null("") == ""
+    bad_value = parsed.filter(~blank & pl.col("_value").is_null())
+    if bad_value.height:
+        row = bad_value.row(0, named=True)
+        raise PageFormatError(
+            f"files {page.endpoint} line {row['line']}: {row[value_column]!r} is not a number"
+        )
+    device = _find(frame.columns, profile.device)
+    customer = _find(frame.columns, profile.customer)
+    klass = _find(frame.columns, profile.customer_class)
+    default_device = page.context["device_id"]
+    return [
+        {
+            "device_id": row[device] if device and row[device] else default_device,
+            "customer_id": row[customer] if customer else page.context.get("customer_id"),
+            "customer_class": profile.classify(row[klass]) if klass else None,
+            "interval_end": row["_at"],
+            "kwh": None if row["_value"] is None else row["_value"] * scale,
+        }
+        for row in parsed.iter_rows(named=True)
+    ]
+
+
+def _utc(zone_name: str) -> pl.Expr:
+    """UTC from parsed stamps: own offset, else the site zone (DST-aware)."""
+    own = (pl.col("local") - pl.duration(minutes=pl.col("offset_minutes"))).dt.replace_time_zone(
+        "UTC"
+    )
+    in_zone = (
+        pl.col("local")
+        .dt.replace_time_zone(zone_name, ambiguous="earliest", non_existent="null")
+        .dt.convert_time_zone("UTC")
+    )
+    return pl.when(pl.col("offset_minutes").is_not_null()).then(own).otherwise(in_zone)
+
+
+def _intervals(rows: list[dict], marks: str) -> list[dict]:
+    """Give each stamped value its interval: to the next stamp (start) or from the previous."""
+    frame = pl.DataFrame(rows, infer_schema_length=None).with_row_index("_order")
+    step = pl.col("interval_end").diff().over("device_id")
+    frame = frame.sort("device_id", "interval_end").with_columns(
+        step.alias("_before"), step.shift(-1).over("device_id").alias("_after")
+    )
+    typical = frame["_before"].drop_nulls().median() or None
+    if typical is None:
+        raise PageFormatError("files: one reading is not enough to know its interval")
+    if marks == "start":
+        length = pl.col("_after").fill_null(typical)
+        frame = frame.with_columns(
+            pl.col("interval_end").alias("interval_start"),
+            (pl.col("interval_end") + length).alias("interval_end"),
+        )
+    else:
+        length = pl.col("_before").fill_null(typical)
+        frame = frame.with_columns((pl.col("interval_end") - length).alias("interval_start"))
+    frame = frame.sort("_order").drop("_order", "_before", "_after")
+    return [{**row, "kind": "interval"} for row in frame.iter_rows(named=True)]

@@ -1,0 +1,84 @@
+"""Enphase Enlighten v4 pages: Wh, epoch seconds, intervals listed by their end.
+
+`telemetry/production_meter` gives 15-minute intervals (`wh_del`, or `enwh` in
+newer responses); `energy_lifetime` gives one Wh value per local day of the
+system's time zone; `production_meter_readings` gives lifetime odometers.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import polars as pl
+
+from rrec_pipeline.meter_reads.pages import Page, PageFormatError, number, readings_frame, require
+from rrec_pipeline.meter_reads.parsers.stamps import epoch, zone
+
+WH_PER_KWH = 1000.0
+
+
+def production_meter(page: Page) -> pl.DataFrame:
+    body = page.json()
+    intervals = body.get("intervals") if isinstance(body, dict) else None
+    if not isinstance(intervals, list):
+        raise PageFormatError(f"enphase {page.endpoint}: expected 'intervals' to be a list")
+    length = timedelta(seconds=int(page.context.get("interval_seconds", 900)))
+    parsed = []
+    for index, item in enumerate(intervals):
+        where = f"enphase {page.endpoint} interval {index}"
+        end = epoch(require(item, "end_at", where), where)
+        wh = number(item.get("wh_del", item.get("enwh")), where)
+        parsed.append(
+            {
+                "device_id": page.context["device_id"],
+                "kind": "interval",
+                "interval_start": end - length,
+                "interval_end": end,
+                "kwh": None if wh is None else wh / WH_PER_KWH,
+            }
+        )
+    return readings_frame(page, parsed)
+
+
+def energy_lifetime(page: Page) -> pl.DataFrame:
+    """Daily Wh by local date; days after the last reported energy are not yet known."""
+    body = page.json()
+    where = f"enphase {page.endpoint}"
+    start = date.fromisoformat(require(body, "start_date", where))
+    values = require(body, "production", where)
+    local = zone(page.context.get("timezone"), where)
+    last_energy_at = (body.get("meta") or {}).get("last_energy_at")
+    last_day = epoch(last_energy_at, where).astimezone(local).date() if last_energy_at else None
+    parsed = []
+    for offset, value in enumerate(values):
+        day = start + timedelta(days=offset)
+        if last_day is not None and day > last_day:
+            break
+        begin = datetime.combine(day, datetime.min.time(), local).astimezone(UTC)
+        end = datetime.combine(day + timedelta(days=1), datetime.min.time(), local).astimezone(UTC)
+        wh = number(value, f"{where} day {day}")
+        parsed.append(
+            {
+                "device_id": page.context["device_id"],
+                "kind": "interval",
+                "interval_start": begin,
+                "interval_end": end,
+                "kwh": None if wh is None else wh / WH_PER_KWH,
+            }
+        )
+    return readings_frame(page, parsed)
+
+
+def meter_readings(page: Page) -> pl.DataFrame:
+    body = page.json()
+    where = f"enphase {page.endpoint}"
+    parsed = [
+        {
+            "device_id": f"{page.context['site_id']}:{require(item, 'serial_number', where)}",
+            "kind": "register",
+            "interval_end": epoch(require(item, "read_at", where), where),
+            "kwh": number(require(item, "value", where), where) / WH_PER_KWH,
+        }
+        for item in require(body, "meter_readings", where)
+    ]
+    return readings_frame(page, parsed)

@@ -1,0 +1,79 @@
+"""SparkMeter pages: Koios v2 historical intervals and ThunderCloud v0 live registers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import polars as pl
+
+from rrec_pipeline.meter_reads.classes import sparkmeter_class
+from rrec_pipeline.meter_reads.pages import (
+    Page,
+    PageFormatError,
+    number,
+    readings_frame,
+    require,
+)
+from rrec_pipeline.meter_reads.parsers.stamps import utc_stamp
+
+
+def koios_rows(page: Page) -> list[dict[str, Any]]:
+    body = page.json()
+    rows = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(rows, list):
+        raise PageFormatError(f"sparkmeter {page.endpoint}: expected 'data' to be a list")
+    return rows
+
+
+def koios_historical(page: Page) -> pl.DataFrame:
+    """Interval energy: `kilowatt_hours` (or `energy`) for the interval starting at `timestamp`."""
+    length = timedelta(minutes=float(page.context.get("interval_minutes", 15)))
+    classes: dict[str, str] = page.context.get("customer_classes", {})
+    parsed = []
+    for index, row in enumerate(koios_rows(page)):
+        where = f"sparkmeter {page.endpoint} item {index}"
+        start = utc_stamp(require(row, "timestamp", where), where)
+        meter = require(row, "meter", where)
+        serial = require(meter, "serial_number", where)
+        customer = (meter.get("customer") or {}).get("code")
+        energy = row.get("kilowatt_hours", row.get("energy"))
+        parsed.append(
+            {
+                "device_id": serial,
+                "customer_id": customer,
+                "customer_class": classes.get(customer) if customer else None,
+                "kind": "interval",
+                "interval_start": start,
+                "interval_end": start + length,
+                "kwh": number(energy, where),
+            }
+        )
+    return readings_frame(page, parsed)
+
+
+def thundercloud_customers(page: Page) -> pl.DataFrame:
+    """Live lifetime registers (`last_energy`, kWh) per meter, stamped in site time."""
+    body = page.json()
+    customers = body.get("customers") if isinstance(body, dict) else None
+    if not isinstance(customers, list):
+        raise PageFormatError(f"sparkmeter {page.endpoint}: expected 'customers' to be a list")
+    local_zone = page.context.get("timezone")
+    parsed = []
+    for index, customer in enumerate(customers):
+        for meter in customer.get("meters") or []:
+            where = f"sparkmeter {page.endpoint} customer {index}"
+            read_at = meter.get("last_energy_datetime")
+            if read_at is None:
+                continue
+            parsed.append(
+                {
+                    "device_id": require(meter, "serial", where),
+                    "customer_id": customer.get("code"),
+                    "customer_class": sparkmeter_class(meter.get("current_tariff_name")),
+                    "kind": "register",
+                    "interval_end": utc_stamp(read_at, where, local_zone),
+                    "kwh": number(meter.get("last_energy"), where),
+                }
+            )
+    return readings_frame(page, parsed)

@@ -1,0 +1,77 @@
+"""SteamaCo pages: DRF lists (`results` + `next`) or bare lists, kWh, ISO UTC stamps."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import polars as pl
+
+from rrec_pipeline.meter_reads.pages import (
+    Page,
+    PageFormatError,
+    number,
+    readings_frame,
+    require,
+)
+from rrec_pipeline.meter_reads.parsers.stamps import utc_stamp
+
+
+def items(page: Page) -> list[dict[str, Any]]:
+    """The items of a list page; an auth or error `detail` body is a format error."""
+    body = page.json()
+    if isinstance(body, list):
+        return body
+    if isinstance(body, dict) and isinstance(body.get("results"), list):
+        return body["results"]
+    if isinstance(body, dict) and "detail" in body:
+        raise PageFormatError(f"steamaco {page.endpoint}: error body {body['detail']!r}")
+    raise PageFormatError(f"steamaco {page.endpoint}: expected a list or 'results'")
+
+
+def meter_readings(page: Page) -> pl.DataFrame:
+    """Hourly rows: `usage_amount` (interval kWh) when given, else `reading` (register)."""
+    rows = items(page)
+    hours = timedelta(hours=float(page.context.get("interval_hours", 1)))
+    device = page.context["device_id"]
+    has_usage = any(isinstance(row, dict) and row.get("usage_amount") is not None for row in rows)
+    parsed = []
+    for index, row in enumerate(rows):
+        where = f"steamaco {page.endpoint} item {index}"
+        start = utc_stamp(require(row, "timestamp", where), where)
+        if has_usage:
+            kwh = number(row.get("usage_amount"), where)
+            parsed.append(
+                {
+                    "device_id": device,
+                    "kind": "interval",
+                    "interval_start": start,
+                    "interval_end": start + hours,
+                    "kwh": kwh,
+                }
+            )
+        else:
+            kwh = number(require(row, "reading", where), where)
+            parsed.append(
+                {"device_id": device, "kind": "register", "interval_end": start, "kwh": kwh}
+            )
+    return readings_frame(page, parsed)
+
+
+def site_usage(page: Page) -> pl.DataFrame:
+    """Bare list of `{timestamp, usage}`: a site's hourly total, as its own device."""
+    hours = timedelta(hours=float(page.context.get("interval_hours", 1)))
+    parsed = []
+    for index, row in enumerate(items(page)):
+        where = f"steamaco {page.endpoint} item {index}"
+        start = utc_stamp(require(row, "timestamp", where), where)
+        parsed.append(
+            {
+                "device_id": page.context["device_id"],
+                "kind": "interval",
+                "interval_start": start,
+                "interval_end": start + hours,
+                "kwh": number(require(row, "usage", where), where),
+            }
+        )
+    return readings_frame(page, parsed)

@@ -1,0 +1,146 @@
+"""The raw landing zone: every page and file kept as received, with its request.
+
+Layout under `path`, per source:
+- `pages/<id[:2]>/<id>.json.gz`: one page (request, status, time, context, body
+  byte-exact). Pages are content-addressed, so a duplicate delivery is stored once.
+- `index/<YYYY-MM-DD>.jsonl`: which pages hold readings for that UTC day. A
+  partition is re-derived from exactly these pages.
+- `cursors/<YYYY-MM-DD>.json`: how far that day has been fetched, and whether
+  it is complete (the source's settle time has passed).
+- `quarantine/<id>/`: pages that could not be parsed, with the error.
+- `late/<YYYY-MM-DD>__<id>.json`: pages that brought data for an earlier day.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import dagster as dg
+
+from rrec_pipeline.meter_reads.pages import Page
+
+
+@dataclass(frozen=True)
+class Cursor:
+    fetched_until: datetime
+    is_complete: bool
+
+    def to_json(self) -> dict[str, object]:
+        return {"fetched_until": self.fetched_until.isoformat(), "is_complete": self.is_complete}
+
+
+@dataclass(frozen=True)
+class LateMarker:
+    source: str
+    day: date
+    page_id: str
+    path: Path
+
+
+class LandingZone(dg.ConfigurableResource):
+    """Raw pages on local disk (or any mounted filesystem)."""
+
+    path: str
+
+    def _source_dir(self, source: str) -> Path:
+        return Path(self.path) / source
+
+    def _page_path(self, source: str, page_id: str) -> Path:
+        return self._source_dir(source) / "pages" / page_id[:2] / f"{page_id}.json.gz"
+
+    def has_page(self, page: Page) -> bool:
+        return self._page_path(page.source, page.page_id).exists()
+
+    def land(self, page: Page, days: set[date]) -> bool:
+        """Store a page and index it under `days`; False when it was already there."""
+        target = self._page_path(page.source, page.page_id)
+        if target.exists():
+            return False
+        payload = json.dumps(page.to_record(), ensure_ascii=False).encode("utf-8")
+        _write_atomic(target, gzip.compress(payload, mtime=0))
+        line = json.dumps(
+            {
+                "page_id": page.page_id,
+                "kind": page.kind,
+                "endpoint": page.endpoint,
+                "received_at": page.received_at.isoformat(),
+            }
+        )
+        for day in sorted(days):
+            index = self._source_dir(page.source) / "index" / f"{day.isoformat()}.jsonl"
+            index.parent.mkdir(parents=True, exist_ok=True)
+            with index.open("a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
+        return True
+
+    def page_ids_for(self, source: str, day: date) -> list[str]:
+        index = self._source_dir(source) / "index" / f"{day.isoformat()}.jsonl"
+        if not index.exists():
+            return []
+        lines = index.read_text(encoding="utf-8").splitlines()
+        return list(dict.fromkeys(json.loads(line)["page_id"] for line in lines if line))
+
+    def load_page(self, source: str, page_id: str) -> Page:
+        data = gzip.decompress(self._page_path(source, page_id).read_bytes())
+        return Page.from_record(json.loads(data))
+
+    def pages_for(self, source: str, day: date) -> list[Page]:
+        return [self.load_page(source, page_id) for page_id in self.page_ids_for(source, day)]
+
+    def quarantine(self, page: Page, error: str) -> Path:
+        entry = self._source_dir(page.source) / "quarantine" / page.page_id
+        entry.mkdir(parents=True, exist_ok=True)
+        payload = json.dumps(page.to_record(), ensure_ascii=False).encode("utf-8")
+        _write_atomic(entry / "page.json.gz", gzip.compress(payload, mtime=0))
+        _write_atomic(
+            entry / "error.json",
+            json.dumps(
+                {
+                    "page_id": page.page_id,
+                    "kind": page.kind,
+                    "endpoint": page.endpoint,
+                    "error": error,
+                },
+                indent=2,
+            ).encode("utf-8"),
+        )
+        return entry
+
+    def cursor(self, source: str, day: date) -> Cursor | None:
+        path = self._source_dir(source) / "cursors" / f"{day.isoformat()}.json"
+        if not path.exists():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Cursor(datetime.fromisoformat(data["fetched_until"]), data["is_complete"])
+
+    def save_cursor(self, source: str, day: date, cursor: Cursor) -> None:
+        path = self._source_dir(source) / "cursors" / f"{day.isoformat()}.json"
+        _write_atomic(path, json.dumps(cursor.to_json()).encode("utf-8"))
+
+    def mark_late(self, source: str, day: date, page_id: str) -> None:
+        path = self._source_dir(source) / "late" / f"{day.isoformat()}__{page_id}.json"
+        _write_atomic(
+            path,
+            json.dumps({"source": source, "day": day.isoformat(), "page_id": page_id}).encode(
+                "utf-8"
+            ),
+        )
+
+    def late_markers(self) -> Iterator[LateMarker]:
+        root = Path(self.path)
+        for path in sorted(root.glob("*/late/*.json")) if root.exists() else []:
+            day, page_id = path.stem.split("__", 1)
+            yield LateMarker(path.parent.parent.name, date.fromisoformat(day), page_id, path)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)
