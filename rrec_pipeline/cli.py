@@ -1,4 +1,4 @@
-"""The `rrec` command line: validate verification CSVs, list the rules.
+"""The `rrec` command line: validate verification CSVs, fetch meter data, list the rules.
 
 Exit codes: 0 when no file has an error, 1 when one has, 2 for usage errors.
 """
@@ -16,6 +16,8 @@ from rrec_pipeline.checks.batch import BatchReport, FileReport, collect_csv_path
 from rrec_pipeline.checks.config import ValidationConfig
 from rrec_pipeline.checks.gap_explanations import GapExplanationError, load_gap_explanations
 from rrec_pipeline.checks.rules import RULES, Finding
+from rrec_pipeline.cli_fetch import add_fetch_parser, fetch_days, write_reads
+from rrec_pipeline.resources.http import SourceError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -44,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="range.capacity bound in full-capacity hours per hour (default 1.5)",
     )
     validate.set_defaults(handler=run_validate)
+
+    add_fetch_parser(commands, run_fetch)
 
     rules = commands.add_parser("rules", help="list the validation rules")
     output = rules.add_mutually_exclusive_group()
@@ -124,6 +128,19 @@ def _file_line(report: FileReport) -> str:
 
 def _finding_line(item: Finding) -> str:
     return f"  {item.severity:<7} {item.rule:<26} {item.message}"
+
+
+def run_fetch(args: argparse.Namespace) -> int:
+    if args.end < args.start:
+        raise UsageError("--end is before --start")
+    if args.out.suffix != ".parquet":
+        raise UsageError("--out must be a .parquet path")
+    try:
+        reads, failures = fetch_days(args)
+    except SourceError as error:  # not configured: a usage problem, named by variable
+        raise UsageError(str(error)) from None
+    print(write_reads(reads, failures, args.out), file=sys.stderr)
+    return EXIT_INVALID if failures else EXIT_OK
 
 
 def rules_markdown() -> str:

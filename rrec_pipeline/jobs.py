@@ -1,13 +1,25 @@
-"""Jobs: what a run materializes. `rrec_main` is what the README's first command runs."""
+"""Jobs: what a run materializes.
 
-from __future__ import annotations
+`rrec_main` is what the README's first command runs. Meter data is partitioned
+by (day, source) and runs as `meter_reads_job`, from the schedule, the late-data
+sensor, or a backfill.
+"""
 
 import dagster as dg
+
+from rrec_pipeline.partitions import METER_PARTITIONS
 
 MAIN_JOB_NAME = "rrec_main"
 
 main_job = dg.define_asset_job(
     MAIN_JOB_NAME,
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.groups("verification"),
     description="Validate submitted verification files; accept or quarantine each.",
+)
+
+meter_reads_job = dg.define_asset_job(
+    "meter_reads_job",
+    selection=dg.AssetSelection.groups("meter_reads"),
+    partitions_def=METER_PARTITIONS,
+    description="Land a (day, source)'s new meter pages and normalise the day.",
 )

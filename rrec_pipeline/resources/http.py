@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -75,6 +76,9 @@ class HttpClient:
     clock: Callable[[], float] = time.monotonic
     session: requests.Session = field(default_factory=requests.Session)
     _last_request_at: float | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        install_log_redaction()
 
     def get(self, path: str, *, endpoint: str, params: Mapping[str, Any] | None = None) -> Response:
         return self.request("GET", path, endpoint=endpoint, params=params)
@@ -183,6 +187,29 @@ class HttpClient:
             return SourceError(self.source, endpoint, cause, outcome.status_code)
         cause = f"{type(outcome).__name__} after {attempts} attempts"
         return SourceError(self.source, endpoint, self.redact(cause))
+
+
+class RedactQueryCredentials(logging.Filter):
+    """urllib3 logs request lines with their query string; credentials leave as `***`."""
+
+    _PATTERN = re.compile(r"\b(" + "|".join(sorted(SECRET_PARAMS)) + r")=[^&\s\"']+", re.IGNORECASE)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = self._PATTERN.sub(r"\1=***", str(record.msg))
+        if record.args:
+            record.args = tuple(
+                self._PATTERN.sub(r"\1=***", str(arg)) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        return True
+
+
+def install_log_redaction() -> None:
+    """Idempotently guard the loggers that print request URLs."""
+    for name in ("urllib3.connectionpool", "urllib3"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactQueryCredentials) for f in logger.filters):
+            logger.addFilter(RedactQueryCredentials())
 
 
 def _retry_after_seconds(value: str | None) -> float | None:

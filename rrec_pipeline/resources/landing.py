@@ -23,16 +23,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from rrec_pipeline.meter_reads.ingest import Cursor
 from rrec_pipeline.meter_reads.pages import Page
-
-
-@dataclass(frozen=True)
-class Cursor:
-    fetched_until: datetime
-    is_complete: bool
-
-    def to_json(self) -> dict[str, object]:
-        return {"fetched_until": self.fetched_until.isoformat(), "is_complete": self.is_complete}
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,17 @@ from rrec_pipeline.meter_reads.parsers import (
 Parser = Callable[[Page], pl.DataFrame]
 
 
+def _rejected(page: Page) -> pl.DataFrame:
+    reasons = {
+        "files.misplaced": "put files under <vendor>/<site_id>/ with vendor one of "
+        "generic, steamaco, sparkmeter, solaredge",
+        "files.unsupported": "unsupported file type (CSV for every vendor, JSON for "
+        "steamaco, sparkmeter and solaredge exports)",
+        "files.rejected": page.context.get("problem", "rejected"),
+    }
+    raise PageFormatError(f"{page.source} {page.endpoint}: {reasons[page.kind]}")
+
+
 def _no_readings(page: Page) -> pl.DataFrame:
     page.json()  # still a format error when the body is not JSON
     return empty_readings()
@@ -48,6 +59,9 @@ PARSERS: dict[str, Parser] = {
     "files.solaredge_json": solaredge.energy_export,
     "files.steamaco_json": steamaco.meter_readings,
     "files.sparkmeter_json": sparkmeter.koios_historical,
+    "files.misplaced": _rejected,
+    "files.unsupported": _rejected,
+    "files.rejected": _rejected,
 }
 
 

@@ -1,0 +1,146 @@
+"""Land a source's new pages for one UTC day, and normalise a day from its pages.
+
+Used by the Dagster assets and by `rrec fetch`; works with any source that has
+`source`, `padding`, `fetch(window)` and any landing zone with the
+`LandingZone` methods, so it stays free of Dagster and network code.
+
+- A day's cursor says how far it was fetched; a run asks only from there, and
+  not at all once the day is complete (its settle time has passed).
+- Every page is parsed before it is landed: a page that does not parse is
+  quarantined with the reason and fails the day (API pages) or is skipped
+  (dropped files), so the rest of the batch continues.
+- A page carrying readings for an earlier day is indexed under that day too,
+  and a late marker asks for that day to be normalised again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import polars as pl
+
+from rrec_pipeline.meter_reads.normalise import Normalised, normalise
+from rrec_pipeline.meter_reads.pages import Page, PageFormatError
+from rrec_pipeline.meter_reads.parsers import parse_page, parse_pages
+
+Window = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """How far a (source, day) has been fetched, and whether it can still change."""
+
+    fetched_until: datetime
+    is_complete: bool
+
+    def to_json(self) -> dict[str, object]:
+        return {"fetched_until": self.fetched_until.isoformat(), "is_complete": self.is_complete}
+
+
+class PageRejectedError(RuntimeError):
+    """A page from an API could not be parsed; it was quarantined, the day fails."""
+
+
+@dataclass
+class LandingReport:
+    day: date
+    window: Window | None = None
+    pages_seen: int = 0
+    pages_new: int = 0
+    bytes_new: int = 0
+    rows_by_day: Counter = field(default_factory=Counter)
+    late_days: set[date] = field(default_factory=set)
+    quarantined: list[tuple[str, str]] = field(default_factory=list)
+    skipped: str | None = None
+
+
+def day_window(day: date) -> Window:
+    start = datetime.combine(day, datetime.min.time(), UTC)
+    return start, start + timedelta(days=1)
+
+
+def reading_days(readings: pl.DataFrame) -> Counter:
+    """UTC days the readings belong to: interval start, or register reading time."""
+    when = pl.coalesce("interval_start", "interval_end").dt.date()
+    return Counter(dict(readings.group_by(when.alias("day")).len().iter_rows()))
+
+
+def land_day(
+    source, landing, day: date, *, now: datetime | None = None, skip_bad_pages: bool = False
+) -> LandingReport:
+    now = now or datetime.now(UTC)
+    report = LandingReport(day)
+    start, end = day_window(day)
+    cursor = landing.cursor(source.source, day)
+    if cursor is not None and cursor.is_complete and not source.always_rescan:
+        report.skipped = f"complete: fetched until {cursor.fetched_until.isoformat()}"
+        return report
+    fetch_start = start - source.padding
+    if cursor is not None and not source.always_rescan:
+        fetch_start = max(fetch_start, cursor.fetched_until - source.padding)
+    fetch_end = min(end + source.padding, now)
+    if fetch_start >= fetch_end:
+        report.skipped = "nothing to ask yet: the day has not started"
+        return report
+    report.window = (fetch_start, fetch_end)
+    for page in source.fetch(report.window):
+        _land_page(page, landing, report, skip_bad_pages, padding=source.padding)
+    is_complete = now >= end + source.padding + timedelta(hours=source.settle_hours)
+    landing.save_cursor(source.source, day, Cursor(fetch_end, is_complete))
+    return report
+
+
+def _land_page(
+    page: Page, landing, report: LandingReport, skip_bad_pages: bool, padding: timedelta
+) -> None:
+    report.pages_seen += 1
+    try:
+        readings = parse_page(page)
+    except PageFormatError as error:
+        entry = landing.quarantine(page, str(error))
+        report.quarantined.append((str(entry), str(error)))
+        if skip_bad_pages:
+            return
+        raise PageRejectedError(f"{error}; the page is kept at {entry}") from None
+    days = reading_days(readings)
+    if not landing.land(page, set(days) or {report.day}):
+        return
+    report.pages_new += 1
+    report.bytes_new += len(page.body)
+    report.rows_by_day.update(days)
+    for late in _late_days(readings, days, report.day, padding):
+        landing.mark_late(page.source, late, page.page_id)
+        report.late_days.add(late)
+
+
+def _late_days(readings: pl.DataFrame, days: Counter, day: date, padding: timedelta) -> set[date]:
+    """Earlier days this page brings data for (beyond the window's padding).
+
+    A register reading also closes the interval that began before it, so the
+    day before a page's first register reading is refreshed as well.
+    """
+    padded_start = (datetime.combine(day, datetime.min.time(), UTC) - padding).date()
+    late = {d for d in days if d < padded_start}
+    registers = readings.filter(pl.col("kind") == "register")
+    if registers.height:
+        before_first = registers["interval_end"].min().date() - timedelta(days=1)
+        if before_first < day:
+            late.add(before_first)
+    return late
+
+
+def normalise_day(source_name: str, landing, day: date, *, max_kwh_per_hour: float) -> Normalised:
+    """The day's normalised reads from the pages indexed under it and its neighbours.
+
+    Neighbouring days' pages hold the register readings that open and close
+    the day's first and last intervals; only intervals starting on `day` are kept.
+    """
+    page_ids = dict.fromkeys(
+        page_id
+        for neighbour in (day - timedelta(days=1), day, day + timedelta(days=1))
+        for page_id in landing.page_ids_for(source_name, neighbour)
+    )
+    pages = [landing.load_page(source_name, page_id) for page_id in page_ids]
+    return normalise(parse_pages(pages), day_window(day), max_kwh_per_hour=max_kwh_per_hour)

@@ -1,0 +1,29 @@
+"""Partitions, defined once and reused by assets, checks, sensors and schedules.
+
+Meter data is partitioned by UTC day and by source, so each (day, source) lands,
+fails or re-runs on its own: a broken SteamaCo page never holds up Enphase.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dagster as dg
+
+from rrec_pipeline.schemas.meter_reads import SOURCES
+
+# The registry's earliest generation data is from 2018.
+FIRST_DAY = "2018-01-01"
+
+DAILY = dg.DailyPartitionsDefinition(start_date=FIRST_DAY, timezone="UTC")
+METER_SOURCES = dg.StaticPartitionsDefinition(list(SOURCES))
+METER_PARTITIONS = dg.MultiPartitionsDefinition({"date": DAILY, "source": METER_SOURCES})
+
+
+def meter_partition_key(day: date, source: str) -> dg.MultiPartitionKey:
+    return dg.MultiPartitionKey({"date": day.isoformat(), "source": source})
+
+
+def split_meter_key(context: dg.AssetExecutionContext) -> tuple[date, str]:
+    keys = context.partition_key.keys_by_dimension
+    return date.fromisoformat(keys["date"]), keys["source"]

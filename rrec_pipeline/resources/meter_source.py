@@ -1,0 +1,145 @@
+"""What every meter-system connector shares: config, credentials, HTTP, pages.
+
+A connector turns a UTC window into pages (`fetch`). Credentials come from
+the environment (`RREC_<SOURCE>_TOKEN`, `RREC_<SOURCE>_SECRET`) and are masked
+wherever the resource is printed; the HTTP client redacts them from errors.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
+
+import dagster as dg
+from pydantic import PrivateAttr
+
+from rrec_pipeline.meter_reads.pages import Page
+from rrec_pipeline.resources.http import HttpClient, Response, RetryPolicy, SourceError
+
+SECRET_FIELDS = frozenset({"token", "secret", "password"})
+Window = tuple[datetime, datetime]
+
+
+class MeterSource(dg.ConfigurableResource):
+    """Base of the meter-system connectors; not used on its own."""
+
+    base_url: str = ""
+    token: str = ""
+    timeout_seconds: float = 30.0
+    max_attempts: int = 5
+    backoff_seconds: float = 1.0
+    max_retry_after_seconds: float = 300.0
+    requests_per_second: float = 1.0
+    max_kwh_per_hour: float = 10_000.0
+    settle_hours: float = 24.0
+
+    source: ClassVar[str] = ""
+    # Registers need the readings just outside a day to close its first and
+    # last intervals, so windows are widened by this much on both sides.
+    padding: ClassVar[timedelta] = timedelta(0)
+    _sleep: Callable[[float], None] = PrivateAttr(default=time.sleep)
+    _http: HttpClient | None = PrivateAttr(default=None)
+
+    def __repr_args__(self):
+        for name, value in super().__repr_args__():
+            yield name, ("***" if name in SECRET_FIELDS and value else value)
+
+    @property
+    def always_rescan(self) -> bool:
+        """Sources without time windows (a folder, a live snapshot) are asked every run."""
+        return False
+
+    @property
+    def env_prefix(self) -> str:
+        return f"RREC_{self.source.upper()}"
+
+    @property
+    def is_configured(self) -> bool:
+        return bool(self.base_url and self.token)
+
+    def require_configured(self) -> None:
+        if not self.is_configured:
+            raise SourceError(
+                self.source,
+                "(configuration)",
+                f"not configured: set {self.env_prefix}_URL and {self.env_prefix}_TOKEN",
+            )
+
+    def auth_headers(self) -> dict[str, str]:
+        return {}
+
+    def auth_params(self) -> dict[str, str]:
+        return {}
+
+    def secrets(self) -> tuple[str, ...]:
+        return tuple(getattr(self, name, "") or "" for name in SECRET_FIELDS)
+
+    @property
+    def http(self) -> HttpClient:
+        if self._http is None:
+            self.require_configured()
+            self._http = HttpClient(
+                source=self.source,
+                base_url=self.base_url,
+                headers=self.auth_headers(),
+                params=self.auth_params(),
+                secrets=self.secrets(),
+                timeout_seconds=self.timeout_seconds,
+                retry=RetryPolicy(
+                    self.max_attempts,
+                    self.backoff_seconds,
+                    max_retry_after_seconds=self.max_retry_after_seconds,
+                ),
+                min_interval_seconds=1.0 / self.requests_per_second,
+                credential_hint=f"{self.env_prefix}_TOKEN",
+                sleep=self._sleep,
+            )
+        return self._http
+
+    def fetch(self, window: Window) -> Iterator[Page]:
+        raise NotImplementedError
+
+    def page(
+        self, response: Response, kind: str, endpoint: str, context: dict[str, Any] | None = None
+    ) -> Page:
+        return Page(
+            self.source,
+            kind,
+            endpoint,
+            response.request,
+            response.status,
+            response.received_at,
+            response.body,
+            context or {},
+        )
+
+
+def utc_iso(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def epoch_seconds(instant: datetime) -> int:
+    return int(instant.timestamp())
+
+
+def spans(window: Window, longest: timedelta) -> list[Window]:
+    """Split a window into consecutive spans no longer than `longest`."""
+    start, end = window
+    pieces = []
+    while start < end:
+        pieces.append((start, min(start + longest, end)))
+        start = pieces[-1][1]
+    return pieces
+
+
+def day_chunks(window: Window) -> list[Window]:
+    """Split a window at UTC midnights: connectors ask for at most one day per call."""
+    start, end = window
+    chunks = []
+    while start < end:
+        midnight = datetime.combine(start.date() + timedelta(days=1), datetime.min.time(), UTC)
+        chunks.append((start, min(midnight, end)))
+        start = chunks[-1][1]
+    return chunks

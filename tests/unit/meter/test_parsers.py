@@ -1,0 +1,226 @@
+"""Parsers: each source's shape, units and time basis; errors name what failed."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from rrec_pipeline.meter_reads.pages import Page, PageFormatError
+from rrec_pipeline.meter_reads.parsers import parse_page
+
+RECEIVED = datetime(2025, 3, 20, tzinfo=UTC)
+
+
+def page(kind: str, body, source: str = "files", **context) -> Page:
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return Page(source, kind, "/x", {}, 200, RECEIVED, raw, context)
+
+
+def csv_page(text: str, vendor: str = "generic", **context) -> Page:
+    defaults = {"vendor": vendor, "site_id": "s1", "device_id": "s1", "timezone": "UTC"}
+    return page("files.csv", text.encode(), **{**defaults, **context})
+
+
+def test_generic_csv_in_wh_is_converted_and_ends_each_interval() -> None:
+    frame = parse_page(
+        csv_page("timestamp,Wh\n2025-03-14T01:00:00Z,500\n2025-03-14T02:00:00Z,1250\n")
+    )
+    assert frame["kwh"].to_list() == [0.5, 1.25]
+    assert frame["interval_start"].to_list() == [
+        datetime(2025, 3, 14, 0, tzinfo=UTC),
+        datetime(2025, 3, 14, 1, tzinfo=UTC),
+    ]
+
+
+def test_naive_local_stamps_cross_a_dst_day_in_utc() -> None:
+    """New York, 2025-03-09: local 01:00 is followed by 03:00, one hour later in UTC."""
+    rows = "\n".join(f"2025-03-09T{hour:02d}:00,1" for hour in (1, 3, 4))
+    frame = parse_page(csv_page(f"timestamp,kWh\n{rows}\n", timezone="America/New_York"))
+    ends = frame["interval_end"].to_list()
+    assert ends == [
+        datetime(2025, 3, 9, 6, tzinfo=UTC),
+        datetime(2025, 3, 9, 7, tzinfo=UTC),
+        datetime(2025, 3, 9, 8, tzinfo=UTC),
+    ]
+    assert {end - start for start, end in zip(frame["interval_start"], ends, strict=True)} == {
+        timedelta(hours=1)
+    }
+
+
+def test_a_bad_cell_names_its_line() -> None:
+    with pytest.raises(PageFormatError, match="line 3: 'n/a kWh' is not a number"):
+        parse_page(csv_page("timestamp,kWh\n2025-03-14T01:00Z,1\n2025-03-14T02:00Z,n/a kWh\n"))
+    with pytest.raises(PageFormatError, match="line 2: 'yesterday' is not an ISO 8601"):
+        parse_page(csv_page("timestamp,kWh\nyesterday,1\n2025-03-14T02:00Z,1\n"))
+
+
+def test_a_csv_without_recognisable_columns_is_rejected() -> None:
+    with pytest.raises(PageFormatError, match="line 1: expected a time column"):
+        parse_page(csv_page("when,amount\n2025-03-14,1\n"))
+
+
+def test_steamaco_csv_export_keeps_customer_and_class() -> None:
+    text = (
+        "timestamp,meter,customer,user_type,usage\n"
+        "2025-03-14T00:00:00+00:00,M1,101,RES,0.5\n2025-03-14T01:00:00+00:00,M1,101,RES,0.25\n"
+    )
+    frame = parse_page(csv_page(text, vendor="steamaco"))
+    assert frame.select("device_id", "customer_id", "customer_class").unique().rows() == [
+        ("M1", "101", "type1_household")
+    ]
+    assert frame["interval_start"][0] == datetime(2025, 3, 14, tzinfo=UTC)
+
+
+def test_solaredge_csv_report_reads_the_unit_from_the_header() -> None:
+    text = (
+        "Time,System Production (Wh)\n2025-03-10 00:00:00,38210\n2025-03-11 00:00:00,\n"
+        "2025-03-12 00:00:00,41075\n"
+    )
+    frame = parse_page(csv_page(text, vendor="solaredge", timezone="Africa/Nairobi"))
+    assert frame["kwh"].to_list() == [38.21, None, 41.075]
+    assert frame["quality"].to_list() == ["measured", "missing", "measured"]
+    assert frame["interval_start"][0] == datetime(2025, 3, 9, 21, tzinfo=UTC)
+
+
+def test_solaredge_json_export_in_wh_with_null_and_missing_values() -> None:
+    body = {
+        "energy": {
+            "timeUnit": "DAY",
+            "unit": "Wh",
+            "measuredBy": "INVERTER",
+            "values": [
+                {"date": "2025-03-10 00:00:00", "value": 38210.0},
+                {"date": "2025-03-11 00:00:00", "value": None},
+                {"date": "2025-03-12 00:00:00"},
+            ],
+        }
+    }
+    frame = parse_page(
+        page("files.solaredge_json", body, device_id="se1", site_id="se", timezone="Europe/Berlin")
+    )
+    assert frame["kwh"].to_list() == [38.21, None, None]
+    assert frame["interval_start"][0] == datetime(2025, 3, 9, 23, tzinfo=UTC)
+
+
+def test_solaredge_monthly_values_follow_the_site_calendar() -> None:
+    body = {
+        "energyDetails": {
+            "timeUnit": "MONTH",
+            "unit": "kWh",
+            "meters": [
+                {"type": "FeedIn", "values": [{"date": "2025-03-01 00:00:00", "value": 1.0}]},
+                {"type": "Production", "values": [{"date": "2025-03-01 00:00:00", "value": 900.0}]},
+            ],
+        }
+    }
+    frame = parse_page(
+        page("files.solaredge_json", body, device_id="se1", site_id="se", timezone="Europe/Berlin")
+    )
+    row = frame.row(0, named=True)
+    assert row["kwh"] == 900.0
+    # March in Berlin: starts at +01:00, ends after the switch to +02:00.
+    assert (row["interval_start"], row["interval_end"]) == (
+        datetime(2025, 2, 28, 23, tzinfo=UTC),
+        datetime(2025, 3, 31, 22, tzinfo=UTC),
+    )
+
+
+def test_enphase_daily_series_uses_local_days_and_stops_at_the_last_report() -> None:
+    last_report = int(datetime(2025, 3, 10, 20, tzinfo=UTC).timestamp())
+    body = {
+        "start_date": "2025-03-08",
+        "production": [1000, 2000, 3000, 0, 0],
+        "meta": {"last_energy_at": last_report},
+    }
+    frame = parse_page(
+        page(
+            "enphase.energy_lifetime",
+            body,
+            source="enphase",
+            device_id="7001",
+            site_id="7001",
+            timezone="America/New_York",
+        )
+    )
+    assert frame["kwh"].to_list() == [1.0, 2.0, 3.0]
+    dst_day = frame.row(1, named=True)
+    assert dst_day["interval_end"] - dst_day["interval_start"] == timedelta(hours=23)
+
+
+def test_victron_sums_pv_codes_and_skips_absent_ones() -> None:
+    at = int(datetime(2025, 3, 14, 10, tzinfo=UTC).timestamp() * 1000)
+    body = {
+        "success": True,
+        "records": {"Pc": [[at, 1.5]], "Pb": [[at, 0.5]], "Pg": False, "Gc": [[at, 9.0]]},
+    }
+    frame = parse_page(
+        page(
+            "victron.stats",
+            body,
+            source="victron",
+            device_id="4:pv",
+            site_id="4",
+            attribute_codes=["Pc", "Pb", "Pg"],
+        )
+    )
+    assert frame.select("kwh", "interval_start").rows() == [
+        (2.0, datetime(2025, 3, 14, 10, tzinfo=UTC))
+    ]
+
+
+def test_thundercloud_registers_are_read_in_site_time() -> None:
+    body = {
+        "status": "success",
+        "customers": [
+            {
+                "code": "C1",
+                "meters": [
+                    {
+                        "serial": "SM1",
+                        "current_tariff_name": "Residential",
+                        "last_energy": 1404.77,
+                        "last_energy_datetime": "2025-03-14T11:00:00",
+                    }
+                ],
+            }
+        ],
+    }
+    frame = parse_page(
+        page(
+            "sparkmeter.thundercloud_customers",
+            body,
+            source="sparkmeter",
+            site_id="tc",
+            timezone="Africa/Nairobi",
+        )
+    )
+    row = frame.row(0, named=True)
+    assert row["kind"] == "register" and row["kwh"] == 1404.77
+    assert row["interval_end"] == datetime(2025, 3, 14, 8, tzinfo=UTC)
+    assert row["customer_class"] == "type1_household"
+
+
+@pytest.mark.parametrize(
+    ("kind", "body", "message"),
+    [
+        ("steamaco.meter_readings", b'{"results": [{"timest', "malformed JSON"),
+        ("steamaco.meter_readings", {"detail": "Invalid token."}, "error body"),
+        (
+            "sparkmeter.koios_historical",
+            {"data": [{"timestamp": "2025-03-14T00:00:00Z"}]},
+            "missing field 'meter'",
+        ),
+        (
+            "enphase.production_meter",
+            {"intervals": [{"end_at": "soon", "wh_del": 1}]},
+            "not an epoch time",
+        ),
+        ("victron.stats", {"success": False, "errors": "nope"}, "expected 'records'"),
+        ("files.unsupported", b"\x00", "unsupported file type"),
+    ],
+)
+def test_malformed_pages_raise_a_format_error_naming_the_endpoint(kind, body, message) -> None:
+    with pytest.raises(PageFormatError, match=message):
+        parse_page(page(kind, body, source=kind.split(".")[0], device_id="d", site_id="s"))
