@@ -108,7 +108,7 @@ def test_rerunning_a_day_changes_nothing(name, httpserver, landing) -> None:
 def test_bad_credentials_name_source_and_endpoint_never_the_token(
     name, httpserver, landing
 ) -> None:
-    fake, source = CONNECTORS[name](httpserver)
+    _, source = CONNECTORS[name](httpserver)
     wrong = source.model_copy(update={"token": "wrong-token-value"})
     with pytest.raises(SourceAuthError) as caught:
         land_day(wrong, landing, DAYS[0], now=NOW)
@@ -231,7 +231,7 @@ def test_thundercloud_registers_polled_over_time_become_deltas(httpserver, landi
 
 @pytest.mark.parametrize("name", CONNECTORS)
 def test_tokens_never_reach_the_landing_zone(name, httpserver, landing) -> None:
-    fake, source = CONNECTORS[name](httpserver)
+    _, source = CONNECTORS[name](httpserver)
     land_day(source, landing, DAYS[0], now=NOW)
     secrets = [s for s in source.secrets() if s]
     for path in Path(landing.path).rglob("*"):
