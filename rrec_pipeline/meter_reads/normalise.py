@@ -22,6 +22,9 @@ import polars as pl
 from rrec_pipeline.schemas.meter_reads import MeterAnomalies, MeterReads
 
 KEY = ["source", "device_id", "interval_start", "interval_end"]
+# Any order over the unique key is deterministic; leading with the constant
+# `source` makes polars' multi-key sort several times slower.
+OUTPUT_ORDER = ["device_id", "interval_start", "source"]
 READ_COLUMNS = list(MeterReads.to_schema().columns)
 ANOMALY_SCHEMA = {
     "source": pl.String,
@@ -56,7 +59,7 @@ def normalise(
     reads, conflict_anomalies = _collapse_duplicates(screened)
     start, end = window
     in_window = (pl.col("interval_start") >= start) & (pl.col("interval_start") < end)
-    reads = reads.filter(in_window).sort(KEY)
+    reads = reads.filter(in_window).sort(OUTPUT_ORDER)
     anomalies = pl.concat([register_anomalies, screen_anomalies, conflict_anomalies])
     anomalies = anomalies.filter((pl.col("at") >= start) & (pl.col("at") < end)).sort(
         "source", "device_id", "at", "anomaly"
@@ -109,16 +112,16 @@ def _register_deltas(registers: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFram
         .when(is_down)
         .then(pl.lit("reset"))
         .alias("_anomaly"),
-        pl.format("register went from {} to {} kWh", previous.round(6), current.round(6)).alias(
-            "_detail"
-        ),
+        current.alias("_register"),
     )
     anomalies = intervals.filter(pl.col("_anomaly").is_not_null()).select(
         "source",
         "device_id",
         pl.col("interval_start").alias("at"),
         pl.col("_anomaly").alias("anomaly"),
-        pl.col("_detail").alias("detail"),
+        pl.format(
+            "register went from {} to {} kWh", previous.round(6), pl.col("_register").round(6)
+        ).alias("detail"),
     )
     return intervals.select(READ_COLUMNS), anomalies.cast(ANOMALY_SCHEMA)
 
@@ -133,18 +136,15 @@ def _screen(reads: pl.DataFrame, max_kwh_per_hour: float) -> tuple[pl.DataFrame,
         .when(pl.col("kwh") > bound)
         .then(pl.lit("implausible_jump"))
     )
-    flagged = reads.with_columns(
-        problem.alias("_anomaly"),
-        pl.format(
-            "{} kWh over {} h (bound {} kWh)", pl.col("kwh"), hours.round(4), bound.round(4)
-        ).alias("_detail"),
-    )
+    flagged = reads.with_columns(problem.alias("_anomaly"))
     anomalies = flagged.filter(pl.col("_anomaly").is_not_null()).select(
         "source",
         "device_id",
         pl.col("interval_start").alias("at"),
         pl.col("_anomaly").alias("anomaly"),
-        pl.col("_detail").alias("detail"),
+        pl.format(
+            "{} kWh over {} h (bound {} kWh)", pl.col("kwh"), hours.round(4), bound.round(4)
+        ).alias("detail"),
     )
     is_bad = pl.col("_anomaly").is_not_null()
     screened = flagged.with_columns(
@@ -156,14 +156,24 @@ def _screen(reads: pl.DataFrame, max_kwh_per_hour: float) -> tuple[pl.DataFrame,
 
 def _collapse_duplicates(reads: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One row per key: the latest delivery's value, the first delivery's time."""
-    ordered = reads.sort([*KEY, "ingested_at"], maintain_order=True)
-    grouped = ordered.group_by(KEY, maintain_order=True).agg(
-        pl.all().exclude(KEY, "ingested_at").last(),
-        pl.col("ingested_at").first(),
+    # Latest delivery by arrival time, ties broken by input order: deterministic
+    # without a global sort (the result is sorted once, at the end).
+    ordered = reads.with_row_index("_order")
+    picks = ordered.group_by(KEY).agg(
+        pl.col("_order").sort_by("ingested_at", "_order").last().alias("_pick"),
+        pl.col("ingested_at").min(),
         pl.col("kwh").n_unique().alias("_values"),
-        pl.col("kwh").drop_nulls().unique().sort().cast(pl.String).alias("_seen"),
     )
-    anomalies = grouped.filter(pl.col("_values") > 1).select(
+    grouped = ordered.drop("ingested_at").join(
+        picks.drop(KEY), left_on="_order", right_on="_pick", how="inner"
+    )
+    conflicting = grouped.filter(pl.col("_values") > 1).select(KEY)
+    seen = (
+        ordered.join(conflicting, on=KEY, how="semi")
+        .group_by(KEY, maintain_order=True)
+        .agg(pl.col("kwh").drop_nulls().unique().sort().cast(pl.String).alias("_seen"))
+    )
+    anomalies = seen.select(
         "source",
         "device_id",
         pl.col("interval_start").alias("at"),

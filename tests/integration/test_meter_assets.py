@@ -1,0 +1,109 @@
+"""Meter assets in Dagster: (day, source) partitions fail and re-run on their own."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from rrec_pipeline.build import build_defs
+from rrec_pipeline.resources.enphase import Enphase
+from rrec_pipeline.resources.io_managers import ParquetIOManager
+from rrec_pipeline.resources.landing import LandingZone
+from rrec_pipeline.resources.meter_files import MeterFileDrop
+from rrec_pipeline.resources.meter_sources import MeterSources
+from rrec_pipeline.resources.sparkmeter import SparkMeter
+from rrec_pipeline.resources.steamaco import SteamaCo
+from rrec_pipeline.resources.victron import Victron
+from rrec_pipeline.schedules import daily_meter_requests
+from rrec_pipeline.sensors import late_meter_data_sensor
+from tests.fakes.dataset import households_and_shop
+from tests.fakes.steamaco import FakeSteamaCo
+from tests.integration.test_meter_files import make_drop
+
+pytestmark = pytest.mark.integration
+FAST = {"requests_per_second": 1000.0, "backoff_seconds": 0.0}
+
+
+def resources(tmp_path: Path, steamaco: SteamaCo) -> dict:
+    drop = tmp_path / "drop"
+    if not drop.exists():
+        make_drop(drop)
+    return {
+        "meter_sources": MeterSources(
+            steamaco=steamaco, sparkmeter=SparkMeter(), enphase=Enphase(), victron=Victron(),
+            files=MeterFileDrop(path=str(drop))),
+        "landing_zone": LandingZone(path=str(tmp_path / "landing")),
+        "io_manager": ParquetIOManager(base_dir=str(tmp_path / "warehouse")),
+    }
+
+
+def run(tmp_path: Path, steamaco: SteamaCo, key: str, instance: dg.DagsterInstance):
+    job = build_defs(resources(tmp_path, steamaco)).resolve_job_def("meter_reads_job")
+    return job.execute_in_process(partition_key=key, instance=instance, raise_on_error=False)
+
+
+@pytest.fixture
+def steamaco_server(httpserver):
+    return FakeSteamaCo(httpserver, households_and_shop())
+
+
+def test_partitions_land_and_fail_independently(tmp_path, steamaco_server) -> None:
+    instance = dg.DagsterInstance.ephemeral()
+    good = SteamaCo(base_url=steamaco_server.url, token=steamaco_server.token, **FAST)
+    # A fresh resource: Dagster rebuilds resources from their config, which
+    # pydantic's model_copy(update=...) does not change.
+    bad = SteamaCo(base_url=steamaco_server.url, token="revoked-token", **FAST)
+    files = run(tmp_path, bad, "2025-03-10|files", instance)
+    failed = run(tmp_path, bad, "2025-03-14|steamaco", instance)
+    landed = run(tmp_path, good, "2025-03-15|steamaco", instance)
+    assert files.success and landed.success and not failed.success
+    [failure] = [e for e in failed.all_events if e.event_type_value == "STEP_FAILURE"]
+    message = failure.event_specific_data.error.message
+    assert "steamaco /customers/: credentials rejected (HTTP 401)" in message
+    assert "revoked-token" not in message
+    checks = {e.asset_check_key.name: e.passed for e in landed.get_asset_check_evaluations()}
+    assert checks == {"meter_reads_schema": True, "meter_reads_do_not_overlap": True,
+                      "meter_anomalies_reviewed": True}
+    parquet = tmp_path / "warehouse" / "core_meter__reads" / "source=steamaco" / "date=2025-03-15.parquet"
+    reads = pl.read_parquet(parquet)
+    assert reads["kwh"].sum() == pytest.approx(20.25 + 23.25 + 26.25)
+
+
+def test_rerunning_a_partition_writes_the_same_table(tmp_path, steamaco_server) -> None:
+    instance = dg.DagsterInstance.ephemeral()
+    source = SteamaCo(base_url=steamaco_server.url, token=steamaco_server.token, **FAST)
+    path = tmp_path / "warehouse" / "core_meter__reads" / "source=steamaco" / "date=2025-03-14.parquet"
+    run(tmp_path, source, "2025-03-14|steamaco", instance)
+    first = pl.read_parquet(path)
+    requests_before = len(steamaco_server.requests)
+    run(tmp_path, source, "2025-03-14|steamaco", instance)
+    assert pl.read_parquet(path).equals(first)
+    assert len(steamaco_server.requests) == requests_before, "a complete day asks nothing"
+
+
+def test_late_file_data_triggers_the_earlier_days(tmp_path, steamaco_server) -> None:
+    instance = dg.DagsterInstance.ephemeral()
+    source = SteamaCo(base_url=steamaco_server.url, token=steamaco_server.token, **FAST)
+    assert run(tmp_path, source, "2025-03-10|files", instance).success
+    landing = LandingZone(path=str(tmp_path / "landing"))
+    context = dg.build_sensor_context(instance=instance, resources={"landing_zone": landing})
+    requests = list(late_meter_data_sensor(context))
+    assert {r.partition_key for r in requests} == {"2025-03-08|files", "2025-03-09|files"}
+    again = dg.build_sensor_context(instance=instance, cursor=context.cursor,
+                                    resources={"landing_zone": landing})
+    assert list(late_meter_data_sensor(again)) == []
+
+
+def test_the_daily_schedule_asks_yesterday_and_unsettled_days(tmp_path) -> None:
+    landing = LandingZone(path=str(tmp_path / "landing"))
+    sources = MeterSources(steamaco=SteamaCo(token="t"), sparkmeter=SparkMeter(),
+                           enphase=Enphase(), victron=Victron(token="v"),
+                           files=MeterFileDrop(path=""))
+    requests = daily_meter_requests(sources, landing, date(2025, 3, 20))
+    keys = {r.partition_key for r in requests}
+    assert "2025-03-19|steamaco" in keys and "2025-03-13|victron" in keys
+    assert not any(k.endswith(("|enphase", "|sparkmeter", "|files")) for k in keys)

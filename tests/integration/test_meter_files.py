@@ -1,0 +1,105 @@
+"""The meter file drop: vendor exports land by the days they hold; bad files are set aside."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from rrec_pipeline.meter_reads.ingest import land_day, normalise_day
+from rrec_pipeline.resources.landing import LandingZone
+from rrec_pipeline.resources.meter_files import MeterFileDrop
+
+pytestmark = pytest.mark.integration
+RUN_DAY = date(2025, 3, 10)
+
+
+def hourly_local(first: datetime, hours: int) -> str:
+    """Naive New York wall-clock stamps, as an export in site time writes them."""
+    lines = ["timestamp,kWh"]
+    stamp = first
+    for _ in range(hours):
+        stamp += timedelta(hours=1)
+        if stamp.date() == date(2025, 3, 9) and stamp.hour == 2:
+            continue  # 02:00 does not exist on the spring-forward night
+        lines.append(f"{stamp:%Y-%m-%dT%H:%M},1.5")
+    return "\n".join(lines) + "\n"
+
+
+def make_drop(root: Path) -> Path:
+    site = root / "generic" / "site-a"
+    site.mkdir(parents=True)
+    (site / "site.json").write_text(json.dumps({"timezone": "America/New_York",
+                                                "device_id": "site-a:main"}))
+    (site / "march.csv").write_text(hourly_local(datetime(2025, 3, 8), 24 * 3))
+    steama = root / "steamaco" / "2301"
+    steama.mkdir(parents=True)
+    (steama / "export.csv").write_text(
+        "timestamp,meter,customer,user_type,usage\n"
+        "2025-03-10T00:00:00+00:00,M1,101,BUS,0.5\n2025-03-10T01:00:00+00:00,M1,101,BUS,0.75\n")
+    solar = root / "solaredge" / "se-1"
+    solar.mkdir(parents=True)
+    (solar / "report.json").write_text(json.dumps({"energy": {
+        "timeUnit": "DAY", "unit": "Wh",
+        "values": [{"date": "2025-03-10 00:00:00", "value": 41075.0}]}}))
+    broken = root / "generic" / "site-b"
+    broken.mkdir(parents=True)
+    (broken / "broken.csv").write_text("timestamp,kWh\n2025-03-10T01:00Z,1\n"
+                                       "2025-03-10T02:00Z,1\n2025-03-10T03:00Z,lots\n")
+    (root / "stray.csv").write_text("timestamp,kWh\n2025-03-10T01:00Z,1\n")
+    return root
+
+
+@pytest.fixture
+def drop(tmp_path: Path) -> MeterFileDrop:
+    return MeterFileDrop(path=str(make_drop(tmp_path / "drop")))
+
+
+@pytest.fixture
+def landing(tmp_path: Path) -> LandingZone:
+    return LandingZone(path=str(tmp_path / "landing"))
+
+
+def test_files_land_by_their_days_and_bad_ones_are_quarantined(drop, landing) -> None:
+    report = land_day(drop, landing, RUN_DAY, skip_bad_pages=True)
+    assert report.pages_new == 3
+    errors = sorted(error for _, error in report.quarantined)
+    assert errors == [
+        "files generic/site-b/broken.csv line 4: 'lots' is not a number",
+        "files stray.csv: put files under <vendor>/<site_id>/ with vendor one of "
+        "generic, steamaco, sparkmeter, solaredge",
+    ]
+    assert report.late_days == {date(2025, 3, 8), date(2025, 3, 9)}
+    markers = {(m.source, m.day) for m in landing.late_markers()}
+    assert ("files", date(2025, 3, 9)) in markers
+
+
+def test_a_dst_day_in_site_time_has_23_hourly_intervals(drop, landing) -> None:
+    land_day(drop, landing, RUN_DAY, skip_bad_pages=True)
+    reads = pl.concat([normalise_day("files", landing, d, max_kwh_per_hour=100).reads
+                       for d in (date(2025, 3, 8), date(2025, 3, 9), date(2025, 3, 10))])
+    site = reads.filter(pl.col("device_id") == "site-a:main")
+    local_day = site.filter(
+        (pl.col("interval_end") > datetime(2025, 3, 9, 5, tzinfo=UTC))
+        & (pl.col("interval_end") <= datetime(2025, 3, 10, 4, tzinfo=UTC)))
+    assert local_day.height == 23
+    assert set(local_day["interval_end"] - local_day["interval_start"]) == {timedelta(hours=1)}
+
+
+def test_vendor_exports_keep_units_customers_and_classes(drop, landing) -> None:
+    land_day(drop, landing, RUN_DAY, skip_bad_pages=True)
+    reads = normalise_day("files", landing, RUN_DAY, max_kwh_per_hour=10_000).reads
+    steama = reads.filter(pl.col("device_id") == "M1")
+    assert steama["kwh"].to_list() == [0.5, 0.75]
+    assert steama["customer_class"].unique().to_list() == ["type2_non_household"]
+    solar = reads.filter(pl.col("site_id") == "se-1")
+    assert solar["kwh"].to_list() == [41.075]
+
+
+def test_files_are_stored_once_however_often_the_drop_is_read(drop, landing) -> None:
+    land_day(drop, landing, RUN_DAY, skip_bad_pages=True)
+    again = land_day(drop, landing, RUN_DAY, skip_bad_pages=True)
+    assert again.pages_seen == 5 and again.pages_new == 0
