@@ -35,18 +35,23 @@ def synthetic(readings: int, devices: int) -> pl.DataFrame:
         )
         if kind == "register":
             value = (pl.col("i") // devices).cast(pl.Float64) * 0.25 + 1000.0
-            return frame.with_columns(pl.lit(None, pl.Datetime("us", "UTC")).alias("interval_start"),
-                                      value.alias("kwh"))
+            return frame.with_columns(
+                pl.lit(None, pl.Datetime("us", "UTC")).alias("interval_start"), value.alias("kwh")
+            )
         return frame.with_columns(
             (pl.col("interval_end") - hour).alias("interval_start"),
-            ((pl.col("i") % 17).cast(pl.Float64) * 0.03125).alias("kwh"))
+            ((pl.col("i") % 17).cast(pl.Float64) * 0.03125).alias("kwh"),
+        )
 
     def finish(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
         return frame.with_columns(
-            pl.lit("sparkmeter").alias("source"), pl.lit("site-1").alias("site_id"),
+            pl.lit("sparkmeter").alias("source"),
+            pl.lit("site-1").alias("site_id"),
             pl.lit(None, pl.String).alias("customer_id"),
-            pl.lit(None, pl.String).alias("customer_class"), pl.lit(kind).alias("kind"),
-            pl.lit("measured").alias("quality"), pl.lit(START).alias("ingested_at"),
+            pl.lit(None, pl.String).alias("customer_class"),
+            pl.lit(kind).alias("kind"),
+            pl.lit("measured").alias("quality"),
+            pl.lit(START).alias("ingested_at"),
             pl.lit("bench").alias("page_id"),
         ).drop("i")
 
@@ -73,11 +78,15 @@ def main() -> int:
         result = normalise(parsed, window, max_kwh_per_hour=10_000)
         timings.append(time.perf_counter() - started)
     median = statistics.median(timings)
-    print(f"readings: {parsed.height:,} parsed ({args.readings:,} + 5 % duplicate deliveries), "
-          f"{args.devices:,} devices; built in {built:.1f} s")
+    print(
+        f"readings: {parsed.height:,} parsed ({args.readings:,} + 5 % duplicate deliveries), "
+        f"{args.devices:,} devices; built in {built:.1f} s"
+    )
     print(f"normalise: median {median:.2f} s, best {min(timings):.2f} s over {args.repeat}")
-    print(f"throughput (median): {parsed.height / median:,.0f} readings/s in, "
-          f"{result.reads.height / median:,.0f} reads/s out")
+    print(
+        f"throughput (median): {parsed.height / median:,.0f} readings/s in, "
+        f"{result.reads.height / median:,.0f} reads/s out"
+    )
     print(f"out: {result.reads.height:,} reads, {result.anomalies.height:,} anomalies")
     return 0
 

@@ -7,8 +7,6 @@ sensor, or a backfill.
 
 import dagster as dg
 
-from rrec_pipeline.partitions import METER_PARTITIONS
-
 MAIN_JOB_NAME = "rrec_main"
 
 main_job = dg.define_asset_job(
@@ -20,6 +18,5 @@ main_job = dg.define_asset_job(
 meter_reads_job = dg.define_asset_job(
     "meter_reads_job",
     selection=dg.AssetSelection.groups("meter_reads"),
-    partitions_def=METER_PARTITIONS,
     description="Land a (day, source)'s new meter pages and normalise the day.",
 )

@@ -15,9 +15,12 @@ def test_definitions_load() -> None:
 def test_asset_keys_and_checks_snapshot() -> None:
     graph = build_defs().resolve_asset_graph()
     assert sorted(key.to_user_string() for key in graph.get_all_asset_keys()) == [
+        "core_meter__anomalies",
+        "core_meter__reads",
         "core_verification__files",
         "core_verification__findings",
         "core_verification__readings",
+        "raw_meter__pages",
     ]
     checks = {(key.asset_key.to_user_string(), key.name) for key in graph.asset_check_keys}
     family_checks = {("core_verification__findings", f"{family}_rules") for family in Family}
@@ -25,10 +28,34 @@ def test_asset_keys_and_checks_snapshot() -> None:
         ("core_verification__files", "VerificationFileSummaries_schema"),
         ("core_verification__files", "accepted_files_have_no_errors"),
         ("core_verification__readings", "VerificationAcceptedReadings_schema"),
+        ("core_meter__reads", "meter_reads_schema"),
+        ("core_meter__reads", "meter_reads_do_not_overlap"),
+        ("core_meter__anomalies", "meter_anomalies_reviewed"),
     }
 
 
-def test_main_job_selects_every_asset() -> None:
+def test_jobs_split_unpartitioned_and_partitioned_assets() -> None:
     defs = build_defs()
-    job = defs.resolve_job_def("rrec_main")
-    assert len(job.asset_layer.selected_asset_keys) == 3
+    main = defs.resolve_job_def("rrec_main").asset_layer.selected_asset_keys
+    meter = defs.resolve_job_def("meter_reads_job").asset_layer.selected_asset_keys
+    assert {key.to_user_string() for key in main} == {
+        "core_verification__files",
+        "core_verification__findings",
+        "core_verification__readings",
+    }
+    assert {key.to_user_string() for key in meter} == {
+        "raw_meter__pages",
+        "core_meter__reads",
+        "core_meter__anomalies",
+    }
+
+
+def test_secrets_from_the_environment_are_env_vars_not_values(monkeypatch) -> None:
+    monkeypatch.setenv("RREC_ENPHASE_TOKEN", "bearer-from-env")
+    monkeypatch.setenv("RREC_ENPHASE_SECRET", "key-from-env")
+    defs = build_defs()
+    enphase = defs.resources["meter_sources"].enphase
+    assert (
+        isinstance(enphase.token, dg.EnvVar) and enphase.token.env_var_name == "RREC_ENPHASE_TOKEN"
+    )
+    assert "bearer-from-env" not in repr(defs.resources["meter_sources"])

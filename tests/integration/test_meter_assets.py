@@ -34,8 +34,12 @@ def resources(tmp_path: Path, steamaco: SteamaCo) -> dict:
         make_drop(drop)
     return {
         "meter_sources": MeterSources(
-            steamaco=steamaco, sparkmeter=SparkMeter(), enphase=Enphase(), victron=Victron(),
-            files=MeterFileDrop(path=str(drop))),
+            steamaco=steamaco,
+            sparkmeter=SparkMeter(),
+            enphase=Enphase(),
+            victron=Victron(),
+            files=MeterFileDrop(path=str(drop)),
+        ),
         "landing_zone": LandingZone(path=str(tmp_path / "landing")),
         "io_manager": ParquetIOManager(base_dir=str(tmp_path / "warehouse")),
     }
@@ -66,9 +70,14 @@ def test_partitions_land_and_fail_independently(tmp_path, steamaco_server) -> No
     assert "steamaco /customers/: credentials rejected (HTTP 401)" in message
     assert "revoked-token" not in message
     checks = {e.asset_check_key.name: e.passed for e in landed.get_asset_check_evaluations()}
-    assert checks == {"meter_reads_schema": True, "meter_reads_do_not_overlap": True,
-                      "meter_anomalies_reviewed": True}
-    parquet = tmp_path / "warehouse" / "core_meter__reads" / "source=steamaco" / "date=2025-03-15.parquet"
+    assert checks == {
+        "meter_reads_schema": True,
+        "meter_reads_do_not_overlap": True,
+        "meter_anomalies_reviewed": True,
+    }
+    parquet = (
+        tmp_path / "warehouse" / "core_meter__reads" / "source=steamaco" / "date=2025-03-15.parquet"
+    )
     reads = pl.read_parquet(parquet)
     assert reads["kwh"].sum() == pytest.approx(20.25 + 23.25 + 26.25)
 
@@ -76,7 +85,9 @@ def test_partitions_land_and_fail_independently(tmp_path, steamaco_server) -> No
 def test_rerunning_a_partition_writes_the_same_table(tmp_path, steamaco_server) -> None:
     instance = dg.DagsterInstance.ephemeral()
     source = SteamaCo(base_url=steamaco_server.url, token=steamaco_server.token, **FAST)
-    path = tmp_path / "warehouse" / "core_meter__reads" / "source=steamaco" / "date=2025-03-14.parquet"
+    path = (
+        tmp_path / "warehouse" / "core_meter__reads" / "source=steamaco" / "date=2025-03-14.parquet"
+    )
     run(tmp_path, source, "2025-03-14|steamaco", instance)
     first = pl.read_parquet(path)
     requests_before = len(steamaco_server.requests)
@@ -93,16 +104,21 @@ def test_late_file_data_triggers_the_earlier_days(tmp_path, steamaco_server) -> 
     context = dg.build_sensor_context(instance=instance, resources={"landing_zone": landing})
     requests = list(late_meter_data_sensor(context))
     assert {r.partition_key for r in requests} == {"2025-03-08|files", "2025-03-09|files"}
-    again = dg.build_sensor_context(instance=instance, cursor=context.cursor,
-                                    resources={"landing_zone": landing})
+    again = dg.build_sensor_context(
+        instance=instance, cursor=context.cursor, resources={"landing_zone": landing}
+    )
     assert list(late_meter_data_sensor(again)) == []
 
 
 def test_the_daily_schedule_asks_yesterday_and_unsettled_days(tmp_path) -> None:
     landing = LandingZone(path=str(tmp_path / "landing"))
-    sources = MeterSources(steamaco=SteamaCo(token="t"), sparkmeter=SparkMeter(),
-                           enphase=Enphase(), victron=Victron(token="v"),
-                           files=MeterFileDrop(path=""))
+    sources = MeterSources(
+        steamaco=SteamaCo(token="t"),
+        sparkmeter=SparkMeter(),
+        enphase=Enphase(),
+        victron=Victron(token="v"),
+        files=MeterFileDrop(path=""),
+    )
     requests = daily_meter_requests(sources, landing, date(2025, 3, 20))
     keys = {r.partition_key for r in requests}
     assert "2025-03-19|steamaco" in keys and "2025-03-13|victron" in keys

@@ -32,23 +32,34 @@ def hourly_local(first: datetime, hours: int) -> str:
 def make_drop(root: Path) -> Path:
     site = root / "generic" / "site-a"
     site.mkdir(parents=True)
-    (site / "site.json").write_text(json.dumps({"timezone": "America/New_York",
-                                                "device_id": "site-a:main"}))
+    (site / "site.json").write_text(
+        json.dumps({"timezone": "America/New_York", "device_id": "site-a:main"})
+    )
     (site / "march.csv").write_text(hourly_local(datetime(2025, 3, 8), 24 * 3))
     steama = root / "steamaco" / "2301"
     steama.mkdir(parents=True)
     (steama / "export.csv").write_text(
         "timestamp,meter,customer,user_type,usage\n"
-        "2025-03-10T00:00:00+00:00,M1,101,BUS,0.5\n2025-03-10T01:00:00+00:00,M1,101,BUS,0.75\n")
+        "2025-03-10T00:00:00+00:00,M1,101,BUS,0.5\n2025-03-10T01:00:00+00:00,M1,101,BUS,0.75\n"
+    )
     solar = root / "solaredge" / "se-1"
     solar.mkdir(parents=True)
-    (solar / "report.json").write_text(json.dumps({"energy": {
-        "timeUnit": "DAY", "unit": "Wh",
-        "values": [{"date": "2025-03-10 00:00:00", "value": 41075.0}]}}))
+    (solar / "report.json").write_text(
+        json.dumps(
+            {
+                "energy": {
+                    "timeUnit": "DAY",
+                    "unit": "Wh",
+                    "values": [{"date": "2025-03-10 00:00:00", "value": 41075.0}],
+                }
+            }
+        )
+    )
     broken = root / "generic" / "site-b"
     broken.mkdir(parents=True)
-    (broken / "broken.csv").write_text("timestamp,kWh\n2025-03-10T01:00Z,1\n"
-                                       "2025-03-10T02:00Z,1\n2025-03-10T03:00Z,lots\n")
+    (broken / "broken.csv").write_text(
+        "timestamp,kWh\n2025-03-10T01:00Z,1\n2025-03-10T02:00Z,1\n2025-03-10T03:00Z,lots\n"
+    )
     (root / "stray.csv").write_text("timestamp,kWh\n2025-03-10T01:00Z,1\n")
     return root
 
@@ -79,12 +90,17 @@ def test_files_land_by_their_days_and_bad_ones_are_quarantined(drop, landing) ->
 
 def test_a_dst_day_in_site_time_has_23_hourly_intervals(drop, landing) -> None:
     land_day(drop, landing, RUN_DAY, skip_bad_pages=True)
-    reads = pl.concat([normalise_day("files", landing, d, max_kwh_per_hour=100).reads
-                       for d in (date(2025, 3, 8), date(2025, 3, 9), date(2025, 3, 10))])
+    reads = pl.concat(
+        [
+            normalise_day("files", landing, d, max_kwh_per_hour=100).reads
+            for d in (date(2025, 3, 8), date(2025, 3, 9), date(2025, 3, 10))
+        ]
+    )
     site = reads.filter(pl.col("device_id") == "site-a:main")
     local_day = site.filter(
         (pl.col("interval_end") > datetime(2025, 3, 9, 5, tzinfo=UTC))
-        & (pl.col("interval_end") <= datetime(2025, 3, 10, 4, tzinfo=UTC)))
+        & (pl.col("interval_end") <= datetime(2025, 3, 10, 4, tzinfo=UTC))
+    )
     assert local_day.height == 23
     assert set(local_day["interval_end"] - local_day["interval_start"]) == {timedelta(hours=1)}
 
