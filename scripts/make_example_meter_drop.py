@@ -18,8 +18,10 @@ OUT = Path(__file__).resolve().parents[1] / "examples" / "meter_drop"
 def rooftop() -> None:
     site = OUT / "generic" / "example-rooftop"
     site.mkdir(parents=True, exist_ok=True)
-    (site / "site.json").write_text(json.dumps(
-        {"timezone": "America/New_York", "device_id": "example-rooftop:main"}, indent=2) + "\n")
+    (site / "site.json").write_text(
+        json.dumps({"timezone": "America/New_York", "device_id": "example-rooftop:main"}, indent=2)
+        + "\n"
+    )
     lines = ["timestamp,kWh"]
     start = datetime(2024, 1, 1, 1)
     for hour in range(72):
@@ -33,10 +35,12 @@ def solaredge_report() -> None:
     site = OUT / "solaredge" / "example-se-site"
     site.mkdir(parents=True, exist_ok=True)
     (site / "site.json").write_text(json.dumps({"timezone": "Africa/Nairobi"}, indent=2) + "\n")
-    values = [{"date": f"2024-01-0{day} 00:00:00", "value": 150_000.0 + 5_000 * day}
-              for day in (1, 2, 3)]
-    report = {"energy": {"timeUnit": "DAY", "unit": "Wh", "measuredBy": "INVERTER",
-                         "values": values}}
+    values = [
+        {"date": f"2024-01-0{day} 00:00:00", "value": 150_000.0 + 5_000 * day} for day in (1, 2, 3)
+    ]
+    report = {
+        "energy": {"timeUnit": "DAY", "unit": "Wh", "measuredBy": "INVERTER", "values": values}
+    }
     (site / "energy_2024-01.json").write_text(json.dumps(report, indent=2) + "\n")
 
 

@@ -1,4 +1,4 @@
-"""SteamaCo (api.steama.co): customers, meters and hourly meter readings.
+"""SteamaCo (api.steama.co): sites, customers, meters and hourly meter readings.
 
 Auth `Authorization: Token <token>`; Django-REST pagination (`results`, absolute
 `next` links). SteamaCo answers some errors with HTTP 200 and a `detail` body,
@@ -32,6 +32,10 @@ class SteamaCo(MeterSource):
         return {"Authorization": f"Token {self.token}"}
 
     def fetch(self, window: Window) -> Iterator[Page]:
+        sites: list[Any] = []
+        for page, items in self._pages("/sites/", "steamaco.sites"):
+            yield page
+            sites.extend(item.get("id") for item in items)
         customers: dict[Any, dict] = {}
         for page, items in self._pages("/customers/", "steamaco.customers"):
             yield page
@@ -45,7 +49,7 @@ class SteamaCo(MeterSource):
             for meter in meters:
                 yield from self._meter_readings(meter, customers, params)
             if self.include_site_totals:
-                for site in sorted({c.get("site") for c in customers.values()} - {None}):
+                for site in sorted(set(sites) - {None}):
                     yield from self._site_usage(site, params)
 
     def _meter_readings(self, meter: dict, customers: dict, params: dict) -> Iterator[Page]:

@@ -30,6 +30,14 @@ class FakeSteamaCo(FakeApi):
     def route(self, request: Request):
         path = request.path
         devices = self.dataset.devices
+        if path == "/sites/":
+            return self.paged(
+                request,
+                [
+                    {"id": int(site), "name": f"Site {site}"}
+                    for site in sorted({d.site_id for d in devices})
+                ],
+            )
         if path == "/customers/":
             return self.paged(
                 request,
@@ -69,6 +77,17 @@ class FakeSteamaCo(FakeApi):
                 ]
             )
             return self.paged(request, rows)
+        match = re.fullmatch(r"/sites/(\d+)/utilities/1/usage/", path)
+        if match:
+            start = datetime.fromisoformat(request.args["start_time"].replace("Z", "+00:00"))
+            end = datetime.fromisoformat(request.args["end_time"].replace("Z", "+00:00"))
+            hours: dict[datetime, float] = {}
+            for device in devices:
+                for at, kwh in self.dataset.hours(device.device_id, start, end):
+                    hours[at] = round(hours.get(at, 0.0) + kwh, 6)
+            return [
+                {"timestamp": at.isoformat(), "usage": kwh} for at, kwh in sorted(hours.items())
+            ]
         return self.json({"detail": "Not found."}, 404)
 
     def paged(self, request: Request, items: list) -> dict:

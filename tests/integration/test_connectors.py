@@ -123,7 +123,7 @@ def test_steamaco_expired_token_answered_with_http_200(httpserver, landing) -> N
     fake.expired_as_200 = True
     with pytest.raises(
         SourceAuthError,
-        match=r"steamaco /customers/: credentials rejected "
+        match=r"steamaco /sites/: credentials rejected "
         r"in a 200 answer \('Invalid token.'\)",
     ):
         land_day(source.model_copy(update={"token": "expired"}), landing, DAYS[0], now=NOW)
@@ -239,3 +239,12 @@ def test_tokens_never_reach_the_landing_zone(name, httpserver, landing) -> None:
             data = path.read_bytes()
             text = gzip.decompress(data) if path.suffix == ".gz" else data
             assert not any(secret.encode() in text for secret in secrets), path
+
+
+def test_steamaco_site_totals_are_their_own_device(httpserver, landing) -> None:
+    _, source = steamaco(httpserver)
+    totals = fetched_totals(
+        source.model_copy(update={"include_site_totals": True}), landing, DAYS[:1]
+    )
+    customers = sum(v for (device, _), v in totals.items() if not device.startswith("site:"))
+    assert totals[("site:2301", DAYS[0])] == pytest.approx(customers)

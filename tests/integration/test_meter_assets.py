@@ -67,7 +67,7 @@ def test_partitions_land_and_fail_independently(tmp_path, steamaco_server) -> No
     assert files.success and landed.success and not failed.success
     [failure] = [e for e in failed.all_events if e.event_type_value == "STEP_FAILURE"]
     message = failure.event_specific_data.error.message
-    assert "steamaco /customers/: credentials rejected (HTTP 401)" in message
+    assert "steamaco /sites/: credentials rejected (HTTP 401)" in message
     assert "revoked-token" not in message
     checks = {e.asset_check_key.name: e.passed for e in landed.get_asset_check_evaluations()}
     assert checks == {
@@ -123,3 +123,17 @@ def test_the_daily_schedule_asks_yesterday_and_unsettled_days(tmp_path) -> None:
     keys = {r.partition_key for r in requests}
     assert "2025-03-19|steamaco" in keys and "2025-03-13|victron" in keys
     assert not any(k.endswith(("|enphase", "|sparkmeter", "|files")) for k in keys)
+
+
+def test_tokens_never_reach_the_dagster_event_log(tmp_path, steamaco_server) -> None:
+    instance = dg.DagsterInstance.ephemeral()
+    good = SteamaCo(base_url=steamaco_server.url, token=steamaco_server.token, **FAST)
+    bad = SteamaCo(base_url=steamaco_server.url, token="revoked-token-999", **FAST)
+    runs = [
+        run(tmp_path, good, "2025-03-14|steamaco", instance),
+        run(tmp_path, bad, "2025-03-15|steamaco", instance),
+    ]
+    for result in runs:
+        for record in instance.all_logs(result.run_id):
+            text = str(record)
+            assert steamaco_server.token not in text and "revoked-token-999" not in text

@@ -40,6 +40,7 @@ def _no_readings(page: Page) -> pl.DataFrame:
 
 
 PARSERS: dict[str, Parser] = {
+    "steamaco.sites": _no_readings,
     "steamaco.customers": _no_readings,
     "steamaco.meters": _no_readings,
     "steamaco.meter_readings": steamaco.meter_readings,
