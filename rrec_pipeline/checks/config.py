@@ -16,6 +16,8 @@ class ValidationConfig:
     gap_tolerance: timedelta = timedelta(hours=24)
     # consistency.total: relative tolerance between header total and summed rows.
     total_relative_tolerance: float = 1e-4
+    # consistency.carbon: relative tolerance between stated and recomputed tCO2e.
+    carbon_relative_tolerance: float = 1e-3
     # overlap.spatial: projects closer than this (geodesic metres) are the same site.
     spatial_radius_m: float = 100.0
     # Per-row rules report at most this many rows each; the rest are counted.

@@ -16,6 +16,7 @@ from rrec_pipeline.checks import header_rules
 from rrec_pipeline.checks.config import ValidationConfig
 from rrec_pipeline.checks.row_rules import row_findings_by_file
 from rrec_pipeline.checks.rules import Finding, Severity, finding
+from rrec_pipeline.credits.methods import ams_from_consumption, grid_tco2e
 from rrec_pipeline.verification_csv.model import VerificationFile
 from rrec_pipeline.verification_csv.stamps import Stamp
 from rrec_pipeline.verification_csv.totals import computed_total_mwh
@@ -43,6 +44,47 @@ def total_findings(file: VerificationFile, config: ValidationConfig) -> list[Fin
             field="Total Energy Production (MWh)",
         )
     ]
+
+
+def carbon_findings(file: VerificationFile, config: ValidationConfig) -> list[Finding]:
+    """Recompute the stated carbon reduction from the file's own factor or figures."""
+    header = file.header
+    stated = header.total_carbon_reduction_tco2e
+    expected, basis = _expected_carbon(header)
+    if stated is None or expected is None:
+        return []
+    tolerance = Decimal(str(config.carbon_relative_tolerance)) * max(abs(stated), abs(expected))
+    if abs(stated - expected) <= tolerance:
+        return []
+    return [
+        finding(
+            "consistency.carbon",
+            f"Total Carbon Reduction {stated} tCO2e differs from {expected:.6f} tCO2e "
+            f"recomputed from {basis} (tolerance {config.carbon_relative_tolerance:g} "
+            "relative)",
+            field="Total Carbon Reduction (tCO2e)",
+        )
+    ]
+
+
+def _expected_carbon(header) -> tuple[Decimal | None, str]:
+    mwh = header.total_energy_mwh
+    if header.avert_factor_tco2e_per_mwh is not None and mwh is not None:
+        return grid_tco2e(mwh, header.avert_factor_tco2e_per_mwh), "the AVERT factor"
+    if header.ember_factor_gco2e_per_kwh is not None and mwh is not None:
+        return grid_tco2e(mwh, header.ember_factor_gco2e_per_kwh / 1000), "the Ember factor"
+    parts = (
+        header.type1_ma_consumption_mwh,
+        header.type1_mb_consumption_mwh,
+        header.type2_consumption_mwh,
+    )
+    if any(part is not None for part in parts):
+        ams = ams_from_consumption(
+            *(part or Decimal(0) for part in parts),
+            diesel_litres=header.diesel_consumption_l or Decimal(0),
+        )
+        return ams.tco2e, "the Type 1-MA/1-MB/2 consumption and diesel (AMS-III.BB)"
+    return None, ""
 
 
 def header_timestamp_findings(file: VerificationFile, _: ValidationConfig) -> list[Finding]:
@@ -180,6 +222,7 @@ FILE_RULES: tuple[FileRule, ...] = (
     header_rules.timezone_findings,
     header_rules.filename_findings,
     total_findings,
+    carbon_findings,
     header_timestamp_findings,
     calendar_year_findings,
     first_operation_findings,

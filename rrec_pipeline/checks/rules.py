@@ -81,6 +81,13 @@ _RULE_LIST = (
         "Total Energy Production (MWh) equals the sum of Measured kWh / 1000.",
     ),
     Rule(
+        "consistency.carbon",
+        Family.CONSISTENCY,
+        Severity.ERROR,
+        "Total Carbon Reduction (tCO2e) follows from the file's AVERT or Ember factor, "
+        "or from its Type 1-MA/1-MB/2 consumption and diesel (AMS-III.BB).",
+    ),
+    Rule(
         "timestamps.header_mismatch",
         Family.CONSISTENCY,
         Severity.ERROR,

@@ -70,6 +70,21 @@ def us_year_end(end: str, rows_end: datetime):
     return edit
 
 
+def carbon(stated: str, **fields: str):
+    def edit(case: CsvCase) -> None:
+        case.with_header(**{"Total Carbon Reduction (tCO2e)": stated, **fields})
+
+    return edit
+
+
+def _case(
+    edit: Callable[[CsvCase], None], project: str = "Test Solar", lat: str = "-1.2921"
+) -> CsvCase:
+    case = CsvCase().with_header(**{"Project Name": project, "Latitude": lat})
+    edit(case)
+    return case
+
+
 def swap_rows(case: CsvCase) -> None:
     case.rows[10], case.rows[11] = case.rows[11], case.rows[10]
 
@@ -155,6 +170,27 @@ CASES = [
         "consistency.total",
         lambda: edited(total_off_by(2e-4)),
         lambda: edited(total_off_by(0.5e-4)),
+    ),
+    RuleCase(
+        "consistency.carbon",
+        # 0.135 MWh at 0.630511674 t/MWh is 0.0851 t, not 0.09.
+        lambda: edited(carbon(**{"AVERT Emissions Factor": "0.630511674"}, stated="0.09")),
+        # 0.135 MWh at 508 g/kWh is 0.06858 t; mini-grid: 0.02*2.72 + 0.1*0.8 - 2*0.0031.
+        lambda: batch(
+            _case(carbon(**{"Ember Emissions Factor (gCO2e/kWh)": "508"}, stated="0.06858")),
+            _case(
+                carbon(
+                    **{
+                        "Type 1-MA Consumption (MWh)": "0.02",
+                        "Type 2 Consumption (MWh)": "0.1",
+                        "Diesel Consumption (L)": "2",
+                    },
+                    stated="0.1282",
+                ),
+                project="Mini Grid",
+                lat="-3.0",
+            ),
+        ),
     ),
     RuleCase(
         "timestamps.header_mismatch",
