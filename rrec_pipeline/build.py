@@ -14,9 +14,15 @@ from typing import Any
 
 import dagster as dg
 
+from rrec_pipeline.assets.credits import (
+    out_credits__minigrid_customer_months,
+    out_credits__project_years,
+)
 from rrec_pipeline.assets.meter_reads import core_meter_reads, raw_meter__pages
+from rrec_pipeline.assets.reference import reference_assets
 from rrec_pipeline.assets.verification import verification_submissions
 from rrec_pipeline.checks.asset_checks import verification_checks
+from rrec_pipeline.checks.credit_checks import credit_checks
 from rrec_pipeline.checks.meter_checks import meter_checks
 from rrec_pipeline.jobs import main_job, meter_reads_job
 from rrec_pipeline.resources.io_managers import ParquetIOManager
@@ -49,8 +55,15 @@ def default_resources() -> dict[str, Any]:
 
 def build_defs(resource_overrides: Mapping[str, Any] | None = None) -> dg.Definitions:
     return dg.Definitions(
-        assets=[verification_submissions, raw_meter__pages, core_meter_reads],
-        asset_checks=[*verification_checks(), *meter_checks()],
+        assets=[
+            verification_submissions,
+            raw_meter__pages,
+            core_meter_reads,
+            *reference_assets,
+            out_credits__project_years,
+            out_credits__minigrid_customer_months,
+        ],
+        asset_checks=[*verification_checks(), *meter_checks(), *credit_checks()],
         jobs=[main_job, meter_reads_job],
         schedules=[daily_meter_schedule],
         sensors=[late_meter_data_sensor],

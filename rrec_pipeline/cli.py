@@ -1,4 +1,4 @@
-"""The `rrec` command line: validate verification CSVs, fetch meter data, list the rules.
+"""The `rrec` command line: validate verification CSVs, compute credits, fetch meter data.
 
 Exit codes: 0 when no file has an error, 1 when one has, 2 for usage errors.
 """
@@ -16,6 +16,7 @@ from rrec_pipeline.checks.batch import BatchReport, FileReport, collect_csv_path
 from rrec_pipeline.checks.config import ValidationConfig
 from rrec_pipeline.checks.gap_explanations import GapExplanationError, load_gap_explanations
 from rrec_pipeline.checks.rules import RULES, Finding
+from rrec_pipeline.cli_credits import add_credits_parser, credit_files, has_failures, render
 from rrec_pipeline.cli_fetch import add_fetch_parser, fetch_days, write_reads
 from rrec_pipeline.resources.http import SourceError
 
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(handler=run_validate)
 
     add_fetch_parser(commands, run_fetch)
+    add_credits_parser(commands, run_credits)
 
     rules = commands.add_parser("rules", help="list the validation rules")
     output = rules.add_mutually_exclusive_group()
@@ -141,6 +143,17 @@ def run_fetch(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     print(write_reads(reads, failures, args.out), file=sys.stderr)
     return EXIT_INVALID if failures else EXIT_OK
+
+
+def run_credits(args: argparse.Namespace) -> int:
+    missing = [str(path) for path in args.paths if not path.exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    results = credit_files(args)
+    if not results:
+        raise UsageError(f"no CSV files found in {', '.join(map(str, args.paths))}")
+    print(render(results, args.json))
+    return EXIT_INVALID if has_failures(results) else EXIT_OK
 
 
 def rules_markdown() -> str:

@@ -1,8 +1,9 @@
 """Jobs: what a run materializes.
 
-`rrec_main` is what the README's first command runs. Meter data is partitioned
-by (day, source) and runs as `meter_reads_job`, from the schedule, the late-data
-sensor, or a backfill.
+`rrec_main` is what the README's first command runs: verification, reference
+tables and credits (mini-grid credits read whatever meter partitions exist).
+Meter data is partitioned by (day, source) and runs as `meter_reads_job`, from
+the schedule, the late-data sensor, or a backfill.
 """
 
 import dagster as dg
@@ -11,8 +12,9 @@ MAIN_JOB_NAME = "rrec_main"
 
 main_job = dg.define_asset_job(
     MAIN_JOB_NAME,
-    selection=dg.AssetSelection.groups("verification"),
-    description="Validate submitted verification files; accept or quarantine each.",
+    selection=dg.AssetSelection.groups("verification", "reference", "credits"),
+    description="Validate submitted verification files, accept or quarantine each, "
+    "and compute the credits of accepted project-years.",
 )
 
 meter_reads_job = dg.define_asset_job(

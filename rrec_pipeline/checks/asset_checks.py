@@ -68,7 +68,7 @@ def _family_check(family: Family) -> dg.AssetChecksDefinition:
     return _check
 
 
-def _schema_check(asset: str, model: type[pa.DataFrameModel]) -> dg.AssetChecksDefinition:
+def schema_check(asset: str, model: type[pa.DataFrameModel]) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=asset,
         name=f"{model.__name__}_schema",
@@ -111,7 +111,7 @@ def accepted_files_have_no_errors(
 def verification_checks() -> list[dg.AssetChecksDefinition]:
     return [
         *(_family_check(family) for family in Family),
-        _schema_check(FILES, VerificationFileSummaries),
-        _schema_check(READINGS, VerificationAcceptedReadings),
+        schema_check(FILES, VerificationFileSummaries),
+        schema_check(READINGS, VerificationAcceptedReadings),
         accepted_files_have_no_errors,
     ]

@@ -21,6 +21,7 @@ from rrec_pipeline.checks.config import ValidationConfig
 from rrec_pipeline.checks.cross_file_rules import Submission, cross_file_findings
 from rrec_pipeline.checks.file_rules import validate_file, validate_files
 from rrec_pipeline.checks.rules import RULES, Finding, finding
+from rrec_pipeline.schemas import polars_schema
 from rrec_pipeline.schemas.verification import (
     VerificationAcceptedReadings,
     VerificationFileSummaries,
@@ -143,39 +144,30 @@ class BatchReport:
             for report in self.accepted
             if report.file is not None
         ]
-        frame = pl.concat(frames) if frames else pl.DataFrame(schema=_ACCEPTED_READINGS_SCHEMA)
+        schema = polars_schema(VerificationAcceptedReadings)
+        frame = pl.concat(frames) if frames else pl.DataFrame(schema=schema)
         return VerificationAcceptedReadings.validate(frame)
 
     def summaries_frame(self) -> pl.DataFrame:
         frame = pl.DataFrame(
             [_summary(report) for report in self.files],
-            schema=_SUMMARY_SCHEMA,
+            schema=polars_schema(VerificationFileSummaries),
         )
         return VerificationFileSummaries.validate(frame)
 
 
-_ACCEPTED_READINGS_SCHEMA = {
-    "file": pl.String,
-    "project_name": pl.String,
-    "line": pl.Int64,
-    "timestamp_utc": pl.Datetime("us", "UTC"),
-    "utc_offset_minutes": pl.Int32,
-    "kwh": pl.Float64,
-}
-
-_SUMMARY_SCHEMA = {
-    "file": pl.String,
-    "project_name": pl.String,
-    "begin_utc": pl.Datetime("us", "UTC"),
-    "end_utc": pl.Datetime("us", "UTC"),
-    "header_total_mwh": pl.Float64,
-    "computed_total_mwh": pl.Float64,
-    "whole_rrecs": pl.Int64,
-    "is_accepted": pl.Boolean,
-    "error_count": pl.Int64,
-    "warning_count": pl.Int64,
-    "sha256": pl.String,
-}
+HEADER_FACTS = (
+    "country",
+    "us_state",
+    "us_region",
+    "installation_type",
+    "type1_customers",
+    "type2_customers",
+    "type1_ma_consumption_mwh",
+    "type1_mb_consumption_mwh",
+    "type2_consumption_mwh",
+    "diesel_consumption_l",
+)
 
 
 def _summary(report: FileReport) -> dict[str, object]:
@@ -193,7 +185,16 @@ def _summary(report: FileReport) -> dict[str, object]:
         "error_count": errors,
         "warning_count": len(report.findings) - errors,
         "sha256": report.sha256,
+        **{fact: _plain(getattr(header, fact)) if header else None for fact in HEADER_FACTS},
+        "generation_year": header.begin_timestamp.local.year
+        if header and header.begin_timestamp
+        else None,
+        "stated_carbon_tco2e": _as_float(header.total_carbon_reduction_tco2e) if header else None,
     }
+
+
+def _plain(value: object) -> object:
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def _as_float(value: Decimal | None) -> float | None:

@@ -28,6 +28,9 @@ class CreditPolicy:
     allow_provisional_avert: bool = False
 
 
+DEFAULT_POLICY = CreditPolicy()
+
+
 @dataclass(frozen=True)
 class CreditResult:
     token: str | None
@@ -62,7 +65,7 @@ class CreditResult:
 
 
 def credits_for_file(
-    file: VerificationFile, tables: ReferenceTables, policy: CreditPolicy = CreditPolicy()
+    file: VerificationFile, tables: ReferenceTables, policy: CreditPolicy = DEFAULT_POLICY
 ) -> CreditResult:
     header = file.header
     mwh = (

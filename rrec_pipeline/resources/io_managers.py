@@ -48,10 +48,14 @@ class ParquetIOManager(dg.ConfigurableIOManager):
         upstream = context.upstream_output
         if not context.has_asset_partitions:
             return pl.read_parquet(self._path(upstream.asset_key, None, None))
-        keys = context.asset_partition_keys
-        paths = []
-        for key in keys:
+        wanted = set()
+        for key in context.asset_partition_keys:
             dimensions = key.keys_by_dimension if isinstance(key, dg.MultiPartitionKey) else None
-            paths.append(self._path(context.asset_key, key, dimensions))
-        frames = [pl.read_parquet(path) for path in paths if path.exists()]
+            wanted.add(self._path(context.asset_key, key, dimensions))
+        # Glob what exists rather than stat every wanted key (years x sources of them).
+        folder = Path(self.base_dir, *context.asset_key.path)
+        paths = (
+            sorted(p for p in folder.rglob("*.parquet") if p in wanted) if folder.exists() else []
+        )
+        frames = [pl.read_parquet(path) for path in paths]
         return pl.concat(frames) if frames else pl.DataFrame()

@@ -52,6 +52,19 @@ class VerificationFileSummaries(pa.DataFrameModel):
     error_count: pl.Int64 = pa.Field(ge=0)
     warning_count: pl.Int64 = pa.Field(ge=0)
     sha256: str = pa.Field(str_length=64)
+    # Header facts that credits are computed from (null where the file leaves them blank).
+    country: str = pa.Field(nullable=True)
+    us_state: str = pa.Field(nullable=True)
+    us_region: str = pa.Field(nullable=True)
+    installation_type: str = pa.Field(nullable=True)
+    generation_year: pl.Int64 = pa.Field(nullable=True, description="local year of Begin")
+    type1_customers: pl.Int64 = pa.Field(nullable=True, ge=0)
+    type2_customers: pl.Int64 = pa.Field(nullable=True, ge=0)
+    type1_ma_consumption_mwh: float = pa.Field(nullable=True, ge=0)
+    type1_mb_consumption_mwh: float = pa.Field(nullable=True, ge=0)
+    type2_consumption_mwh: float = pa.Field(nullable=True, ge=0)
+    diesel_consumption_l: float = pa.Field(nullable=True, ge=0)
+    stated_carbon_tco2e: float = pa.Field(nullable=True)
 
     class Config:
         strict = True

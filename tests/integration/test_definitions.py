@@ -17,9 +17,16 @@ def test_asset_keys_and_checks_snapshot() -> None:
     assert sorted(key.to_user_string() for key in graph.get_all_asset_keys()) == [
         "core_meter__anomalies",
         "core_meter__reads",
+        "core_reference__avert_rates",
+        "core_reference__countries",
+        "core_reference__country_aliases",
+        "core_reference__ember_co2_intensity",
+        "core_reference__us_state_avert_regions",
         "core_verification__files",
         "core_verification__findings",
         "core_verification__readings",
+        "out_credits__minigrid_customer_months",
+        "out_credits__project_years",
         "raw_meter__pages",
     ]
     checks = {(key.asset_key.to_user_string(), key.name) for key in graph.asset_check_keys}
@@ -31,6 +38,14 @@ def test_asset_keys_and_checks_snapshot() -> None:
         ("core_meter__reads", "meter_reads_schema"),
         ("core_meter__reads", "meter_reads_do_not_overlap"),
         ("core_meter__anomalies", "meter_anomalies_reviewed"),
+        ("core_reference__ember_co2_intensity", "EmberIntensity_schema"),
+        ("core_reference__avert_rates", "AvertRates_schema"),
+        ("core_reference__us_state_avert_regions", "UsStateAvertRegions_schema"),
+        ("core_reference__countries", "Countries_schema"),
+        ("core_reference__country_aliases", "CountryAliases_schema"),
+        ("out_credits__project_years", "ProjectYearCredits_schema"),
+        ("out_credits__project_years", "every_eligible_project_year_has_a_factor"),
+        ("out_credits__minigrid_customer_months", "MiniGridCustomerMonths_schema"),
     }
 
 
@@ -38,10 +53,18 @@ def test_jobs_split_unpartitioned_and_partitioned_assets() -> None:
     defs = build_defs()
     main = defs.resolve_job_def("rrec_main").asset_layer.selected_asset_keys
     meter = defs.resolve_job_def("meter_reads_job").asset_layer.selected_asset_keys
-    assert {key.to_user_string() for key in main} == {
+    main_keys = {key.to_user_string() for key in main}
+    assert main_keys == {
         "core_verification__files",
         "core_verification__findings",
         "core_verification__readings",
+        "core_reference__avert_rates",
+        "core_reference__countries",
+        "core_reference__country_aliases",
+        "core_reference__ember_co2_intensity",
+        "core_reference__us_state_avert_regions",
+        "out_credits__minigrid_customer_months",
+        "out_credits__project_years",
     }
     assert {key.to_user_string() for key in meter} == {
         "raw_meter__pages",
