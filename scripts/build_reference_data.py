@@ -28,21 +28,93 @@ ISO_US_SOURCE = "ISO 3166-2:US subdivision codes (not modelled by AVERT)"
 NON_AVERT_STATES = (("AK", "Alaska"), ("HI", "Hawaii"), ("PR", "Puerto Rico"))
 M49_SOURCE = "UN M49 geographic regions: Africa"
 # UN M49 region "Africa" (Northern, Eastern, Middle, Southern and Western Africa).
-AFRICA_ISO3 = frozenset("""
-DZA EGY LBY MAR SDN TUN ESH BDI COM DJI ERI ETH KEN MDG MWI MUS MYT MOZ REU RWA SYC SOM SSD
-UGA TZA ZMB ZWE IOT ATF AGO CMR CAF TCD COG COD GNQ GAB STP BWA SWZ LSO NAM ZAF BEN BFA CPV
-CIV GMB GHA GIN GNB LBR MLI MRT NER NGA SHN SEN SLE TGO
-""".split())
+AFRICA_ISO3 = frozenset(
+    [
+        "DZA",
+        "EGY",
+        "LBY",
+        "MAR",
+        "SDN",
+        "TUN",
+        "ESH",
+        "BDI",
+        "COM",
+        "DJI",
+        "ERI",
+        "ETH",
+        "KEN",
+        "MDG",
+        "MWI",
+        "MUS",
+        "MYT",
+        "MOZ",
+        "REU",
+        "RWA",
+        "SYC",
+        "SOM",
+        "SSD",
+        "UGA",
+        "TZA",
+        "ZMB",
+        "ZWE",
+        "IOT",
+        "ATF",
+        "AGO",
+        "CMR",
+        "CAF",
+        "TCD",
+        "COG",
+        "COD",
+        "GNQ",
+        "GAB",
+        "STP",
+        "BWA",
+        "SWZ",
+        "LSO",
+        "NAM",
+        "ZAF",
+        "BEN",
+        "BFA",
+        "CPV",
+        "CIV",
+        "GMB",
+        "GHA",
+        "GIN",
+        "GNB",
+        "LBR",
+        "MLI",
+        "MRT",
+        "NER",
+        "NGA",
+        "SHN",
+        "SEN",
+        "SLE",
+        "TGO",
+    ]
+)
 ALIAS_SOURCE = "names used in registry files and common English names (reviewed)"
 COUNTRY_ALIASES = (
-    ("United States of America", "USA"), ("USA", "USA"), ("US", "USA"), ("U.S.", "USA"),
-    ("DRC", "COD"), ("DR Congo", "COD"), ("Democratic Republic of the Congo", "COD"),
-    ("Democratic Republic of Congo", "COD"), ("Congo-Kinshasa", "COD"),
-    ("Republic of the Congo", "COG"), ("Congo-Brazzaville", "COG"),
-    ("Côte d'Ivoire", "CIV"), ("Ivory Coast", "CIV"),
-    ("Tanzania", "TZA"), ("Eswatini", "SWZ"), ("Swaziland", "SWZ"),
-    ("Cape Verde", "CPV"), ("Cabo Verde", "CPV"), ("The Gambia", "GMB"),
-    ("United Kingdom", "GBR"), ("UK", "GBR"),
+    ("United States of America", "USA"),
+    ("USA", "USA"),
+    ("US", "USA"),
+    ("U.S.", "USA"),
+    ("DRC", "COD"),
+    ("DR Congo", "COD"),
+    ("Democratic Republic of the Congo", "COD"),
+    ("Democratic Republic of Congo", "COD"),
+    ("Congo-Kinshasa", "COD"),
+    ("Republic of the Congo", "COG"),
+    ("Congo-Brazzaville", "COG"),
+    ("Côte d'Ivoire", "CIV"),
+    ("Ivory Coast", "CIV"),
+    ("Tanzania", "TZA"),
+    ("Eswatini", "SWZ"),
+    ("Swaziland", "SWZ"),
+    ("Cape Verde", "CPV"),
+    ("Cabo Verde", "CPV"),
+    ("The Gambia", "GMB"),
+    ("United Kingdom", "GBR"),
+    ("UK", "GBR"),
 )
 
 
@@ -65,12 +137,18 @@ def build_ember(source_dir: Path) -> list[dict[str, str]]:
     for name in ("ember_co2_intensity.csv", "ember_co2_intensity_2025-05.csv"):
         for row in read_rows(source_dir / name):
             grams = Decimal(row["co2_intensity_gco2_per_kwh"])
-            rows.append({
-                "country_name": row["country_name"], "iso2": row["iso2"], "iso3": row["iso3"],
-                "year": row["year"], "co2_intensity_gco2_per_kwh": row["co2_intensity_gco2_per_kwh"],
-                "co2_intensity_tco2_per_mwh": _plain(grams / 1000),
-                "release": ember_release(row["source"]), "source": row["source"],
-            })
+            rows.append(
+                {
+                    "country_name": row["country_name"],
+                    "iso2": row["iso2"],
+                    "iso3": row["iso3"],
+                    "year": row["year"],
+                    "co2_intensity_gco2_per_kwh": row["co2_intensity_gco2_per_kwh"],
+                    "co2_intensity_tco2_per_mwh": _plain(grams / 1000),
+                    "release": ember_release(row["source"]),
+                    "source": row["source"],
+                }
+            )
     return sorted(rows, key=lambda r: (r["iso3"], int(r["year"]), r["release"]))
 
 
@@ -82,53 +160,77 @@ def build_avert(source_dir: Path) -> list[dict[str, str]]:
         published = Decimal(row["avoided_co2_t_per_mwh"])
         if abs(tonnes - published) > Decimal("1e-9"):
             raise ValueError(f"AVERT t/MWh disagrees with lb/2205 for {row}")
-        rows.append({
-            "data_year": row["data_year"], "avert_region": row["avert_region"],
-            "avert_region_id": row["avert_region_id"], "project_type": row["project_type"],
-            "project_type_label": row["project_type_label"],
-            "avoided_co2_lb_per_mwh": row["avoided_co2_lb_per_mwh"],
-            "avoided_co2_tco2_per_mwh": _plain(tonnes.quantize(Decimal("1e-12"))),
-            "release": row["release"].replace("\n", " "),
-            "is_official": "false" if "provisional" in row["release"].lower() else "true",
-            "source": row["source"],
-        })
+        rows.append(
+            {
+                "data_year": row["data_year"],
+                "avert_region": row["avert_region"],
+                "avert_region_id": row["avert_region_id"],
+                "project_type": row["project_type"],
+                "project_type_label": row["project_type_label"],
+                "avoided_co2_lb_per_mwh": row["avoided_co2_lb_per_mwh"],
+                "avoided_co2_tco2_per_mwh": _plain(tonnes.quantize(Decimal("1e-12"))),
+                "release": row["release"].replace("\n", " "),
+                "is_official": "false" if "provisional" in row["release"].lower() else "true",
+                "source": row["source"],
+            }
+        )
     return rows
 
 
 def build_state_regions(source_dir: Path) -> list[dict[str, str]]:
-    return [{
-        "state": row["state"], "state_name": row["state_name"],
-        "avert_region": row["avert_region"], "avert_region_id": row["avert_region_id"],
-        "percent_of_state": row["percent_of_state"],
-        "is_primary_region": "true" if row["is_primary_region"] == "1" else "false",
-        "source": AVERT_STATE_SOURCE,
-    } for row in read_rows(source_dir / "avert_state_region.csv")]
+    return [
+        {
+            "state": row["state"],
+            "state_name": row["state_name"],
+            "avert_region": row["avert_region"],
+            "avert_region_id": row["avert_region_id"],
+            "percent_of_state": row["percent_of_state"],
+            "is_primary_region": "true" if row["is_primary_region"] == "1" else "false",
+            "source": AVERT_STATE_SOURCE,
+        }
+        for row in read_rows(source_dir / "avert_state_region.csv")
+    ]
 
 
 def build_us_states(source_dir: Path) -> list[dict[str, str]]:
-    names = {row["state"]: row["state_name"]
-             for row in read_rows(source_dir / "avert_state_region.csv")}
-    rows = [{"state": code, "state_name": name, "source": AVERT_STATE_SOURCE}
-            for code, name in names.items()]
-    rows += [{"state": code, "state_name": name, "source": ISO_US_SOURCE}
-             for code, name in NON_AVERT_STATES if code not in names]
+    names = {
+        row["state"]: row["state_name"] for row in read_rows(source_dir / "avert_state_region.csv")
+    }
+    rows = [
+        {"state": code, "state_name": name, "source": AVERT_STATE_SOURCE}
+        for code, name in names.items()
+    ]
+    rows += [
+        {"state": code, "state_name": name, "source": ISO_US_SOURCE}
+        for code, name in NON_AVERT_STATES
+        if code not in names
+    ]
     return sorted(rows, key=lambda row: row["state"])
 
 
 def build_countries(source_dir: Path) -> list[dict[str, str]]:
     latest = read_rows(source_dir / "ember_co2_intensity_2025-05.csv")
     names = {(row["iso3"], row["iso2"]): row["country_name"] for row in latest}
-    return sorted(({
-        "country_name": name, "iso2": iso2, "iso3": iso3,
-        "is_african": "true" if iso3 in AFRICA_ISO3 else "false",
-        "source": f"names and codes: Ember Yearly Electricity Data country list; "
-                  f"continent: {M49_SOURCE}",
-    } for (iso3, iso2), name in names.items()), key=lambda row: row["iso3"])
+    return sorted(
+        (
+            {
+                "country_name": name,
+                "iso2": iso2,
+                "iso3": iso3,
+                "is_african": "true" if iso3 in AFRICA_ISO3 else "false",
+                "source": f"names and codes: Ember Yearly Electricity Data country list; "
+                f"continent: {M49_SOURCE}",
+            }
+            for (iso3, iso2), name in names.items()
+        ),
+        key=lambda row: row["iso3"],
+    )
 
 
 def build_country_aliases() -> list[dict[str, str]]:
-    return [{"alias": alias, "iso3": iso3, "source": ALIAS_SOURCE}
-            for alias, iso3 in COUNTRY_ALIASES]
+    return [
+        {"alias": alias, "iso3": iso3, "source": ALIAS_SOURCE} for alias, iso3 in COUNTRY_ALIASES
+    ]
 
 
 def _plain(value: Decimal) -> str:
@@ -156,8 +258,9 @@ TABLES = {
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("source_dir", nargs="?", type=Path,
-                        default=ROOT.parent / "shared" / "reference_data")
+    parser.add_argument(
+        "source_dir", nargs="?", type=Path, default=ROOT.parent / "shared" / "reference_data"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "reference_data")
     args = parser.parse_args(argv[1:])
     if not args.source_dir.is_dir():
