@@ -114,16 +114,25 @@ def _register_deltas(registers: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFram
         .alias("_anomaly"),
         current.alias("_register"),
     )
-    anomalies = intervals.filter(pl.col("_anomaly").is_not_null()).select(
-        "source",
-        "device_id",
-        pl.col("interval_start").alias("at"),
-        pl.col("_anomaly").alias("anomaly"),
-        pl.format(
-            "register went from {} to {} kWh", previous.round(6), pl.col("_register").round(6)
-        ).alias("detail"),
+    detail = pl.format(
+        "register went from {} to {} kWh", previous.round(6), pl.col("_register").round(6)
     )
-    return intervals.select(READ_COLUMNS), anomalies.cast(ANOMALY_SCHEMA)
+    return intervals.select(READ_COLUMNS), _flagged(intervals, detail)
+
+
+def _flagged(frame: pl.DataFrame, detail: pl.Expr) -> pl.DataFrame:
+    """Anomaly rows for the rows whose `_anomaly` is set; `detail` is built only for them."""
+    return (
+        frame.filter(pl.col("_anomaly").is_not_null())
+        .select(
+            "source",
+            "device_id",
+            pl.col("interval_start").alias("at"),
+            pl.col("_anomaly").alias("anomaly"),
+            detail.alias("detail"),
+        )
+        .cast(ANOMALY_SCHEMA)
+    )
 
 
 def _screen(reads: pl.DataFrame, max_kwh_per_hour: float) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -137,21 +146,16 @@ def _screen(reads: pl.DataFrame, max_kwh_per_hour: float) -> tuple[pl.DataFrame,
         .then(pl.lit("implausible_jump"))
     )
     flagged = reads.with_columns(problem.alias("_anomaly"))
-    anomalies = flagged.filter(pl.col("_anomaly").is_not_null()).select(
-        "source",
-        "device_id",
-        pl.col("interval_start").alias("at"),
-        pl.col("_anomaly").alias("anomaly"),
-        pl.format(
-            "{} kWh over {} h (bound {} kWh)", pl.col("kwh"), hours.round(4), bound.round(4)
-        ).alias("detail"),
+    detail = pl.format(
+        "{} kWh over {} h (bound {} kWh)", pl.col("kwh"), hours.round(4), bound.round(4)
     )
+    anomalies = _flagged(flagged, detail)
     is_bad = pl.col("_anomaly").is_not_null()
     screened = flagged.with_columns(
         pl.when(is_bad).then(None).otherwise(pl.col("kwh")).alias("kwh"),
         pl.when(is_bad).then(pl.lit("missing")).otherwise(pl.col("quality")).alias("quality"),
     ).select(READ_COLUMNS)
-    return screened, anomalies.cast(ANOMALY_SCHEMA)
+    return screened, anomalies
 
 
 def _collapse_duplicates(reads: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
