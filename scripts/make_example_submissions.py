@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
+from rrec_pipeline.credits.methods import ams_from_consumption
 from rrec_pipeline.verification_csv.filenames import build_file_name, project_stem
 from rrec_pipeline.verification_csv.model import VerificationHeader
 from rrec_pipeline.verification_csv.writer import render_csv, stamp_from_datetime
@@ -70,6 +71,7 @@ def example(
     count: int,
     step: timedelta,
     total_shift: Decimal = Decimal(0),
+    **extra: object,
 ) -> None:
     readings = series(capacity, start, count, step)
     end = start + step * (count - 1)
@@ -81,8 +83,25 @@ def example(
         end_timestamp=stamp_from_datetime(end),
         total_energy_mwh=total_mwh(readings) + total_shift,
         **place,
+        **extra,
     )
     write(header, readings, start, end)
+
+
+def mini_grid_customers() -> dict[str, object]:
+    """40 households and 10 businesses over half a year, with a little diesel backup."""
+    ams = ams_from_consumption(
+        Decimal("1.1"), Decimal("6.9"), Decimal("12.0"), diesel_litres=Decimal(50)
+    )
+    return {
+        "type1_customers": 40,
+        "type2_customers": 10,
+        "type1_ma_consumption_mwh": ams.type1_ma_mwh,
+        "type1_mb_consumption_mwh": ams.type1_mb_mwh,
+        "type2_consumption_mwh": ams.type2_mwh,
+        "diesel_consumption_l": Decimal(50),
+        "total_carbon_reduction_tco2e": ams.tco2e,
+    }
 
 
 def main() -> None:
@@ -111,7 +130,13 @@ def main() -> None:
         timedelta(hours=1),
     )
     example(
-        "Example Mini-Grid", kenya, 40.0, datetime(2025, 1, 1, tzinfo=eat), 181, timedelta(days=1)
+        "Example Mini-Grid",
+        kenya,
+        40.0,
+        datetime(2025, 1, 1, tzinfo=eat),
+        181,
+        timedelta(days=1),
+        **mini_grid_customers(),
     )
     # Declares 1 MWh more than its rows hold: consistency.total quarantines it.
     example(
