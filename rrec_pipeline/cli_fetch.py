@@ -17,10 +17,10 @@ import polars as pl
 
 from rrec_pipeline.meter_reads.ingest import PageRejectedError, land_day, normalise_day
 from rrec_pipeline.meter_reads.normalise import READ_COLUMNS
-from rrec_pipeline.meter_reads.pages import PARSED_SCHEMA
 from rrec_pipeline.resources.http import SourceError
 from rrec_pipeline.resources.landing import LandingZone
 from rrec_pipeline.resources.meter_sources import meter_sources_from_env
+from rrec_pipeline.schemas import polars_schema
 from rrec_pipeline.schemas.meter_reads import SOURCES, MeterReads
 
 
@@ -59,7 +59,7 @@ def fetch_days(args: argparse.Namespace) -> tuple[pl.DataFrame, list[str]]:
 
 
 def _empty_reads() -> pl.DataFrame:
-    return pl.DataFrame(schema={column: PARSED_SCHEMA[column] for column in READ_COLUMNS})
+    return pl.DataFrame(schema=polars_schema(MeterReads))
 
 
 def write_reads(reads: pl.DataFrame, failures: list[str], out: Path) -> str:

@@ -68,10 +68,19 @@ def _family_check(family: Family) -> dg.AssetChecksDefinition:
     return _check
 
 
-def schema_check(asset: str, model: type[pa.DataFrameModel]) -> dg.AssetChecksDefinition:
+def schema_check(
+    asset: str,
+    model: type[pa.DataFrameModel],
+    *,
+    name: str | None = None,
+    partitions_def: dg.PartitionsDefinition | None = None,
+) -> dg.AssetChecksDefinition:
+    """A blocking check that the asset matches its schema in the registry."""
+
     @dg.asset_check(
         asset=asset,
-        name=f"{model.__name__}_schema",
+        name=name or f"{model.__name__}_schema",
+        partitions_def=partitions_def,
         blocking=True,
         description=f"The table matches the {model.__name__} schema.",
     )

@@ -5,29 +5,14 @@ must never count an hour twice); anomalies warn, since they are held back.
 """
 
 import dagster as dg
-import pandera.polars as pa
 import polars as pl
 
 from rrec_pipeline.assets.meter_reads import ANOMALIES, READS
+from rrec_pipeline.checks.asset_checks import schema_check
 from rrec_pipeline.partitions import METER_PARTITIONS
 from rrec_pipeline.schemas.meter_reads import MeterReads
 
 MAX_LISTED = 50
-
-
-@dg.asset_check(
-    asset=READS,
-    partitions_def=METER_PARTITIONS,
-    blocking=True,
-    description="The reads match the MeterReads schema.",
-)
-def meter_reads_schema(reads: pl.DataFrame) -> dg.AssetCheckResult:
-    try:
-        MeterReads.validate(reads, lazy=True)
-    except pa.errors.SchemaErrors as errors:
-        cases = errors.failure_cases.head(MAX_LISTED)
-        return dg.AssetCheckResult(passed=False, metadata={"failure_cases": str(cases)})
-    return dg.AssetCheckResult(passed=True, metadata={"rows": reads.height})
 
 
 def overlapping_intervals(reads: pl.DataFrame) -> pl.DataFrame:
@@ -76,4 +61,8 @@ def meter_anomalies_reviewed(anomalies: pl.DataFrame) -> dg.AssetCheckResult:
 
 
 def meter_checks() -> list[dg.AssetChecksDefinition]:
-    return [meter_reads_schema, meter_reads_do_not_overlap, meter_anomalies_reviewed]
+    return [
+        schema_check(READS, MeterReads, name="meter_reads_schema", partitions_def=METER_PARTITIONS),
+        meter_reads_do_not_overlap,
+        meter_anomalies_reviewed,
+    ]

@@ -16,22 +16,10 @@ from typing import Any
 
 import polars as pl
 
+from rrec_pipeline.schemas import polars_schema
 from rrec_pipeline.schemas.meter_reads import ParsedReadings
 
-PARSED_SCHEMA: dict[str, pl.DataType] = {
-    "source": pl.String(),
-    "site_id": pl.String(),
-    "device_id": pl.String(),
-    "customer_id": pl.String(),
-    "customer_class": pl.String(),
-    "kind": pl.String(),
-    "interval_start": pl.Datetime("us", "UTC"),
-    "interval_end": pl.Datetime("us", "UTC"),
-    "kwh": pl.Float64(),
-    "quality": pl.String(),
-    "ingested_at": pl.Datetime("us", "UTC"),
-    "page_id": pl.String(),
-}
+PARSED_SCHEMA: dict[str, pl.DataType] = polars_schema(ParsedReadings)
 
 
 class PageFormatError(ValueError):

@@ -10,6 +10,7 @@ from rrec_pipeline.resources.meter_source import MeterSource
 from rrec_pipeline.resources.sparkmeter import SparkMeter
 from rrec_pipeline.resources.steamaco import SteamaCo
 from rrec_pipeline.resources.victron import Victron
+from rrec_pipeline.schemas.meter_reads import SOURCES
 
 
 class MeterSources(dg.ConfigurableResource):
@@ -23,11 +24,7 @@ class MeterSources(dg.ConfigurableResource):
         return getattr(self, name)
 
     def configured(self) -> list[str]:
-        return [
-            name
-            for name in ("steamaco", "sparkmeter", "enphase", "victron", "files")
-            if self.get(name).is_configured
-        ]
+        return [name for name in SOURCES if self.get(name).is_configured]
 
 
 def _source_config(source: type[MeterSource], *, as_env_var: bool) -> dict[str, object]:

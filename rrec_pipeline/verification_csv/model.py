@@ -14,6 +14,8 @@ from functools import cached_property
 
 import polars as pl
 
+from rrec_pipeline.schemas import polars_schema
+from rrec_pipeline.schemas.verification import VerificationReadings
 from rrec_pipeline.verification_csv.stamps import Stamp
 
 
@@ -60,19 +62,8 @@ class HeaderRow:
     extra_cells: tuple[str, ...] = ()
 
 
-# Columns of `VerificationFile.readings`; the pandera schema lives in
-# `rrec_pipeline.schemas.verification.VerificationReadings`.
-READINGS_SCHEMA: dict[str, pl.DataType] = {
-    "line": pl.Int64(),
-    "datetime_text": pl.String(),
-    "kwh_text": pl.String(),
-    "extra_text": pl.String(),
-    "timestamp_utc": pl.Datetime("us", "UTC"),
-    "utc_offset_minutes": pl.Int32(),
-    "has_own_offset": pl.Boolean(),
-    "is_date_only": pl.Boolean(),
-    "kwh": pl.Float64(),
-}
+# Columns of `VerificationFile.readings`, from the schema registry.
+READINGS_SCHEMA: dict[str, pl.DataType] = polars_schema(VerificationReadings)
 
 
 @dataclass
