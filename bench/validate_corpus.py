@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from rrec_pipeline.checks.batch import collect_csv_paths, validate_sources
-from rrec_pipeline.checks.config import ValidationConfig
+from rrec_pipeline.validation.batch import collect_csv_paths, validate_sources
+from rrec_pipeline.validation.config import ValidationConfig
 
 DEFAULT_CORPUS = (
     Path(__file__).resolve().parents[2] / "shared" / "corpus" / "renewvia_verification_data"

@@ -1,8 +1,9 @@
 """Explicit assembly of the code location: `build_defs` returns a fresh `Definitions`.
 
 Embedded defaults put everything under `$RREC_HOME` (default `.rrec/` in the
-working directory): drop folders, quarantine, landing zone, Parquet warehouse.
-Tests pass `resource_overrides` with real local resources instead of patching.
+working directory): drop folders, quarantine, registry, landing zone, Parquet
+warehouse. Tests pass `resource_overrides` with real local resources instead
+of patching.
 """
 
 from __future__ import annotations
@@ -18,54 +19,68 @@ from rrec_pipeline.assets.credits import (
     out_credits__minigrid_customer_months,
     out_credits__project_years,
 )
-from rrec_pipeline.assets.meter_reads import core_meter_reads, raw_meter__pages
+from rrec_pipeline.assets.meter_reads import core_meter, raw_meter__pages
 from rrec_pipeline.assets.reference import reference_assets
-from rrec_pipeline.assets.verification import verification_submissions
-from rrec_pipeline.checks.asset_checks import verification_checks
-from rrec_pipeline.checks.credit_checks import credit_checks
-from rrec_pipeline.checks.meter_checks import meter_checks
+from rrec_pipeline.assets.verification import (
+    core_verification,
+    core_verification__gap_explanations,
+)
+from rrec_pipeline.checks.credits import credit_checks
+from rrec_pipeline.checks.meter_reads import meter_checks
+from rrec_pipeline.checks.schemas import schema_checks
+from rrec_pipeline.checks.verification import verification_checks
 from rrec_pipeline.jobs import main_job, meter_reads_job
+from rrec_pipeline.locations import home_paths
 from rrec_pipeline.resources.io_managers import ParquetIOManager
 from rrec_pipeline.resources.landing import LandingZone
 from rrec_pipeline.resources.meter_sources import meter_sources_from_env
+from rrec_pipeline.resources.registry_folder import RegistryFolder
 from rrec_pipeline.resources.submission_folder import SubmissionFolder
 from rrec_pipeline.schedules import daily_meter_schedule
 from rrec_pipeline.sensors import late_meter_data_sensor
 
 
-def rrec_home() -> Path:
-    return Path(os.environ.get("RREC_HOME", ".rrec"))
-
-
-def default_resources() -> dict[str, Any]:
-    home = rrec_home()
+def default_resources(home: Path | None = None) -> dict[str, Any]:
+    paths = home_paths(home)
     return {
         "submission_folder": SubmissionFolder(
-            path=os.environ.get("RREC_DROP_DIR", str(home / "drop")),
-            quarantine_path=os.environ.get("RREC_QUARANTINE_DIR", str(home / "quarantine")),
+            path=str(paths["drop"]), quarantine_path=str(paths["quarantine"])
+        ),
+        "registry_folder": RegistryFolder(
+            path=str(paths["registry"]),
             gap_explanations_path=os.environ.get("RREC_GAP_EXPLANATIONS"),
         ),
-        "meter_sources": meter_sources_from_env(files_dir=str(home / "meter_drop")),
-        "landing_zone": LandingZone(path=os.environ.get("RREC_LANDING_DIR", str(home / "landing"))),
-        "io_manager": ParquetIOManager(
-            base_dir=os.environ.get("RREC_WAREHOUSE_DIR", str(home / "warehouse"))
-        ),
+        "meter_sources": meter_sources_from_env(files_dir=str(paths["meter_drop"])),
+        "landing_zone": LandingZone(path=str(paths["landing"])),
+        "io_manager": ParquetIOManager(base_dir=str(paths["warehouse"])),
     }
 
 
-def build_defs(resource_overrides: Mapping[str, Any] | None = None) -> dg.Definitions:
+ASSETS = [
+    core_verification__gap_explanations,
+    core_verification,
+    raw_meter__pages,
+    core_meter,
+    *reference_assets,
+    out_credits__project_years,
+    out_credits__minigrid_customer_months,
+]
+
+
+def build_defs(
+    resource_overrides: Mapping[str, Any] | None = None, *, home: Path | None = None
+) -> dg.Definitions:
+    """Everything, on the resources under `home` (default `$RREC_HOME`), with overrides."""
     return dg.Definitions(
-        assets=[
-            verification_submissions,
-            raw_meter__pages,
-            core_meter_reads,
-            *reference_assets,
-            out_credits__project_years,
-            out_credits__minigrid_customer_months,
+        assets=ASSETS,
+        asset_checks=[
+            *schema_checks(ASSETS),
+            *verification_checks(),
+            *meter_checks(),
+            *credit_checks(),
         ],
-        asset_checks=[*verification_checks(), *meter_checks(), *credit_checks()],
         jobs=[main_job, meter_reads_job],
         schedules=[daily_meter_schedule],
         sensors=[late_meter_data_sensor],
-        resources={**default_resources(), **(resource_overrides or {})},
+        resources={**default_resources(home), **(resource_overrides or {})},
     )

@@ -1,14 +1,15 @@
 """Jobs: what a run materializes.
 
-`rrec_main` is what the README's first command runs: verification, reference
-tables and credits (mini-grid credits read whatever meter partitions exist).
-Meter data is partitioned by (day, source) and runs as `meter_reads_job`, from
-the schedule, the late-data sensor, or a backfill.
+`rrec_main` is what `rrec run` and the README's first command run:
+verification, reference tables and credits (mini-grid credits read whatever
+meter partitions exist). Meter data is partitioned by (day, source) and runs as
+`meter_reads_job`, from the schedule, the late-data sensor, a backfill or `rrec run`.
 """
 
 import dagster as dg
 
 MAIN_JOB_NAME = "rrec_main"
+METER_JOB_NAME = "meter_reads_job"
 
 main_job = dg.define_asset_job(
     MAIN_JOB_NAME,
@@ -18,7 +19,7 @@ main_job = dg.define_asset_job(
 )
 
 meter_reads_job = dg.define_asset_job(
-    "meter_reads_job",
+    METER_JOB_NAME,
     selection=dg.AssetSelection.groups("meter_reads"),
     description="Land a (day, source)'s new meter pages and normalise the day.",
 )

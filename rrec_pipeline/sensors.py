@@ -6,13 +6,13 @@ a later fetch or a dropped file brought readings for that day.
 
 import dagster as dg
 
-from rrec_pipeline.assets.meter_reads import ANOMALIES, READS
 from rrec_pipeline.partitions import DAILY, meter_partition_key
 from rrec_pipeline.resources.landing import LandingZone
+from rrec_pipeline.tables import METER_ANOMALIES, METER_READS
 
 
 @dg.sensor(
-    asset_selection=dg.AssetSelection.assets(READS, ANOMALIES),
+    asset_selection=dg.AssetSelection.assets(METER_READS.key, METER_ANOMALIES.key),
     minimum_interval_seconds=300,
     description="Re-normalise days for which late meter data has landed.",
 )

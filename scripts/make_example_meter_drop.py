@@ -2,7 +2,10 @@
 """Write the synthetic meter file drop in examples/meter_drop/ (used by scripts/run).
 
 An invented rooftop in New York time (hourly, naive local stamps, as site
-exports write them) and a SolarEdge daily report in the V1 JSON shape.
+exports write them) and a SolarEdge daily report in the V1 JSON shape from a
+site in Abidjan. Both cover exactly the UTC days 2024-01-01 to 2024-01-03: the
+rooftop's period-ending stamps run from 19:00 New York time on 31 December
+(00:00-01:00 UTC on 1 January) to 19:00 on 3 January, and Abidjan is on UTC.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ def rooftop() -> None:
         + "\n"
     )
     lines = ["timestamp,kWh"]
-    start = datetime(2024, 1, 1, 1)
+    start = datetime(2023, 12, 31, 20)  # the end of the hour from 00:00 UTC on 1 January
     for hour in range(72):
         stamp = start + timedelta(hours=hour)
         sun = max(0.0, math.sin(math.pi * (stamp.hour - 7) / 10))
@@ -34,7 +37,7 @@ def rooftop() -> None:
 def solaredge_report() -> None:
     site = OUT / "solaredge" / "example-se-site"
     site.mkdir(parents=True, exist_ok=True)
-    (site / "site.json").write_text(json.dumps({"timezone": "Africa/Nairobi"}, indent=2) + "\n")
+    (site / "site.json").write_text(json.dumps({"timezone": "Africa/Abidjan"}, indent=2) + "\n")
     values = [
         {"date": f"2024-01-0{day} 00:00:00", "value": 150_000.0 + 5_000 * day} for day in (1, 2, 3)
     ]

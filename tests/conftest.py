@@ -1,20 +1,65 @@
-"""Shared fixtures: the real registry corpus (skipped when absent) and file writers."""
+"""Shared fixtures: isolation from the user's work, the real corpus, file writers.
+
+Every test runs with `RREC_HOME` in its own temporary folder and no pipeline
+settings inherited from the shell, and fails if it creates or changes a file
+in the checkout (caches aside): tests never touch the user's work.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.builders import CsvCase
 
-CORPUS = Path(
-    os.environ.get("RREC_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus")
-)
+# Hypothesis keeps its example database and caches out of the checkout.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", tempfile.mkdtemp(prefix="rrec-hypothesis-"))
+settings.register_profile("rrec", database=None)
+settings.load_profile("rrec")
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = Path(os.environ.get("RREC_CORPUS", ROOT.parent / "shared" / "corpus"))
 CORPUS_FILES = CORPUS / "renewvia_verification_data"
 CORPUS_CHAIN = CORPUS / "renewvia_onchain_transactions.json"
+
+# Settings of the test run itself, kept; every other RREC_* variable is cleared.
+TEST_SETTINGS = ("RREC_REQUIRE_POSTGRES", "RREC_CORPUS", "RREC_TEST_")
+# Folders the checkout may gain during a run: environments, caches, install metadata.
+NOT_WORK = {".git", ".venv", "node_modules", "__pycache__", ".ruff_cache", "rrec_pipeline.egg-info"}
+
+
+def checkout_state(root: Path = ROOT) -> dict[str, tuple[int, int]]:
+    """Relative path -> (mtime, size) of every file in the checkout outside `NOT_WORK`."""
+    state = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [name for name in dirs if name not in NOT_WORK]
+        for name in files:
+            path = Path(folder, name)
+            stat = path.lstat()
+            state[path.relative_to(root).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+    return state
+
+
+@pytest.fixture(autouse=True)
+def isolated_from_the_users_work(monkeypatch, tmp_path_factory):
+    for name in list(os.environ):
+        is_setting = name.startswith("RREC_") or name == "DAGSTER_HOME"
+        if is_setting and not name.startswith(TEST_SETTINGS):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("RREC_HOME", str(tmp_path_factory.mktemp("rrec_home")))
+    before = checkout_state()
+    yield
+    after = checkout_state()
+    touched = sorted(
+        path for path in before.keys() | after.keys() if before.get(path) != after.get(path)
+    )
+    if touched:
+        pytest.fail(f"the test created or changed files in the checkout: {touched[:10]}")
 
 
 @pytest.fixture(scope="session")

@@ -3,16 +3,16 @@
 import dagster as dg
 import polars as pl
 
-from rrec_pipeline.assets.meter_reads import READS
-from rrec_pipeline.assets.reference import ASSET_NAMES
-from rrec_pipeline.assets.verification import FILES
-from rrec_pipeline.credits.for_files import CreditPolicy
+from rrec_pipeline.credits.factors import FactorPolicy
 from rrec_pipeline.credits.minigrid import customer_months
 from rrec_pipeline.credits.project_years import project_year_credits
-from rrec_pipeline.credits.reference import ReferenceTables
-
-PROJECT_YEARS = "out_credits__project_years"
-CUSTOMER_MONTHS = "out_credits__minigrid_customer_months"
+from rrec_pipeline.credits.reference import REFERENCE_TABLES, ReferenceTables
+from rrec_pipeline.tables import (
+    METER_READS,
+    MINIGRID_CUSTOMER_MONTHS,
+    PROJECT_YEAR_CREDITS,
+    VERIFICATION_FILES,
+)
 
 
 class CreditConfig(dg.Config):
@@ -21,14 +21,14 @@ class CreditConfig(dg.Config):
 
 
 @dg.asset(
-    name=PROJECT_YEARS,
+    name=PROJECT_YEAR_CREDITS.key,
     group_name="credits",
-    kinds={"polars"},
+    kinds={"polars", "parquet"},
     ins={
-        "files": dg.AssetIn(FILES),
-        **{table: dg.AssetIn(ASSET_NAMES[table]) for table in ASSET_NAMES},
+        "files": dg.AssetIn(VERIFICATION_FILES.key),
+        **{name: dg.AssetIn(table.key) for name, table in REFERENCE_TABLES.items()},
     },
-    description="Token, credit class, factor and tCO2e per project and generation year.",
+    description=PROJECT_YEAR_CREDITS.description,
 )
 def out_credits__project_years(
     config: CreditConfig,
@@ -40,37 +40,33 @@ def out_credits__project_years(
     aliases: pl.DataFrame,
 ) -> dg.Output[pl.DataFrame]:
     tables = ReferenceTables(ember, avert, state_regions, countries, aliases)
-    policy = CreditPolicy(config.ember_release, config.allow_provisional_avert)
+    policy = FactorPolicy(config.ember_release, config.allow_provisional_avert)
     credits = project_year_credits(files, tables, policy)
     eligible = credits.filter(pl.col("is_eligible"))
     return dg.Output(
         credits,
         metadata={
-            "dagster/row_count": credits.height,
             "eligible_project_years": eligible.height,
-            "tco2e": float(eligible["tco2e"].sum() or 0.0),
-            "by_class": dg.MetadataValue.json(
-                dict(eligible.group_by("credit_class").len().iter_rows())
-            ),
+            "whole_rrecs": int(credits["whole_rrecs"].sum()),
+            "whole_credits": int(eligible["whole_credits"].sum()),
+            "tco2e": str(eligible["tco2e"].sum()),
         },
     )
 
 
 @dg.asset(
-    name=CUSTOMER_MONTHS,
+    name=MINIGRID_CUSTOMER_MONTHS.key,
     group_name="credits",
-    kinds={"polars"},
-    ins={"reads": dg.AssetIn(READS)},
-    description="AMS-III.BB per mini-grid site and month from customer meter reads "
-    "(before the diesel deduction).",
+    kinds={"polars", "parquet"},
+    ins={"reads": dg.AssetIn(METER_READS.key)},
+    description=MINIGRID_CUSTOMER_MONTHS.description,
 )
 def out_credits__minigrid_customer_months(reads: pl.DataFrame) -> dg.Output[pl.DataFrame]:
     months = customer_months(reads)
     return dg.Output(
         months,
         metadata={
-            "dagster/row_count": months.height,
-            "tco2e_before_diesel": float(months["tco2e_before_diesel"].sum() or 0.0),
-            "unclassified_mwh": float(months["unclassified_mwh"].sum() or 0.0),
+            "tco2e_before_diesel": str(months["tco2e_before_diesel"].sum()),
+            "unclassified_mwh": str(months["unclassified_mwh"].sum()),
         },
     )

@@ -18,10 +18,9 @@ from rrec_pipeline.partitions import METER_PARTITIONS, split_meter_key
 from rrec_pipeline.resources.http import SourceError
 from rrec_pipeline.resources.landing import LandingZone
 from rrec_pipeline.resources.meter_sources import MeterSources
+from rrec_pipeline.tables import METER_ANOMALIES, METER_READS
 
-RAW = "raw_meter__pages"
-READS = "core_meter__reads"
-ANOMALIES = "core_meter__anomalies"
+RAW = "raw_meter__pages"  # not a table: its data is the landing zone
 
 
 @dg.asset(name=RAW, partitions_def=METER_PARTITIONS, group_name="meter_reads", kinds={"json"})
@@ -60,20 +59,16 @@ def _landing_metadata(report: LandingReport) -> dict[str, object]:
 
 
 @dg.multi_asset(
+    name="core_meter",
     outs={
-        READS: dg.AssetOut(
-            description="Normalised meter reads: kWh per device and interval, UTC.",
-            kinds={"polars", "parquet"},
-        ),
-        ANOMALIES: dg.AssetOut(
-            description="Resets, rollovers and values held back.", kinds={"polars", "parquet"}
-        ),
+        table.key: dg.AssetOut(description=table.description, kinds={"polars", "parquet"})
+        for table in (METER_READS, METER_ANOMALIES)
     },
     partitions_def=METER_PARTITIONS,
     deps=[RAW],
     group_name="meter_reads",
 )
-def core_meter_reads(
+def core_meter(
     context: dg.AssetExecutionContext, meter_sources: MeterSources, landing_zone: LandingZone
 ):
     day, name = split_meter_key(context)
@@ -83,16 +78,16 @@ def core_meter_reads(
     reads = result.reads
     yield dg.Output(
         reads,
-        READS,
+        METER_READS.key,
         metadata={
             "devices": reads["device_id"].n_unique(),
-            "kwh": float(reads["kwh"].sum() or 0.0),
+            "wh": int(reads["wh"].sum()),
             "missing_intervals": int((reads["quality"] == "missing").sum()),
         },
     )
     yield dg.Output(
         result.anomalies,
-        ANOMALIES,
+        METER_ANOMALIES.key,
         metadata={
             "by_kind": dg.MetadataValue.json(
                 dict(result.anomalies.group_by("anomaly").len().iter_rows())

@@ -5,36 +5,24 @@ Loaded and schema-checked on every materialization, so a change to a table
 """
 
 import dagster as dg
-import polars as pl
 
-from rrec_pipeline.credits.reference import FILES, read_table
+from rrec_pipeline.credits.reference import REFERENCE_TABLES, csv_name, read_table
 from rrec_pipeline.geography import reference_data_dir
-
-ASSET_NAMES = {
-    "ember": "core_reference__ember_co2_intensity",
-    "avert": "core_reference__avert_rates",
-    "state_regions": "core_reference__us_state_avert_regions",
-    "countries": "core_reference__countries",
-    "aliases": "core_reference__country_aliases",
-}
+from rrec_pipeline.tables import Table
 
 
-def _reference_asset(table: str) -> dg.AssetsDefinition:
-    file, model = FILES[table]
-
+def _reference_asset(table: Table) -> dg.AssetsDefinition:
     @dg.asset(
-        name=ASSET_NAMES[table],
+        name=table.key,
         group_name="reference",
         kinds={"csv", "polars"},
-        description=f"reference_data/{file}, checked against {model.__name__}.",
+        description=f"reference_data/{csv_name(table)}: {table.description}",
     )
-    def _asset() -> dg.Output[pl.DataFrame]:
-        frame = read_table(reference_data_dir() / file, model)
-        return dg.Output(
-            frame, metadata={"dagster/row_count": frame.height, "file": f"reference_data/{file}"}
-        )
+    def _asset() -> dg.Output:
+        frame = read_table(reference_data_dir() / csv_name(table), table)
+        return dg.Output(frame, metadata={"file": f"reference_data/{csv_name(table)}"})
 
     return _asset
 
 
-reference_assets = [_reference_asset(table) for table in FILES]
+reference_assets = [_reference_asset(table) for table in REFERENCE_TABLES.values()]

@@ -1,80 +1,112 @@
 """Verification CSVs submitted by producers: validated, then accepted or quarantined.
 
-One multi-asset reads the drop folder once and yields three tables. A file with
-an error is copied to the quarantine with its findings; the rest of the batch
-still materializes, so one broken file never holds up the good ones.
+`core_verification` reads the drop folder once and yields three tables. A file
+with an error is copied to the quarantine with its findings; the rest of the
+batch still materializes, so one broken file never holds up the good ones.
+Gap explanations are a reviewed file of the registry, loaded as their own table.
 """
 
-from pathlib import Path
+from decimal import Decimal, InvalidOperation
 
 import dagster as dg
+import polars as pl
 
-from rrec_pipeline.checks.batch import BatchReport, validate_sources
-from rrec_pipeline.checks.config import ValidationConfig
-from rrec_pipeline.checks.gap_explanations import GapExplanationError
+from rrec_pipeline.resources.registry_folder import RegistryFolder
 from rrec_pipeline.resources.submission_folder import SubmissionFolder
+from rrec_pipeline.tables import (
+    GAP_EXPLANATIONS,
+    VERIFICATION_FILES,
+    VERIFICATION_FINDINGS,
+    VERIFICATION_READINGS,
+)
+from rrec_pipeline.validation.batch import BatchReport, validate_sources
+from rrec_pipeline.validation.batch_tables import (
+    accepted_readings_frame,
+    findings_frame,
+    summaries_frame,
+)
+from rrec_pipeline.validation.config import DEFAULT_CONFIG, ValidationConfig
+from rrec_pipeline.validation.gap_explanations import (
+    GapExplanationError,
+    explanations_frame,
+    explanations_from_frame,
+    read_gap_explanations,
+)
+from rrec_pipeline.validation.quarantine import quarantine_entries
 
-FILES = "core_verification__files"
-READINGS = "core_verification__readings"
-FINDINGS = "core_verification__findings"
+GROUP = "verification"
 
 
 class VerificationRunConfig(dg.Config):
-    capacity_factor: float = 1.5
+    capacity_factor: str = str(DEFAULT_CONFIG.capacity_factor)
+
+
+@dg.asset(
+    name=GAP_EXPLANATIONS.key,
+    group_name=GROUP,
+    kinds={"csv", "polars"},
+    description=GAP_EXPLANATIONS.description,
+)
+def core_verification__gap_explanations(registry_folder: RegistryFolder) -> dg.Output:
+    data = registry_folder.read("gap_explanations.csv")
+    where = registry_folder.describe("gap_explanations.csv")
+    try:
+        explanations = read_gap_explanations(data) if data is not None else ()
+    except GapExplanationError as error:
+        raise dg.Failure(f"gap explanations {where} cannot be used: {error}") from None
+    frame = explanations_frame(explanations)
+    return dg.Output(frame, metadata={"file": where, "dagster/row_count": frame.height})
 
 
 @dg.multi_asset(
+    name="core_verification",
     outs={
-        FILES: dg.AssetOut(
-            description="Every submitted file: accepted or not, totals, R-RECs.", kinds={"polars"}
-        ),
-        READINGS: dg.AssetOut(
-            description="Readings of accepted files (UTC, kWh).", kinds={"polars"}
-        ),
-        FINDINGS: dg.AssetOut(
-            description="Every rule finding of the batch, by file and line.", kinds={"polars"}
-        ),
+        table.key: dg.AssetOut(description=table.description, kinds={"polars", "parquet"})
+        for table in (VERIFICATION_FILES, VERIFICATION_READINGS, VERIFICATION_FINDINGS)
     },
-    group_name="verification",
+    ins={"gap_explanations": dg.AssetIn(GAP_EXPLANATIONS.key)},
+    group_name=GROUP,
 )
-def verification_submissions(
+def core_verification(
     context: dg.AssetExecutionContext,
     config: VerificationRunConfig,
     submission_folder: SubmissionFolder,
+    gap_explanations: pl.DataFrame,
 ):
     try:
         sources = submission_folder.read_submissions()
     except FileNotFoundError as error:
         raise dg.Failure(str(error)) from None
-    report = validate_sources(sources, _validation_config(config, submission_folder))
-    data = dict(sources)
+    report = validate_sources(sources, _validation_config(config, gap_explanations))
     quarantined = {
-        r.key: submission_folder.quarantine(r, data[r.key], report.cross_file)
-        for r in report.rejected
+        entry.key: submission_folder.write_quarantine(entry)
+        for entry in quarantine_entries(report, dict(sources))
     }
-    for key, entry in quarantined.items():
-        context.log.warning(f"quarantined {key} -> {entry}")
-    yield dg.Output(report.summaries_frame(), FILES, metadata=_batch_metadata(report, quarantined))
-    readings = report.accepted_readings_frame()
-    yield dg.Output(readings, READINGS, metadata={"dagster/row_count": readings.height})
-    findings = report.findings_frame()
-    yield dg.Output(findings, FINDINGS, metadata={"dagster/row_count": findings.height})
+    for key, folder in quarantined.items():
+        context.log.warning(f"quarantined {key!r} -> {folder}")
+    metadata = _batch_metadata(report, len(quarantined))
+    yield dg.Output(summaries_frame(report), VERIFICATION_FILES.key, metadata=metadata)
+    yield dg.Output(accepted_readings_frame(report), VERIFICATION_READINGS.key)
+    yield dg.Output(findings_frame(report), VERIFICATION_FINDINGS.key)
 
 
-def _validation_config(config: VerificationRunConfig, folder: SubmissionFolder) -> ValidationConfig:
+def _validation_config(config: VerificationRunConfig, explanations: pl.DataFrame):
     try:
-        explanations = folder.gap_explanations()
-    except (GapExplanationError, OSError) as error:
-        raise dg.Failure(f"gap explanations cannot be used: {error}") from None
-    return ValidationConfig(capacity_factor=config.capacity_factor, gap_explanations=explanations)
+        factor = Decimal(config.capacity_factor)
+    except InvalidOperation:
+        factor = Decimal(-1)
+    if not factor.is_finite() or factor <= 0:
+        raise dg.Failure(
+            f"capacity_factor must be a positive number, not {config.capacity_factor!r}"
+        )
+    return ValidationConfig(
+        capacity_factor=factor, gap_explanations=explanations_from_frame(explanations)
+    )
 
 
-def _batch_metadata(report: BatchReport, quarantined: dict[str, Path]) -> dict[str, object]:
-    lines = [f"- `{key}` -> `{entry}`" for key, entry in quarantined.items()]
+def _batch_metadata(report: BatchReport, quarantined: int) -> dict[str, object]:
     return {
-        "dagster/row_count": len(report.files),
         "accepted_files": len(report.accepted),
-        "quarantined_files": len(quarantined),
+        "quarantined_files": quarantined,
         "accepted_whole_rrecs": sum(r.whole_rrecs for r in report.accepted),
-        "quarantine": dg.MetadataValue.md("\n".join(lines) or "nothing quarantined"),
     }

@@ -1,12 +1,13 @@
-"""Validation rules for R-REC verification data, and their Dagster asset checks.
+"""Dagster asset checks, and nothing else.
 
-Everything here except `asset_checks.py` is plain Python (no Dagster, no network),
-so every rule can be tested and reused by the CLI, the assets and the benchmarks:
+The rules they apply live in the domain (`rrec_pipeline.validation`,
+`rrec_pipeline.meter_reads.overlaps`, the table registry); these modules turn
+outcomes into check results whose metadata a person who did not write the code
+can read: Markdown tables naming file, line, rule, value and what was expected.
 
-- `rules.py`: the rule registry (id, family, severity, description) and `Finding`;
-- `row_rules.py`: per-row rules, run as a pandera schema over the readings;
-- `file_rules.py`: per-file rules (header, totals, gaps, timestamps);
-- `cross_file_rules.py`: rules across a batch (overlaps, static mismatches);
-- `batch.py`: validates a set of files and reports per file;
-- `asset_checks.py`: one Dagster asset check per rule family.
+- `schemas.py`: one blocking schema check per registered table, in one loop;
+- `verification.py`: one check per rule family, and that quarantine caught every error;
+- `meter_reads.py`: no overlapping intervals; anomalies for review;
+- `credits.py`: every eligible project-year has a factor;
+- `markdown.py`: frames as Markdown tables for check metadata.
 """

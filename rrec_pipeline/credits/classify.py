@@ -28,13 +28,6 @@ class Kind(StrEnum):
     UNKNOWN = "unknown"
 
 
-GRID_CONNECTION = {
-    Kind.MINI_GRID: "mini-grid",
-    Kind.SOLAR_HOME_SYSTEM: "off-grid",
-    Kind.DISTRIBUTED_PV: "grid-tied",
-    Kind.UTILITY_PV: "grid-tied",
-    Kind.WIND: "grid-tied",
-}
 AVERT_PROJECT_TYPES = {Kind.DISTRIBUTED_PV: "distributed_pv", Kind.UTILITY_PV: "utility_pv"}
 # Words in "Type of Installation", checked in order.
 _KIND_WORDS = (

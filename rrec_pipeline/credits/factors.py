@@ -7,29 +7,48 @@
   changes when Ember revises history; `release` records it. A release can be pinned.
 - AVERT: official releases only, unless provisional rates are allowed (the v4.4
   draft's 2024 rates are kept in the table, flagged).
-- No factor at all is a null factor (never a zero); `missing_factor_reason`
-  names what is missing.
+- No factor at all is no `FactorChoice` (never a zero).
+Factors are exact decimals as the reviewed tables write them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 import polars as pl
 
+from rrec_pipeline.amounts import FACTOR
+from rrec_pipeline.credits.classify import Classification
+from rrec_pipeline.credits.reference import ReferenceTables
+
 FACTOR_COLUMNS = {
-    "factor": pl.Float64,
-    "factor_tco2_per_mwh": pl.Float64,
+    "factor": FACTOR,
+    "factor_tco2_per_mwh": FACTOR,
     "factor_year": pl.Int64,
     "factor_release": pl.String,
     "factor_source": pl.String,
 }
 
 
+@dataclass(frozen=True)
+class FactorChoice:
+    value: Decimal  # as published, in `unit`
+    unit: str
+    tco2_per_mwh: Decimal
+    year: int
+    release: str
+    source: str
+
+
+@dataclass(frozen=True)
+class FactorPolicy:
+    ember_release: str | None = None  # None: the first release that published the year
+    allow_provisional_avert: bool = False
+
+
 def _latest_on_or_before(
-    targets: pl.DataFrame,
-    candidates: pl.DataFrame,
-    on: list[str],
-    year: str,
-    tiebreak: list[str],
+    targets: pl.DataFrame, candidates: pl.DataFrame, on: list[str], year: str, tiebreak: list[str]
 ) -> pl.DataFrame:
     """Per target key, the candidate row of the latest year not after the generation year."""
     return (
@@ -87,8 +106,49 @@ def select_avert(
     return targets.join(picked, on="key", how="left").cast(FACTOR_COLUMNS)
 
 
-def missing_factor_reason(dataset: str, where: str, generation_year: int) -> str:
-    return (
-        f"no {dataset} factor for {where} in {generation_year} or any earlier year: "
-        "credits cannot be computed (a missing factor is never taken as zero)"
-    )
+def choose_factors(
+    wanted: dict[str, tuple[Classification, int]], tables: ReferenceTables, policy: FactorPolicy
+) -> dict[str, FactorChoice]:
+    """The grid factor for each key's (classification, generation year), in one join per dataset."""
+    avert = [(k, c, y) for k, (c, y) in wanted.items() if c.credit_class == "AVERT-USCC"]
+    ember = [(k, c, y) for k, (c, y) in wanted.items() if c.credit_class == "EGRCC"]
+    chosen: dict[str, FactorChoice] = {}
+    if avert:
+        targets = pl.DataFrame(
+            {
+                "key": [k for k, _, _ in avert],
+                "avert_region_id": [c.avert_region.region_id for _, c, _ in avert],
+                "project_type": [c.avert_project_type for _, c, _ in avert],
+                "generation_year": [y for _, _, y in avert],
+            }
+        )
+        picked = select_avert(
+            targets, tables.avert, allow_provisional=policy.allow_provisional_avert
+        )
+        chosen.update(_choices(picked, "tCO2/MWh"))
+    if ember:
+        targets = pl.DataFrame(
+            {
+                "key": [k for k, _, _ in ember],
+                "iso3": [c.country.iso3 for _, c, _ in ember],
+                "generation_year": [y for _, _, y in ember],
+            }
+        )
+        picked = select_ember(targets, tables.ember, release=policy.ember_release)
+        chosen.update(_choices(picked, "gCO2/kWh"))
+    return chosen
+
+
+def _choices(picked: pl.DataFrame, unit: str) -> dict[str, FactorChoice]:
+    return {
+        row["key"]: FactorChoice(
+            row["factor"],
+            unit,
+            row["factor_tco2_per_mwh"],
+            row["factor_year"],
+            row["factor_release"],
+            row["factor_source"],
+        )
+        for row in picked.iter_rows(named=True)
+        if row["factor"] is not None
+    }

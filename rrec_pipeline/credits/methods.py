@@ -15,10 +15,11 @@ the windows of a year add up exactly to the annual figure.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+
+from rrec_pipeline.amounts import EXACT, exact_sum, product, whole
 
 TYPE1_MA_CAP_MWH = Decimal("0.055")
 TYPE1_MA_TCO2E_PER_MWH = Decimal("2.72")
@@ -38,26 +39,28 @@ class AmsResult:
 
     @property
     def baseline_tco2e(self) -> Decimal:
-        return (
-            self.type1_ma_mwh * TYPE1_MA_TCO2E_PER_MWH
-            + self.type1_mb_mwh * TYPE1_MB_TCO2E_PER_MWH
-            + self.type2_mwh * TYPE2_TCO2E_PER_MWH
+        return exact_sum(
+            (
+                product(self.type1_ma_mwh, TYPE1_MA_TCO2E_PER_MWH),
+                product(self.type1_mb_mwh, TYPE1_MB_TCO2E_PER_MWH),
+                product(self.type2_mwh, TYPE2_TCO2E_PER_MWH),
+            )
         )
 
     @property
     def tco2e(self) -> Decimal:
-        return self.baseline_tco2e - self.diesel_tco2e
+        return EXACT.subtract(self.baseline_tco2e, self.diesel_tco2e)
 
 
 def household_split(before_mwh: Decimal, window_mwh: Decimal) -> tuple[Decimal, Decimal]:
     """(Type 1-MA, Type 1-MB) of a window, given the household's year-to-date use before it."""
-    allowance = max(ZERO, TYPE1_MA_CAP_MWH - max(ZERO, before_mwh))
+    allowance = max(ZERO, EXACT.subtract(TYPE1_MA_CAP_MWH, max(ZERO, before_mwh)))
     type1_ma = min(max(ZERO, window_mwh), allowance)
-    return type1_ma, window_mwh - type1_ma
+    return type1_ma, EXACT.subtract(window_mwh, type1_ma)
 
 
 def diesel_tco2e(*, kg: Decimal = ZERO, litres: Decimal = ZERO) -> Decimal:
-    return kg * DIESEL_TCO2E_PER_KG + litres * DIESEL_TCO2E_PER_L
+    return EXACT.add(product(kg, DIESEL_TCO2E_PER_KG), product(litres, DIESEL_TCO2E_PER_L))
 
 
 def ams_iii_bb(
@@ -70,9 +73,9 @@ def ams_iii_bb(
     """A mini-grid's year from each customer's annual consumption."""
     splits = [household_split(ZERO, mwh) for mwh in households_mwh]
     return AmsResult(
-        type1_ma_mwh=sum((ma for ma, _ in splits), ZERO),
-        type1_mb_mwh=sum((mb for _, mb in splits), ZERO),
-        type2_mwh=sum(non_households_mwh, ZERO),
+        type1_ma_mwh=exact_sum(ma for ma, _ in splits),
+        type1_mb_mwh=exact_sum(mb for _, mb in splits),
+        type2_mwh=exact_sum(non_households_mwh),
         diesel_tco2e=diesel_tco2e(kg=diesel_kg, litres=diesel_litres),
     )
 
@@ -93,8 +96,8 @@ def ams_from_consumption(
 
 def grid_tco2e(mwh: Decimal, tco2e_per_mwh: Decimal) -> Decimal:
     """AVERT (tCO2/MWh) or Ember (gCO2/kWh / 1000) credits: energy times intensity."""
-    return mwh * tco2e_per_mwh
+    return product(mwh, tco2e_per_mwh)
 
 
 def whole_credits(tco2e: Decimal) -> int:
-    return max(0, math.floor(tco2e))
+    return whole(tco2e)

@@ -1,87 +1,98 @@
-"""AMS-III.BB from customer meter reads, by site and month, with polars.
+"""AMS-III.BB from customer meter reads, by site and month.
 
-A household's first 0.055 MWh of each calendar year is Type 1-MA in whichever
-months it falls (the split is cumulative), so a year's months add up exactly to
-the annual computation. Reads without a customer (generation meters) are left
-out; customers of unknown class are counted apart, never guessed into Type I.
-Diesel is not in meter reads: these figures are before the diesel deduction.
+polars adds each customer's integer Wh per month (exact); the split into Type
+1-MA and 1-MB and the tCO2e come from `credits.methods`, the same functions the
+per-file credits use. A household's first 0.055 MWh of each calendar year is
+Type 1-MA in whichever months it falls (the split is cumulative), so a year's
+months add up exactly to the annual computation. Reads without a customer
+(generation meters) are left out; customers of unknown class are counted
+apart, never guessed into Type I. Diesel is not in meter reads: these figures
+are before the diesel deduction.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from decimal import Decimal
+
 import polars as pl
 
-from rrec_pipeline.credits.methods import (
-    TYPE1_MA_CAP_MWH,
-    TYPE1_MA_TCO2E_PER_MWH,
-    TYPE1_MB_TCO2E_PER_MWH,
-    TYPE2_TCO2E_PER_MWH,
-)
+from rrec_pipeline.amounts import TCO2E_DECIMALS, exact_sum, floor_to, mwh_from_wh
+from rrec_pipeline.credits.methods import AmsResult, household_split
 from rrec_pipeline.meter_reads.classes import TYPE1, TYPE2
-from rrec_pipeline.schemas import polars_schema
-from rrec_pipeline.schemas.credits import MiniGridCustomerMonths
+from rrec_pipeline.tables import MINIGRID_CUSTOMER_MONTHS
 
 CUSTOMER = ["source", "site_id", "customer_id", "customer_class", "year"]
+SITE_MONTH = ("source", "site_id", "year", "month")
+ZERO = Decimal(0)
 
 
-def customer_months(reads: pl.DataFrame) -> pl.DataFrame:
-    if reads.is_empty() or "customer_id" not in reads.columns:
-        return pl.DataFrame(schema=polars_schema(MiniGridCustomerMonths))
-    cap = float(TYPE1_MA_CAP_MWH)
-    monthly = (
-        reads.filter(pl.col("customer_id").is_not_null() & pl.col("kwh").is_not_null())
-        .with_columns(
+def customer_wh_by_month(reads: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """Exact Wh per customer and UTC month, in customer then month order."""
+    return (
+        reads.lazy()
+        .filter(pl.col("customer_id").is_not_null() & pl.col("wh").is_not_null())
+        .group_by(
+            *CUSTOMER[:-1],
             pl.col("interval_start").dt.year().alias("year"),
             pl.col("interval_start").dt.month().alias("month"),
         )
-        .group_by([*CUSTOMER, "month"])
-        .agg((pl.col("kwh").sum() / 1000).alias("mwh"))
+        .agg(pl.col("wh").sum())
         .sort([*CUSTOMER, "month"])
-        .with_columns(pl.col("mwh").cum_sum().over(CUSTOMER).alias("to_date"))
+        .collect()
     )
-    is_household = pl.col("customer_class") == TYPE1
-    allowance_used = pl.col("to_date").clip(upper_bound=cap) - (
-        pl.col("to_date") - pl.col("mwh")
-    ).clip(upper_bound=cap)
-    split = monthly.with_columns(
-        pl.when(is_household).then(allowance_used).otherwise(0.0).alias("type1_ma_mwh"),
-        pl.when(is_household)
-        .then((pl.col("mwh") - allowance_used).clip(lower_bound=0.0))
-        .otherwise(0.0)
-        .alias("type1_mb_mwh"),
-        pl.when(pl.col("customer_class") == TYPE2)
-        .then(pl.col("mwh"))
-        .otherwise(0.0)
-        .alias("type2_mwh"),
-        pl.when(pl.col("customer_class").is_null())
-        .then(pl.col("mwh"))
-        .otherwise(0.0)
-        .alias("unclassified_mwh"),
+
+
+def customer_months(reads: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """The `out_credits__minigrid_customer_months` table from normalised meter reads."""
+    months = customer_wh_by_month(reads)
+    sites: dict[tuple, dict] = defaultdict(_empty_site_month)
+    year_to_date: dict[tuple, Decimal] = defaultdict(Decimal)
+    for row in months.iter_rows(named=True):
+        site = sites[tuple(row[key] for key in SITE_MONTH)]
+        customer = tuple(row[key] for key in CUSTOMER)
+        mwh = mwh_from_wh(row["wh"])
+        if row["customer_class"] == TYPE1:
+            type1_ma, type1_mb = household_split(year_to_date[customer], mwh)
+            year_to_date[customer] += mwh
+            site["households"].add(row["customer_id"])
+            site["type1_ma"].append(type1_ma)
+            site["type1_mb"].append(type1_mb)
+        elif row["customer_class"] == TYPE2:
+            site["non_households"].add(row["customer_id"])
+            site["type2"].append(mwh)
+        else:
+            site["unclassified"].append(mwh)
+    rows = [_site_row(key, parts) for key, parts in sorted(sites.items())]
+    frame = pl.DataFrame(rows, schema=MINIGRID_CUSTOMER_MONTHS.dtypes)
+    return MINIGRID_CUSTOMER_MONTHS.validate(frame)
+
+
+def _empty_site_month() -> dict:
+    return {
+        "households": set(),
+        "non_households": set(),
+        "type1_ma": [],
+        "type1_mb": [],
+        "type2": [],
+        "unclassified": [],
+    }
+
+
+def _site_row(key: tuple, parts: dict) -> dict[str, object]:
+    ams = AmsResult(
+        type1_ma_mwh=exact_sum(parts["type1_ma"]),
+        type1_mb_mwh=exact_sum(parts["type1_mb"]),
+        type2_mwh=exact_sum(parts["type2"]),
+        diesel_tco2e=ZERO,
     )
-    sites = (
-        split.group_by("source", "site_id", "year", "month")
-        .agg(
-            pl.col("customer_id").filter(is_household).n_unique().alias("households"),
-            pl.col("customer_id")
-            .filter(pl.col("customer_class") == TYPE2)
-            .n_unique()
-            .alias("non_households"),
-            *(
-                pl.col(c).sum()
-                for c in ("type1_ma_mwh", "type1_mb_mwh", "type2_mwh", "unclassified_mwh")
-            ),
-        )
-        .with_columns(
-            (
-                pl.col("type1_ma_mwh") * float(TYPE1_MA_TCO2E_PER_MWH)
-                + pl.col("type1_mb_mwh") * float(TYPE1_MB_TCO2E_PER_MWH)
-                + pl.col("type2_mwh") * float(TYPE2_TCO2E_PER_MWH)
-            ).alias("tco2e_before_diesel"),
-        )
-    )
-    ordered = sites.sort("source", "site_id", "year", "month")
-    return MiniGridCustomerMonths.validate(
-        ordered.cast(polars_schema(MiniGridCustomerMonths)).select(
-            list(MiniGridCustomerMonths.to_schema().columns)
-        )
-    )
+    return {
+        **dict(zip(SITE_MONTH, key, strict=True)),
+        "households": len(parts["households"]),
+        "non_households": len(parts["non_households"]),
+        "type1_ma_mwh": ams.type1_ma_mwh,
+        "type1_mb_mwh": ams.type1_mb_mwh,
+        "type2_mwh": ams.type2_mwh,
+        "unclassified_mwh": exact_sum(parts["unclassified"]),
+        "tco2e_before_diesel": floor_to(ams.tco2e, TCO2E_DECIMALS),
+    }

@@ -7,33 +7,36 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
-import pandera.polars as pa
 import polars as pl
 
 from rrec_pipeline.geography import reference_data_dir
-from rrec_pipeline.schemas.reference import (
-    AvertRates,
-    Countries,
-    CountryAliases,
-    EmberIntensity,
-    UsStateAvertRegions,
+from rrec_pipeline.tables import (
+    AVERT_RATES,
+    COUNTRIES,
+    COUNTRY_ALIASES,
+    EMBER_INTENSITY,
+    US_STATE_AVERT_REGIONS,
+    Table,
 )
 
-FILES: dict[str, tuple[str, type[pa.DataFrameModel]]] = {
-    "ember": ("ember_co2_intensity.csv", EmberIntensity),
-    "avert": ("avert_rates.csv", AvertRates),
-    "state_regions": ("us_state_avert_regions.csv", UsStateAvertRegions),
-    "countries": ("countries.csv", Countries),
-    "aliases": ("country_aliases.csv", CountryAliases),
+# `ReferenceTables` field -> the reviewed table; its CSV is `reference_data/<name>.csv`.
+REFERENCE_TABLES: dict[str, Table] = {
+    "ember": EMBER_INTENSITY,
+    "avert": AVERT_RATES,
+    "state_regions": US_STATE_AVERT_REGIONS,
+    "countries": COUNTRIES,
+    "aliases": COUNTRY_ALIASES,
 }
 
 
-def read_table(path: Path, model: type[pa.DataFrameModel]) -> pl.DataFrame:
+def csv_name(table: Table) -> str:
+    return table.key.removeprefix("core_reference__") + ".csv"
+
+
+def read_table(path: Path, table: Table) -> pl.DataFrame:
     """A reference CSV as its schema's types (ISO code `NA`, Namibia, stays text)."""
-    schema = model.to_schema()
-    dtypes = {name: column.dtype.type for name, column in schema.columns.items()}
-    frame = pl.read_csv(path, schema_overrides=dtypes, null_values=[], try_parse_dates=False)
-    return model.validate(frame)
+    frame = pl.read_csv(path, schema_overrides=table.dtypes, null_values=[], try_parse_dates=False)
+    return table.validate(frame)
 
 
 @dataclass(frozen=True)
@@ -78,5 +81,8 @@ def name_key(text: str) -> str:
 def load_reference(directory: str | None = None) -> ReferenceTables:
     root = Path(directory) if directory else reference_data_dir()
     return ReferenceTables(
-        **{name: read_table(root / file, model) for name, (file, model) in FILES.items()}
+        **{
+            name: read_table(root / csv_name(table), table)
+            for name, table in REFERENCE_TABLES.items()
+        }
     )

@@ -5,6 +5,7 @@
   and a reset otherwise (that interval is `missing`: its energy is unknown).
 - A delta or interval above `max_kwh_per_hour` x its hours is implausible and
   `missing`; a negative interval is `missing`. Nothing negative or huge passes.
+- Energy is integer Wh throughout: every comparison and delta is exact.
 - Duplicate deliveries of a reading collapse to one; deliveries that disagree
   keep the latest value and are reported. `ingested_at` is the first delivery,
   so re-running over the same pages gives the same table.
@@ -55,7 +56,8 @@ def normalise(
         *(c for c in READ_COLUMNS if c != "ingested_at"), "ingested_at"
     )
     candidates = pl.concat([intervals, deltas], how="vertical")
-    screened, screen_anomalies = _screen(candidates, max_kwh_per_hour)
+    max_wh_per_hour = round(max_kwh_per_hour * 1000)  # a threshold, not an amount
+    screened, screen_anomalies = _screen(candidates, max_wh_per_hour)
     reads, conflict_anomalies = _collapse_duplicates(screened)
     start, end = window
     in_window = (pl.col("interval_start") >= start) & (pl.col("interval_start") < end)
@@ -71,25 +73,24 @@ def _register_deltas(registers: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFram
     """Consecutive register readings per device -> interval rows and anomalies."""
     device = ["source", "device_id"]
     readings = (
-        registers.filter(pl.col("kwh").is_not_null())
+        registers.filter(pl.col("wh").is_not_null())
         .sort([*device, "interval_end", "ingested_at"], maintain_order=True)
         .unique([*device, "interval_end"], keep="last", maintain_order=True)
         .with_columns(
-            pl.col("kwh").shift(1).over(device).alias("previous_kwh"),
+            pl.col("wh").shift(1).over(device).alias("previous_wh"),
             pl.col("interval_end").shift(1).over(device).alias("previous_at"),
             pl.col("ingested_at").shift(1).over(device).alias("previous_ingested_at"),
         )
         .filter(pl.col("previous_at").is_not_null())
     )
-    current, previous = pl.col("kwh"), pl.col("previous_kwh")
-    modulus = pl.lit(10.0).pow(previous.log10().ceil())
-    is_down = current < previous
-    is_rollover = (
-        (previous > 0)
-        & is_down
-        & (previous >= modulus * (1 - ROLLOVER_BAND))
-        & (current <= modulus * ROLLOVER_BAND)
+    current, previous = pl.col("wh"), pl.col("previous_wh")
+    # The register's range: the next power of ten above its reading (9990 Wh -> 10000).
+    modulus = (
+        pl.lit(10, pl.Int64).pow(previous.abs().cast(pl.String).str.len_chars()).cast(pl.Int64)
     )
+    band = modulus // round(1 / ROLLOVER_BAND)
+    is_down = current < previous
+    is_rollover = (previous > 0) & is_down & (previous >= modulus - band) & (current <= band)
     delta = (
         pl.when(is_rollover)
         .then(modulus - previous + current)
@@ -99,7 +100,7 @@ def _register_deltas(registers: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFram
     )
     intervals = readings.with_columns(
         pl.col("previous_at").alias("interval_start"),
-        delta.alias("kwh"),
+        delta.alias("wh"),
         pl.when(is_rollover)
         .then(pl.lit("estimated"))
         .when(is_down)
@@ -114,9 +115,7 @@ def _register_deltas(registers: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFram
         .alias("_anomaly"),
         current.alias("_register"),
     )
-    detail = pl.format(
-        "register went from {} to {} kWh", previous.round(6), pl.col("_register").round(6)
-    )
+    detail = pl.format("register went from {} to {} Wh", previous, pl.col("_register"))
     return intervals.select(READ_COLUMNS), _flagged(intervals, detail)
 
 
@@ -135,24 +134,23 @@ def _flagged(frame: pl.DataFrame, detail: pl.Expr) -> pl.DataFrame:
     )
 
 
-def _screen(reads: pl.DataFrame, max_kwh_per_hour: float) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _screen(reads: pl.DataFrame, max_wh_per_hour: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Negative and implausibly large energy becomes `missing`, and is reported."""
-    hours = (pl.col("interval_end") - pl.col("interval_start")).dt.total_seconds() / 3600
-    bound = hours * max_kwh_per_hour
+    seconds = (pl.col("interval_end") - pl.col("interval_start")).dt.total_seconds()
     problem = (
-        pl.when(pl.col("kwh") < 0)
+        pl.when(pl.col("wh") < 0)
         .then(pl.lit("negative_interval"))
-        .when(pl.col("kwh") > bound)
+        .when(pl.col("wh") * 3600 > seconds * max_wh_per_hour)
         .then(pl.lit("implausible_jump"))
     )
     flagged = reads.with_columns(problem.alias("_anomaly"))
     detail = pl.format(
-        "{} kWh over {} h (bound {} kWh)", pl.col("kwh"), hours.round(4), bound.round(4)
+        "{} Wh over {} s (bound {} Wh per hour)", pl.col("wh"), seconds, pl.lit(max_wh_per_hour)
     )
     anomalies = _flagged(flagged, detail)
     is_bad = pl.col("_anomaly").is_not_null()
     screened = flagged.with_columns(
-        pl.when(is_bad).then(None).otherwise(pl.col("kwh")).alias("kwh"),
+        pl.when(is_bad).then(None).otherwise(pl.col("wh")).alias("wh"),
         pl.when(is_bad).then(pl.lit("missing")).otherwise(pl.col("quality")).alias("quality"),
     ).select(READ_COLUMNS)
     return screened, anomalies
@@ -166,7 +164,7 @@ def _collapse_duplicates(reads: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFram
     picks = ordered.group_by(KEY).agg(
         pl.col("_order").sort_by("ingested_at", "_order").last().alias("_pick"),
         pl.col("ingested_at").min(),
-        pl.col("kwh").n_unique().alias("_values"),
+        pl.col("wh").n_unique().alias("_values"),
     )
     grouped = ordered.drop("ingested_at").join(
         picks.drop(KEY), left_on="_order", right_on="_pick", how="inner"
@@ -175,7 +173,7 @@ def _collapse_duplicates(reads: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFram
     seen = (
         ordered.join(conflicting, on=KEY, how="semi")
         .group_by(KEY, maintain_order=True)
-        .agg(pl.col("kwh").drop_nulls().unique().sort().cast(pl.String).alias("_seen"))
+        .agg(pl.col("wh").drop_nulls().unique().sort().cast(pl.String).alias("_seen"))
     )
     anomalies = seen.select(
         "source",
@@ -183,7 +181,7 @@ def _collapse_duplicates(reads: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFram
         pl.col("interval_start").alias("at"),
         pl.lit("conflicting_duplicate").alias("anomaly"),
         pl.format(
-            "deliveries disagree: {} kWh; kept the latest", pl.col("_seen").list.join(" vs ")
+            "deliveries disagree: {} Wh; kept the latest", pl.col("_seen").list.join(" vs ")
         ).alias("detail"),
     )
     return grouped.select(READ_COLUMNS), anomalies.cast(ANOMALY_SCHEMA)

@@ -12,14 +12,19 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 import polars as pl
 
+from rrec_pipeline.amounts import EXACT, parse_decimal
 from rrec_pipeline.schemas import polars_schema
 from rrec_pipeline.schemas.meter_reads import ParsedReadings
 
 PARSED_SCHEMA: dict[str, pl.DataType] = polars_schema(ParsedReadings)
+# 2**53 Wh is 9 TWh: no meter reading or register comes near it, and sums stay in Int64.
+MAX_WH = 2**53
+WH_PER_KWH = 1_000
 
 
 class PageFormatError(ValueError):
@@ -93,14 +98,14 @@ def readings_frame(page: Page, rows: list[dict[str, Any]]) -> pl.DataFrame:
         "source": page.source,
         "site_id": str(page.context.get("site_id", "")),
         "customer_id": page.context.get("customer_id"),
-        "customer_class": page.context.get("customer_class"),
+        "customer_class": None,  # parsers set it from what the source calls the class
         "ingested_at": page.received_at.astimezone(UTC),
         "page_id": page.page_id,
     }
     records = [{**base, **row} for row in rows]
     for record in records:
         record.setdefault("interval_start", None)
-        record.setdefault("quality", "measured" if record.get("kwh") is not None else "missing")
+        record.setdefault("quality", "measured" if record.get("wh") is not None else "missing")
         for key in ("site_id", "device_id", "customer_id"):
             if record.get(key) is not None:
                 record[key] = str(record[key])
@@ -116,14 +121,36 @@ def empty_readings() -> pl.DataFrame:
     return _empty()
 
 
-def number(value: Any, where: str) -> float | None:
-    """Numbers arrive as JSON numbers or decimal strings; None stays None."""
+def number(value: Any, where: str) -> Decimal | None:
+    """An exact decimal from a JSON number or a decimal string; None stays None.
+
+    A JSON number arrives as a float whose shortest repr is the text that was sent.
+    """
     if value is None or value is False or value == "":
         return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise PageFormatError(f"{where}: {value!r} is not a number") from None
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise PageFormatError(f"{where}: {short(value)} is not a number")
+    exact = parse_decimal(repr(value) if isinstance(value, float) else str(value))
+    if exact is None:
+        raise PageFormatError(f"{where}: {short(value)} is not a number")
+    return exact
+
+
+def energy_wh(value: Any, wh_per_unit: int, where: str) -> int | None:
+    """Integer Wh from a value in a unit of `wh_per_unit` Wh (1 Wh, 1000 kWh, 10**6 MWh)."""
+    exact = number(value, where)
+    if exact is None:
+        return None
+    wh = int((exact * wh_per_unit).to_integral_value(rounding=ROUND_HALF_EVEN, context=EXACT))
+    if abs(wh) >= MAX_WH:
+        raise PageFormatError(f"{where}: {short(value)} is too large to be a meter reading")
+    return wh
+
+
+def short(value: Any, limit: int = 60) -> str:
+    """A value for a message: its repr, cut to `limit` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def require(item: dict[str, Any], key: str, where: str) -> Any:

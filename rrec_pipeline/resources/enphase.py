@@ -15,10 +15,10 @@ from typing import ClassVar, Literal
 from zoneinfo import ZoneInfo
 
 from rrec_pipeline.meter_reads.pages import Page
-from rrec_pipeline.resources.meter_source import MeterSource, Window, day_chunks, epoch_seconds
+from rrec_pipeline.resources.connector import ApiSource, Window, day_chunks, epoch_seconds
 
 
-class Enphase(MeterSource):
+class Enphase(ApiSource):
     base_url: str = "https://api.enphaseenergy.com"
     secret: str = ""  # the application API key
     mode: Literal["telemetry", "daily"] = "telemetry"
@@ -29,9 +29,11 @@ class Enphase(MeterSource):
     source: ClassVar[str] = "enphase"
     padding: ClassVar[timedelta] = timedelta(0)
 
-    @property
-    def is_configured(self) -> bool:
-        return bool(self.base_url and self.token and self.secret)
+    def required_settings(self) -> dict[str, str]:
+        missing = {} if self.token else {"RREC_ENPHASE_TOKEN": "the OAuth access token"}
+        if not self.secret:
+            missing["RREC_ENPHASE_SECRET"] = "the application API key"
+        return missing
 
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}

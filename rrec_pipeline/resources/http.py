@@ -42,6 +42,10 @@ class SourceNotFoundError(SourceError):
     """The endpoint or object does not exist (HTTP 404)."""
 
 
+class SourceUnreachableError(SourceError):
+    """The host refused the connection or does not resolve: asking again will not help."""
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     max_attempts: int = 5
@@ -108,6 +112,8 @@ class HttpClient:
             outcome = self._attempt(method, url, query, json, endpoint)
             if isinstance(outcome, requests.Response) and outcome.status_code not in RETRY_STATUSES:
                 return self._accept(outcome, endpoint, record)
+            if _is_refused(outcome):
+                raise self._unreachable(outcome, endpoint)
             if attempt == self.retry.max_attempts:
                 raise self._gave_up(outcome, endpoint, attempt)
             self.sleep(self._wait(outcome, attempt))
@@ -185,8 +191,32 @@ class HttpClient:
         if isinstance(outcome, requests.Response):
             cause = f"HTTP {outcome.status_code} after {attempts} attempts"
             return SourceError(self.source, endpoint, cause, outcome.status_code)
-        cause = f"{type(outcome).__name__} after {attempts} attempts"
+        cause = f"{type(outcome).__name__} after {attempts} attempts ({_root_cause(outcome)})"
         return SourceError(self.source, endpoint, self.redact(cause))
+
+    def _unreachable(self, error: Exception, endpoint: str) -> SourceUnreachableError:
+        host = urlsplit(self.base_url).netloc
+        cause = f"cannot connect to {host}: {_root_cause(error)}"
+        return SourceUnreachableError(self.source, endpoint, self.redact(cause))
+
+
+def _is_refused(outcome: object) -> bool:
+    """A connection that never opened (refused, no route, unknown host), not a timeout."""
+    return isinstance(outcome, requests.ConnectionError) and not isinstance(
+        outcome, requests.ConnectTimeout | requests.ReadTimeout
+    )
+
+
+def _root_cause(error: Exception) -> str:
+    """The innermost reason (`Connection refused`), without URLs or credentials."""
+    cause: BaseException = error
+    while cause.__cause__ is not None or cause.__context__ is not None:
+        cause = cause.__cause__ or cause.__context__
+    text = str(cause)
+    for marker in ("] ", ": "):
+        if marker in text:
+            text = text.rsplit(marker, 1)[-1]
+    return text.strip(" ')\"") or type(error).__name__
 
 
 class RedactQueryCredentials(logging.Filter):

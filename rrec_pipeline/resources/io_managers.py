@@ -1,61 +1,60 @@
-"""Parquet for polars frames: `<base_dir>/<asset>/<partition>.parquet`.
+"""Parquet for polars frames, laid out hive-style so DuckDB and polars see the partitions.
 
-Multi-dimension partitions become nested folders (`source=enphase/date=2025-03-14`),
-so DuckDB and polars can read a whole asset with one glob. An unpartitioned
-asset reading a partitioned one gets every stored partition, concatenated.
+- unpartitioned: `<base_dir>/<asset>/part.parquet`;
+- partitioned by (date, source): `<base_dir>/<asset>/source=<s>/date=<d>/part.parquet`;
+- any other partitioning: `<base_dir>/<asset>/partition=<key>/part.parquet`.
+
+`read_parquet('<asset>/**/*.parquet', hive_partitioning=true)` reads a whole
+table. Writes are atomic (unique temporary file, fsync, rename), so a reader
+never sees a partial file. An input whose partitions are not written yet is
+the table's typed empty frame, from the table registry.
 """
+
+from __future__ import annotations
 
 from pathlib import Path
 
 import dagster as dg
 import polars as pl
 
+from rrec_pipeline.resources.atomic import write_with
+from rrec_pipeline.tables import TABLES
+
+FILE_NAME = "part.parquet"
+
 
 class ParquetIOManager(dg.ConfigurableIOManager):
     base_dir: str
 
-    def _path(
-        self, asset_key: dg.AssetKey, partition_key: str | None, dimensions: dict[str, str] | None
-    ) -> Path:
+    def _path(self, asset_key: dg.AssetKey, partition_key: str | None) -> Path:
         folder = Path(self.base_dir, *asset_key.path)
-        if dimensions:
+        if partition_key is None:
+            return folder / FILE_NAME
+        if isinstance(partition_key, dg.MultiPartitionKey):
+            dimensions = partition_key.keys_by_dimension
             parts = [f"{name}={dimensions[name]}" for name in sorted(dimensions, reverse=True)]
-            return folder.joinpath(*parts[:-1], f"{parts[-1]}.parquet")
-        if partition_key is not None:
-            return folder / f"{partition_key}.parquet"
-        return folder.with_suffix(".parquet")
-
-    def _output_path(self, context: dg.OutputContext) -> Path:
-        if not context.has_asset_partitions:
-            return self._path(context.asset_key, None, None)
-        key = context.asset_partition_key
-        dimensions = key.keys_by_dimension if isinstance(key, dg.MultiPartitionKey) else None
-        return self._path(context.asset_key, key, dimensions)
+            return folder.joinpath(*parts, FILE_NAME)
+        return folder / f"partition={partition_key}" / FILE_NAME
 
     def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame) -> None:
         if obj is None:
             return
-        path = self._output_path(context)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.tmp")
-        obj.write_parquet(temporary)
-        temporary.replace(path)
+        key = context.asset_partition_key if context.has_asset_partitions else None
+        path = self._path(context.asset_key, key)
+        write_with(path, obj.write_parquet)
         context.add_output_metadata(
             {"path": dg.MetadataValue.path(str(path)), "dagster/row_count": obj.height}
         )
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame:
-        upstream = context.upstream_output
+        asset_key = context.asset_key
         if not context.has_asset_partitions:
-            return pl.read_parquet(self._path(upstream.asset_key, None, None))
-        wanted = set()
-        for key in context.asset_partition_keys:
-            dimensions = key.keys_by_dimension if isinstance(key, dg.MultiPartitionKey) else None
-            wanted.add(self._path(context.asset_key, key, dimensions))
+            return pl.read_parquet(self._path(asset_key, None))
+        wanted = {self._path(asset_key, key) for key in context.asset_partition_keys}
         # Glob what exists rather than stat every wanted key (years x sources of them).
-        folder = Path(self.base_dir, *context.asset_key.path)
-        paths = (
-            sorted(p for p in folder.rglob("*.parquet") if p in wanted) if folder.exists() else []
-        )
-        frames = [pl.read_parquet(path) for path in paths]
-        return pl.concat(frames) if frames else pl.DataFrame()
+        folder = Path(self.base_dir, *asset_key.path)
+        found = sorted(p for p in folder.rglob(FILE_NAME) if p in wanted) if folder.exists() else []
+        if found:
+            return pl.concat([pl.read_parquet(path) for path in found])
+        table = TABLES.get(asset_key.to_user_string())
+        return table.empty() if table else pl.DataFrame()

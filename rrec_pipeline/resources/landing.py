@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,6 +24,7 @@ import dagster as dg
 
 from rrec_pipeline.meter_reads.ingest import Cursor
 from rrec_pipeline.meter_reads.pages import Page
+from rrec_pipeline.resources.atomic import write_atomic
 
 
 @dataclass(frozen=True)
@@ -46,16 +46,13 @@ class LandingZone(dg.ConfigurableResource):
     def _page_path(self, source: str, page_id: str) -> Path:
         return self._source_dir(source) / "pages" / page_id[:2] / f"{page_id}.json.gz"
 
-    def has_page(self, page: Page) -> bool:
-        return self._page_path(page.source, page.page_id).exists()
-
     def land(self, page: Page, days: set[date]) -> bool:
         """Store a page and index it under `days`; False when it was already there."""
         target = self._page_path(page.source, page.page_id)
         if target.exists():
             return False
         payload = json.dumps(page.to_record(), ensure_ascii=False).encode("utf-8")
-        _write_atomic(target, gzip.compress(payload, mtime=0))
+        write_atomic(target, gzip.compress(payload, mtime=0))
         line = json.dumps(
             {
                 "page_id": page.page_id,
@@ -82,15 +79,12 @@ class LandingZone(dg.ConfigurableResource):
         data = gzip.decompress(self._page_path(source, page_id).read_bytes())
         return Page.from_record(json.loads(data))
 
-    def pages_for(self, source: str, day: date) -> list[Page]:
-        return [self.load_page(source, page_id) for page_id in self.page_ids_for(source, day)]
-
     def quarantine(self, page: Page, error: str) -> Path:
         entry = self._source_dir(page.source) / "quarantine" / page.page_id
         entry.mkdir(parents=True, exist_ok=True)
         payload = json.dumps(page.to_record(), ensure_ascii=False).encode("utf-8")
-        _write_atomic(entry / "page.json.gz", gzip.compress(payload, mtime=0))
-        _write_atomic(
+        write_atomic(entry / "page.json.gz", gzip.compress(payload, mtime=0))
+        write_atomic(
             entry / "error.json",
             json.dumps(
                 {
@@ -113,11 +107,11 @@ class LandingZone(dg.ConfigurableResource):
 
     def save_cursor(self, source: str, day: date, cursor: Cursor) -> None:
         path = self._source_dir(source) / "cursors" / f"{day.isoformat()}.json"
-        _write_atomic(path, json.dumps(cursor.to_json()).encode("utf-8"))
+        write_atomic(path, json.dumps(cursor.to_json()).encode("utf-8"))
 
     def mark_late(self, source: str, day: date, page_id: str) -> None:
         path = self._source_dir(source) / "late" / f"{day.isoformat()}__{page_id}.json"
-        _write_atomic(
+        write_atomic(
             path,
             json.dumps({"source": source, "day": day.isoformat(), "page_id": page_id}).encode(
                 "utf-8"
@@ -129,10 +123,3 @@ class LandingZone(dg.ConfigurableResource):
         for path in sorted(root.glob("*/late/*.json")) if root.exists() else []:
             day, page_id = path.stem.split("__", 1)
             yield LateMarker(path.parent.parent.name, date.fromisoformat(day), page_id, path)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)

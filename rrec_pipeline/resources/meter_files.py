@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from rrec_pipeline.meter_reads.pages import Page
+from rrec_pipeline.resources.connector import MeterSource, Window
 from rrec_pipeline.resources.http import SourceError
-from rrec_pipeline.resources.meter_source import MeterSource, Window
 
 VENDORS = ("generic", "steamaco", "sparkmeter", "solaredge")
 

@@ -4,9 +4,9 @@ import os
 
 import dagster as dg
 
+from rrec_pipeline.resources.connector import MeterSource
 from rrec_pipeline.resources.enphase import Enphase
 from rrec_pipeline.resources.meter_files import MeterFileDrop
-from rrec_pipeline.resources.meter_source import MeterSource
 from rrec_pipeline.resources.sparkmeter import SparkMeter
 from rrec_pipeline.resources.steamaco import SteamaCo
 from rrec_pipeline.resources.victron import Victron

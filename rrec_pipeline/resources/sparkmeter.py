@@ -15,13 +15,12 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any, ClassVar, Literal
 
-from rrec_pipeline.meter_reads.classes import sparkmeter_class
 from rrec_pipeline.meter_reads.pages import Page
+from rrec_pipeline.resources.connector import ApiSource, Window, day_chunks
 from rrec_pipeline.resources.http import SourceError
-from rrec_pipeline.resources.meter_source import MeterSource, Window, day_chunks
 
 
-class SparkMeter(MeterSource):
+class SparkMeter(ApiSource):
     base_url: str = "https://www.sparkmeter.cloud"
     secret: str = ""
     api: Literal["koios", "thundercloud"] = "koios"
@@ -36,10 +35,11 @@ class SparkMeter(MeterSource):
     source: ClassVar[str] = "sparkmeter"
     padding: ClassVar[timedelta] = timedelta(0)
 
-    @property
-    def is_configured(self) -> bool:
-        has_secret = bool(self.secret) or self.api == "thundercloud"
-        return bool(self.base_url and self.token and has_secret)
+    def required_settings(self) -> dict[str, str]:
+        missing = {} if self.token else {"RREC_SPARKMETER_TOKEN": "the API key"}
+        if not self.secret and self.api == "koios":
+            missing["RREC_SPARKMETER_SECRET"] = "the Koios API secret"
+        return missing
 
     @property
     def always_rescan(self) -> bool:
@@ -59,12 +59,12 @@ class SparkMeter(MeterSource):
             yield from self._thundercloud(window)
             return
         organization = yield from self._organization()
-        classes: dict[str, str] = {}
+        tariffs: dict[str, str] = {}
         for page, items in self._cursor_pages(
             "GET", "/api/v1/customers", "sparkmeter.koios_customers"
         ):
             yield page
-            classes.update(_customer_classes(items))
+            tariffs.update(_customer_tariffs(items))
         path = f"/api/v2/organizations/{organization}/data/historical"
         for day_start, _ in day_chunks(window):
             day = day_start.date().isoformat()
@@ -79,8 +79,8 @@ class SparkMeter(MeterSource):
                 "POST", path, "sparkmeter.koios_historical", {"filters": filters}, context
             ):
                 codes = {(i.get("meter") or {}).get("customer", {}).get("code") for i in items}
-                on_page = {code: classes[code] for code in codes if code in classes}
-                yield replace(page, context={**page.context, "customer_classes": on_page})
+                on_page = {code: tariffs[code] for code in codes if code in tariffs}
+                yield replace(page, context={**page.context, "customer_tariffs": on_page})
 
     def _organization(self) -> Iterator[Page]:
         if self.organization_id:
@@ -152,13 +152,13 @@ def _cursor_page(page: Page) -> tuple[list[dict], str | None, bool]:
     return items, body.get("cursor"), bool(body.get("cursor")) and bool(items)
 
 
-def _customer_classes(items: list[dict]) -> dict[str, str]:
-    classes = {}
+def _customer_tariffs(items: list[dict]) -> dict[str, str]:
+    """Customer code -> tariff or class name as Koios lists it (classified when parsed)."""
+    tariffs = {}
     for customer in items:
         name = customer.get("customer_type") or customer.get("class") or customer.get("tariff")
         if isinstance(name, dict):
             name = name.get("name")
-        klass = sparkmeter_class(name)
-        if customer.get("code") and klass:
-            classes[str(customer["code"])] = klass
-    return classes
+        if customer.get("code") and isinstance(name, str):
+            tariffs[str(customer["code"])] = name
+    return tariffs

@@ -11,15 +11,14 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any, ClassVar
 
-from rrec_pipeline.meter_reads.classes import steamaco_class
 from rrec_pipeline.meter_reads.pages import Page
+from rrec_pipeline.resources.connector import ApiSource, Window, spans, utc_iso
 from rrec_pipeline.resources.http import SourceAuthError, SourceError
-from rrec_pipeline.resources.meter_source import MeterSource, Window, spans, utc_iso
 
 _AUTH_WORDS = ("token", "credential", "authenticat", "permission", "not authorized")
 
 
-class SteamaCo(MeterSource):
+class SteamaCo(ApiSource):
     base_url: str = "https://api.steama.co"
     requests_per_second: float = 5.0
     page_size: int = 100
@@ -58,7 +57,7 @@ class SteamaCo(MeterSource):
             "site_id": customer.get("site", meter.get("site", "")),
             "device_id": str(meter.get("reference") or meter["id"]),
             "customer_id": None if not customer else str(customer["id"]),
-            "customer_class": steamaco_class(customer.get("user_type")),
+            "user_type": customer.get("user_type"),
             "interval_hours": 1,
         }
         path = f"/meters/{meter['id']}/utilities/1/readings/"

@@ -12,11 +12,11 @@ from datetime import timedelta
 from typing import ClassVar, Literal
 
 from rrec_pipeline.meter_reads.pages import Page
+from rrec_pipeline.resources.connector import ApiSource, Window, day_chunks, epoch_seconds
 from rrec_pipeline.resources.http import SourceError
-from rrec_pipeline.resources.meter_source import MeterSource, Window, day_chunks, epoch_seconds
 
 
-class Victron(MeterSource):
+class Victron(ApiSource):
     base_url: str = "https://vrmapi.victronenergy.com"
     token_type: Literal["Token", "Bearer"] = "Token"
     user_id: str = ""

@@ -1,13 +1,24 @@
-"""The schema registry: one pandera (polars) model per table that crosses modules.
+"""pandera (polars) models of the tables that cross module boundaries.
 
-Asset checks validate against these models, and DuckDB tables are created from
-them, so a column is declared once. (Solidity lives in `contracts/`.)
+Each model's docstring says what a row is, and each column carries its own
+description; `rrec_pipeline.tables` registers them under their asset keys.
+Amount columns use the exact types of `rrec_pipeline.amounts`.
 """
 
 import pandera.polars as pa
 import polars as pl
 
+Schema = pa.DataFrameSchema | type[pa.DataFrameModel]
 
-def polars_schema(model: type[pa.DataFrameModel]) -> dict[str, pl.DataType]:
-    """Column name -> polars dtype of a model, for empty frames and casts."""
-    return {name: column.dtype.type for name, column in model.to_schema().columns.items()}
+
+def as_schema(schema: Schema) -> pa.DataFrameSchema:
+    return schema if isinstance(schema, pa.DataFrameSchema) else schema.to_schema()
+
+
+def polars_schema(schema: Schema) -> dict[str, pl.DataType]:
+    """Column name -> polars dtype, for empty frames and casts."""
+    return {name: column.dtype.type for name, column in as_schema(schema).columns.items()}
+
+
+def empty_frame(schema: Schema) -> pl.DataFrame:
+    return pl.DataFrame(schema=polars_schema(schema))

@@ -1,37 +1,47 @@
-"""Tables of the meter-data stage: parsed readings, the normalised table, anomalies."""
+"""Tables of the meter-data stage: parsed readings, the normalised table, anomalies.
+
+Energy is integer watt-hours: source values are converted exactly from what
+the source sent and rounded half to even to the Wh, registers before they are
+differenced, so a register's deltas add up to exactly its last minus its first.
+"""
 
 from __future__ import annotations
 
 import pandera.polars as pa
 import polars as pl
 
+from rrec_pipeline.amounts import WH
+
 SOURCES = ("steamaco", "sparkmeter", "enphase", "victron", "files")
 CUSTOMER_CLASSES = ("type1_household", "type2_non_household")
 QUALITIES = ("measured", "estimated", "missing")
+ANOMALIES = ("reset", "rollover", "implausible_jump", "negative_interval", "conflicting_duplicate")
 UTC = pl.Datetime(time_unit="us", time_zone="UTC")
 
 
 class MeterReads(pa.DataFrameModel):
-    """The normalised meter-reads table: one row per device and interval, kWh, UTC."""
+    """The normalised meter-reads table: one row per device and interval, Wh, UTC."""
 
-    source: str = pa.Field(isin=SOURCES)
-    site_id: str
-    device_id: str
+    source: str = pa.Field(isin=SOURCES, description="meter system or file drop")
+    site_id: str = pa.Field(description="site as the source names it")
+    device_id: str = pa.Field(description="meter or inverter as the source names it")
     customer_id: str = pa.Field(nullable=True, description="null for generation meters")
-    customer_class: str = pa.Field(nullable=True, isin=CUSTOMER_CLASSES)
-    interval_start: UTC
-    interval_end: UTC
-    kwh: float = pa.Field(nullable=True, ge=0, description="null when quality is missing")
-    quality: str = pa.Field(isin=QUALITIES)
+    customer_class: str = pa.Field(
+        nullable=True, isin=CUSTOMER_CLASSES, description="AMS-III.BB Type I or II; null: unknown"
+    )
+    interval_start: UTC = pa.Field(description="start of the interval the energy covers")
+    interval_end: UTC = pa.Field(description="end of the interval (exclusive)")
+    wh: WH = pa.Field(nullable=True, ge=0, description="energy in Wh; null when missing")
+    quality: str = pa.Field(isin=QUALITIES, description="measured, estimated or missing")
     ingested_at: UTC = pa.Field(description="when the page holding the reading was received")
 
     @pa.dataframe_check(name="interval_end after interval_start")
     def positive_interval(cls, data) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col("interval_end") > pl.col("interval_start"))
 
-    @pa.dataframe_check(name="kwh missing exactly when quality is missing")
+    @pa.dataframe_check(name="wh missing exactly when quality is missing")
     def missing_means_null(cls, data) -> pl.LazyFrame:
-        return data.lazyframe.select(pl.col("kwh").is_null() == (pl.col("quality") == "missing"))
+        return data.lazyframe.select(pl.col("wh").is_null() == (pl.col("quality") == "missing"))
 
     class Config:
         strict = True
@@ -41,14 +51,14 @@ class MeterReads(pa.DataFrameModel):
 class ParsedReadings(MeterReads):
     """What a parser gets out of one page, before normalisation.
 
-    `kind` is `interval` (kWh over [interval_start, interval_end]) or `register`
-    (a cumulative kWh reading taken at `interval_end`; `interval_start` is null).
+    `kind` is `interval` (Wh over [interval_start, interval_end]) or `register`
+    (a cumulative Wh reading taken at `interval_end`; `interval_start` is null).
     """
 
-    kind: str = pa.Field(isin=["interval", "register"])
-    interval_start: UTC = pa.Field(nullable=True)
-    kwh: float = pa.Field(nullable=True)
-    page_id: str
+    kind: str = pa.Field(isin=["interval", "register"], description="interval or register")
+    interval_start: UTC = pa.Field(nullable=True, description="null for register readings")
+    wh: WH = pa.Field(nullable=True, description="interval energy or register reading, Wh")
+    page_id: str = pa.Field(description="the landed page the reading came from")
 
     @pa.dataframe_check(name="interval_end after interval_start")
     def positive_interval(cls, data) -> pl.LazyFrame:
@@ -63,13 +73,11 @@ class ParsedReadings(MeterReads):
 class MeterAnomalies(pa.DataFrameModel):
     """What normalisation detected and did not pass on as energy."""
 
-    source: str = pa.Field(isin=SOURCES)
-    device_id: str
-    at: UTC
-    anomaly: str = pa.Field(
-        isin=["reset", "rollover", "implausible_jump", "negative_interval", "conflicting_duplicate"]
-    )
-    detail: str
+    source: str = pa.Field(isin=SOURCES, description="meter system or file drop")
+    device_id: str = pa.Field(description="meter or inverter")
+    at: UTC = pa.Field(description="start of the interval concerned")
+    anomaly: str = pa.Field(isin=list(ANOMALIES), description="what was detected")
+    detail: str = pa.Field(description="the values involved")
 
     class Config:
         strict = True

@@ -5,14 +5,16 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
+from rrec_pipeline.amounts import FACTOR
+
 
 class EmberIntensity(pa.DataFrameModel):
     country_name: str
     iso2: str = pa.Field(str_length=2)
     iso3: str = pa.Field(str_length=3)
     year: pl.Int64 = pa.Field(ge=1990, le=2100)
-    co2_intensity_gco2_per_kwh: float = pa.Field(ge=0)
-    co2_intensity_tco2_per_mwh: float = pa.Field(ge=0)
+    co2_intensity_gco2_per_kwh: FACTOR = pa.Field(ge=0)
+    co2_intensity_tco2_per_mwh: FACTOR = pa.Field(ge=0)
     release: str = pa.Field(str_matches=r"^\d{4}-\d{2}-\d{2}$")
     source: str
 
@@ -27,8 +29,8 @@ class AvertRates(pa.DataFrameModel):
     avert_region_id: str
     project_type: str
     project_type_label: str
-    avoided_co2_lb_per_mwh: float = pa.Field(ge=0)
-    avoided_co2_tco2_per_mwh: float = pa.Field(ge=0)
+    avoided_co2_lb_per_mwh: FACTOR = pa.Field(ge=0)
+    avoided_co2_tco2_per_mwh: FACTOR = pa.Field(ge=0)
     release: str
     is_official: bool
     source: str

@@ -1,14 +1,22 @@
 """The header rows of a verification CSV, declared once.
 
-Labels are written as the registry writes them; aliases are the other spellings
-real files use (the Standard's own names without units or "(if applicable)").
-The reader, the writer and the `header.fields` rule all work from `HEADER_FIELDS`.
+Each `HeaderField` says how the row is labelled (as the registry writes it, plus
+the other spellings real files use), what kind of value it holds, its column
+type in the file-summary table, and what it is used for: the place a token
+and credit class follow from, the mini-grid consumption AMS-III.BB needs, or a
+static fact of the project that must not change between its files. The
+reader, the writer, `VerificationHeader`, the `header.fields` rule, the
+file-summary table and the credits all work from `HEADER_FIELDS`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, make_dataclass
 from enum import StrEnum
+
+import polars as pl
+
+from rrec_pipeline.amounts import FACTOR, LITRES, MWH, MWH_DECIMALS, TCO2E
 
 
 class Kind(StrEnum):
@@ -16,6 +24,12 @@ class Kind(StrEnum):
     NUMBER = "number"
     INTEGER = "integer"
     TIMESTAMP = "timestamp"
+
+
+class Role(StrEnum):
+    PLACE = "place"  # token and credit class follow from these
+    CONSUMPTION = "consumption"  # AMS-III.BB inputs of a mini-grid
+    NONE = "none"
 
 
 @dataclass(frozen=True)
@@ -26,56 +40,154 @@ class HeaderField:
     aliases: tuple[str, ...] = ()
     row_required: bool = True  # the row must be present
     value_required: bool = False  # the row must not be blank
+    dtype: pl.DataType | None = field(default=None, compare=False)  # file-summary column
+    decimals: int | None = None  # numbers are read onto this grid (exact amounts)
+    role: Role = Role.NONE
+    is_static: bool = False  # the same in every file of a project (double counting)
+
+
+def _text(attr, label, *aliases, role=Role.NONE, is_static=False, required=True) -> HeaderField:
+    return HeaderField(
+        attr,
+        label,
+        Kind.TEXT,
+        aliases,
+        value_required=required,
+        dtype=pl.String,
+        role=role,
+        is_static=is_static,
+    )
+
+
+def _number(attr, label, dtype, *aliases, required=False, **options) -> HeaderField:
+    return HeaderField(
+        attr, label, Kind.NUMBER, aliases, value_required=required, dtype=dtype, **options
+    )
 
 
 HEADER_FIELDS: tuple[HeaderField, ...] = (
-    HeaderField("project_name", "Project Name", Kind.TEXT, value_required=True),
-    HeaderField("country", "Country", Kind.TEXT, value_required=True),
-    HeaderField("us_state", "US State (if applicable)", Kind.TEXT, ("US State",)),
-    HeaderField("us_region", "US Region (if applicable)", Kind.TEXT, ("US Region",)),
-    HeaderField("latitude", "Latitude", Kind.NUMBER, value_required=True),
-    HeaderField("longitude", "Longitude", Kind.NUMBER, value_required=True),
-    HeaderField(
-        "dc_capacity_kwp", "DC Capacity (kWp)", Kind.NUMBER, ("DC Capacity",), value_required=True
+    _text("project_name", "Project Name"),
+    _text("country", "Country", role=Role.PLACE, is_static=True),
+    _text(
+        "us_state",
+        "US State (if applicable)",
+        "US State",
+        role=Role.PLACE,
+        is_static=True,
+        required=False,
+    ),
+    _text(
+        "us_region",
+        "US Region (if applicable)",
+        "US Region",
+        role=Role.PLACE,
+        is_static=True,
+        required=False,
+    ),
+    _number("latitude", "Latitude", pl.Decimal(38, 9), required=True, is_static=True),
+    _number("longitude", "Longitude", pl.Decimal(38, 9), required=True, is_static=True),
+    _number(
+        "dc_capacity_kwp",
+        "DC Capacity (kWp)",
+        pl.Decimal(38, 6),
+        "DC Capacity",
+        required=True,
+        is_static=True,
     ),
     HeaderField(
-        "date_of_first_operation", "Date of First Operation", Kind.TIMESTAMP, row_required=False
+        "date_of_first_operation",
+        "Date of First Operation",
+        Kind.TIMESTAMP,
+        row_required=False,
+        dtype=pl.Date,
+        is_static=True,
     ),
     HeaderField("begin_timestamp", "Begin Timestamp", Kind.TIMESTAMP, value_required=True),
     HeaderField("end_timestamp", "End Timestamp", Kind.TIMESTAMP, value_required=True),
-    HeaderField(
+    _number(
         "total_energy_mwh",
         "Total Energy Production (MWh)",
-        Kind.NUMBER,
-        ("Total Energy Production",),
-        value_required=True,
+        MWH,
+        "Total Energy Production",
+        required=True,
+        decimals=MWH_DECIMALS,
     ),
-    HeaderField(
+    _number(
         "total_carbon_reduction_tco2e",
         "Total Carbon Reduction (tCO2e)",
-        Kind.NUMBER,
-        ("Total Carbon Reduction",),
+        TCO2E,
+        "Total Carbon Reduction",
     ),
-    HeaderField(
+    _number(
         "avert_factor_tco2e_per_mwh",
         "AVERT Emissions Factor",
-        Kind.NUMBER,
-        ("AVERT Emissions Factor (tCO2e/MWh)",),
+        FACTOR,
+        "AVERT Emissions Factor (tCO2e/MWh)",
     ),
-    HeaderField(
+    _number(
         "ember_factor_gco2e_per_kwh",
         "Ember Emissions Factor (gCO2e/kWh)",
-        Kind.NUMBER,
-        ("Ember Emissions Factor",),
+        FACTOR,
+        "Ember Emissions Factor",
     ),
-    HeaderField("type1_customers", "No. of Type 1 Customers", Kind.INTEGER),
-    HeaderField("type2_customers", "No. of Type 2 Customers", Kind.INTEGER),
-    HeaderField("type1_ma_consumption_mwh", "Type 1-MA Consumption (MWh)", Kind.NUMBER),
-    HeaderField("type1_mb_consumption_mwh", "Type 1-MB Consumption (MWh)", Kind.NUMBER),
-    HeaderField("type2_consumption_mwh", "Type 2 Consumption (MWh)", Kind.NUMBER),
-    HeaderField("diesel_consumption_l", "Diesel Consumption (L)", Kind.NUMBER),
-    HeaderField("diesel_production_mwh", "Diesel Production (MWh)", Kind.NUMBER),
-    HeaderField("installation_type", "Type of Installation", Kind.TEXT, value_required=True),
+    HeaderField("type1_customers", "No. of Type 1 Customers", Kind.INTEGER, dtype=pl.Int64),
+    HeaderField("type2_customers", "No. of Type 2 Customers", Kind.INTEGER, dtype=pl.Int64),
+    _number(
+        "type1_ma_consumption_mwh",
+        "Type 1-MA Consumption (MWh)",
+        MWH,
+        decimals=MWH_DECIMALS,
+        role=Role.CONSUMPTION,
+    ),
+    _number(
+        "type1_mb_consumption_mwh",
+        "Type 1-MB Consumption (MWh)",
+        MWH,
+        decimals=MWH_DECIMALS,
+        role=Role.CONSUMPTION,
+    ),
+    _number(
+        "type2_consumption_mwh",
+        "Type 2 Consumption (MWh)",
+        MWH,
+        decimals=MWH_DECIMALS,
+        role=Role.CONSUMPTION,
+    ),
+    _number(
+        "diesel_consumption_l", "Diesel Consumption (L)", LITRES, decimals=6, role=Role.CONSUMPTION
+    ),
+    _number("diesel_production_mwh", "Diesel Production (MWh)", MWH, decimals=MWH_DECIMALS),
+    _text("installation_type", "Type of Installation", role=Role.PLACE, is_static=True),
+)
+
+FIELDS_BY_ATTR: dict[str, HeaderField] = {spec.attr: spec for spec in HEADER_FIELDS}
+PLACE_FIELDS = tuple(spec.attr for spec in HEADER_FIELDS if spec.role == Role.PLACE)
+CONSUMPTION_FIELDS = tuple(spec.attr for spec in HEADER_FIELDS if spec.role == Role.CONSUMPTION)
+STATIC_FIELDS = tuple(spec for spec in HEADER_FIELDS if spec.is_static)
+# Header values that become columns of the file-summary table under their own name
+# (Begin, End and the energy total have their own columns there).
+SUMMARY_FIELDS = tuple(
+    spec
+    for spec in HEADER_FIELDS
+    if spec.dtype is not None and spec.attr not in ("project_name", "total_energy_mwh")
+)
+
+_PYTHON_TYPES = {
+    Kind.TEXT: "str",
+    Kind.NUMBER: "Decimal",
+    Kind.INTEGER: "int",
+    Kind.TIMESTAMP: "Stamp",
+}
+
+VerificationHeader = make_dataclass(
+    "VerificationHeader",
+    [(spec.attr, f"{_PYTHON_TYPES[spec.kind]} | None", None) for spec in HEADER_FIELDS],
+    frozen=True,
+    namespace={
+        "__doc__": "Header values; None where the file leaves them blank or they do not parse.",
+        "__module__": __name__,
+        "as_dict": lambda self: {spec.attr: getattr(self, spec.attr) for spec in HEADER_FIELDS},
+    },
 )
 
 DATA_COLUMNS = ("Datetime", "Measured kWh")

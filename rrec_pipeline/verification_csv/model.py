@@ -7,51 +7,19 @@ line. Derived tables are cached: a file is not changed after it is read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 from functools import cached_property
 
 import polars as pl
 
 from rrec_pipeline.schemas import polars_schema
 from rrec_pipeline.schemas.verification import VerificationReadings
-from rrec_pipeline.verification_csv.stamps import Stamp
+from rrec_pipeline.verification_csv.fields import VerificationHeader
 
 
 class UnreadableFileError(ValueError):
     """The bytes are not a text CSV at all (empty, binary, undecodable)."""
-
-
-@dataclass(frozen=True)
-class VerificationHeader:
-    """Header values; None where the file leaves them blank or they do not parse."""
-
-    project_name: str | None = None
-    country: str | None = None
-    us_state: str | None = None
-    us_region: str | None = None
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
-    dc_capacity_kwp: Decimal | None = None
-    date_of_first_operation: Stamp | None = None
-    begin_timestamp: Stamp | None = None
-    end_timestamp: Stamp | None = None
-    total_energy_mwh: Decimal | None = None
-    total_carbon_reduction_tco2e: Decimal | None = None
-    avert_factor_tco2e_per_mwh: Decimal | None = None
-    ember_factor_gco2e_per_kwh: Decimal | None = None
-    type1_customers: int | None = None
-    type2_customers: int | None = None
-    type1_ma_consumption_mwh: Decimal | None = None
-    type1_mb_consumption_mwh: Decimal | None = None
-    type2_consumption_mwh: Decimal | None = None
-    diesel_consumption_l: Decimal | None = None
-    diesel_production_mwh: Decimal | None = None
-    installation_type: str | None = None
-
-    def as_dict(self) -> dict[str, object]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Read a verification CSV into a `VerificationFile`, tolerating real-world quirks.
 
 The reader never judges: it keeps raw texts and line numbers and leaves typed
-values empty where they do not parse; the rules in `rrec_pipeline.checks` decide
+values empty where they do not parse; the rules in `rrec_pipeline.validation` decide
 what is wrong. It raises `UnreadableFileError` only when there is no text at all.
 The data section is parsed with polars, vectorised, one row per file line.
 """
@@ -11,15 +11,16 @@ from __future__ import annotations
 import csv
 import re
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import polars as pl
 
+from rrec_pipeline.amounts import KWH_DECIMALS, parse_decimal, quantize
 from rrec_pipeline.verification_csv.fields import (
     HEADER_FIELDS,
     HeaderField,
     Kind,
+    VerificationHeader,
     field_for_label,
     is_blank_value,
     is_data_header,
@@ -30,7 +31,6 @@ from rrec_pipeline.verification_csv.model import (
     HeaderRow,
     UnreadableFileError,
     VerificationFile,
-    VerificationHeader,
 )
 from rrec_pipeline.verification_csv.stamps import parse_stamp, parse_stamp_column
 
@@ -133,15 +133,12 @@ def typed_value(spec: HeaderField, text: str) -> object:
         return text
     if spec.kind == Kind.TIMESTAMP:
         return parse_stamp(text)
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None
-    if not number.is_finite():
+    number = parse_decimal(text)
+    if number is None:
         return None
     if spec.kind == Kind.INTEGER:
         return int(number) if number == number.to_integral_value() else None
-    return number
+    return number if spec.decimals is None else quantize(number, spec.decimals)
 
 
 def _typed_header(rows: dict[str, HeaderRow]) -> VerificationHeader:
@@ -192,13 +189,12 @@ def _parse_readings(
         .with_columns(
             pl.col("offset_minutes").is_not_null().alias("has_own_offset"),
             pl.col("offset_minutes").fill_null(default_minutes).alias("utc_offset_minutes"),
-            pl.col("kwh_text").cast(pl.Float64, strict=False).alias("_kwh"),
+            pl.col("kwh_text").str.to_decimal(scale=KWH_DECIMALS).alias("kwh"),
         )
         .with_columns(
             (pl.col("local") - pl.duration(minutes=pl.col("utc_offset_minutes")))
             .dt.replace_time_zone("UTC")
             .alias("timestamp_utc"),
-            pl.when(pl.col("_kwh").is_finite()).then(pl.col("_kwh")).alias("kwh"),
             pl.when(pl.col("local").is_not_null())
             .then(pl.col("utc_offset_minutes"))
             .alias("utc_offset_minutes"),

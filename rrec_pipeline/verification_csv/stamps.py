@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import polars as pl
 
@@ -133,7 +133,3 @@ def parse_compact(text: str) -> datetime | None:
     except ValueError:
         return None
     return local.replace(tzinfo=timezone(timedelta(minutes=offset_minutes(offset) or 0)))
-
-
-def to_utc(instant: datetime) -> datetime:
-    return instant.astimezone(UTC)

@@ -41,7 +41,7 @@ def test_avert_files_reproduce_their_stated_carbon_within_a_tenth_of_a_percent(c
             continue
         assert result.credit_class == "AVERT-USCC", name
         assert float(result.tco2e) == pytest.approx(stated(file), rel=1e-3), name
-        assert result.factor == pytest.approx(
+        assert float(result.factor.value) == pytest.approx(
             float(file.header.avert_factor_tco2e_per_mwh), rel=1e-6
         ), name
         checked += 1

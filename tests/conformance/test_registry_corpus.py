@@ -14,8 +14,8 @@ from urllib.parse import unquote
 import polars as pl
 import pytest
 
-from rrec_pipeline.checks.batch import BatchReport, validate_paths
-from rrec_pipeline.checks.config import ValidationConfig
+from rrec_pipeline.validation.batch import BatchReport, validate_paths
+from rrec_pipeline.validation.config import ValidationConfig
 from rrec_pipeline.verification_csv.reader import read_verification_file
 from rrec_pipeline.verification_csv.totals import computed_total_mwh
 from rrec_pipeline.verification_csv.writer import write_verification_file

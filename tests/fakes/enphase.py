@@ -60,9 +60,9 @@ class FakeEnphase(FakeApi):
             {
                 "end_at": int((at + timedelta(minutes=15 * (q + 1))).timestamp()),
                 "devices_reporting": 1,
-                "wh_del": round(kwh * 1000 / 4, 3),
+                "wh_del": wh // 4,
             }
-            for at, kwh in self.dataset.hours(device, start, start + timedelta(days=1))
+            for at, wh in self.dataset.hours(device, start, start + timedelta(days=1))
             for q in range(4)
         ]
         return {
@@ -82,19 +82,20 @@ class FakeEnphase(FakeApi):
             day = first + timedelta(days=offset)
             begin = datetime.combine(day, datetime.min.time(), local).astimezone(UTC)
             end = datetime.combine(day + timedelta(days=1), datetime.min.time(), local)
-            wh = sum(kwh for _, kwh in self.dataset.hours(device, begin, end.astimezone(UTC)))
-            production.append(round(wh * 1000, 3))
+            production.append(
+                sum(wh for _, wh in self.dataset.hours(device, begin, end.astimezone(UTC)))
+            )
         return {
             "start_date": first.isoformat(),
             "production": production,
             "meta": {"status": "normal"},
         }
 
-    def local_day_totals(self) -> dict[tuple[str, date], float]:
-        """kWh per system and local day, as Enphase's daily series reports it."""
+    def local_day_totals(self) -> dict[tuple[str, date], int]:
+        """Wh per system and local day, as Enphase's daily series reports it."""
         local, totals = ZoneInfo(self.timezone), {}
-        for device, series in self.dataset.hourly_kwh.items():
-            for at, kwh in series.items():
+        for device, series in self.dataset.hourly_wh.items():
+            for at, wh in series.items():
                 key = (device, at.astimezone(local).date())
-                totals[key] = round(totals.get(key, 0.0) + kwh, 6)
+                totals[key] = totals.get(key, 0) + wh
         return totals

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from werkzeug import Request, Response
 
 from tests.fakes.base import FakeApi
-from tests.fakes.dataset import MeterDataset
+from tests.fakes.dataset import MeterDataset, kwh
 
 TARIFFS = {"type1_household": "Residential", "type2_non_household": "Commercial", None: "Flat"}
 
@@ -56,14 +56,14 @@ class FakeKoios(FakeApi):
         start = datetime.combine(day, datetime.min.time(), UTC)
         rows = []
         for device in self.dataset.devices:
-            for at, kwh in self.dataset.hours(device.device_id, start, start + timedelta(days=1)):
+            for at, wh in self.dataset.hours(device.device_id, start, start + timedelta(days=1)):
                 for quarter in range(4):
                     rows.append(
                         {
                             "timestamp": (at + timedelta(minutes=15 * quarter)).strftime(
                                 "%Y-%m-%dT%H:%M:%SZ"
                             ),
-                            "kilowatt_hours": kwh / 4,
+                            "kilowatt_hours": kwh(wh // 4),
                             "meter": {
                                 "serial_number": device.device_id,
                                 "customer": {"code": device.customer_id},

@@ -8,7 +8,7 @@ from datetime import datetime
 from werkzeug import Request, Response
 
 from tests.fakes.base import FakeApi
-from tests.fakes.dataset import MeterDataset
+from tests.fakes.dataset import MeterDataset, kwh
 
 USER_TYPES = {"type1_household": "RES", "type2_non_household": "BUS", None: "UNK"}
 
@@ -70,10 +70,10 @@ class FakeSteamaCo(FakeApi):
                 else [
                     {
                         "timestamp": at.isoformat(),
-                        "usage_amount": f"{kwh:.4f}",
+                        "usage_amount": f"{kwh(wh):.4f}",
                         "reading": self.dataset.register(device.device_id, at),
                     }
-                    for at, kwh in self.dataset.hours(device.device_id, start, end)
+                    for at, wh in self.dataset.hours(device.device_id, start, end)
                 ]
             )
             return self.paged(request, rows)
@@ -83,10 +83,10 @@ class FakeSteamaCo(FakeApi):
             end = datetime.fromisoformat(request.args["end_time"].replace("Z", "+00:00"))
             hours: dict[datetime, float] = {}
             for device in devices:
-                for at, kwh in self.dataset.hours(device.device_id, start, end):
-                    hours[at] = round(hours.get(at, 0.0) + kwh, 6)
+                for at, wh in self.dataset.hours(device.device_id, start, end):
+                    hours[at] = hours.get(at, 0) + wh
             return [
-                {"timestamp": at.isoformat(), "usage": kwh} for at, kwh in sorted(hours.items())
+                {"timestamp": at.isoformat(), "usage": kwh(wh)} for at, wh in sorted(hours.items())
             ]
         return self.json({"detail": "Not found."}, 404)
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from werkzeug import Request, Response
 
 from tests.fakes.base import FakeApi
-from tests.fakes.dataset import MeterDataset
+from tests.fakes.dataset import MeterDataset, kwh
 
 
 class FakeVictron(FakeApi):
@@ -46,8 +46,8 @@ class FakeVictron(FakeApi):
         return {
             "success": True,
             "records": {
-                "Pc": [[int(at.timestamp() * 1000), round(kwh * 0.75, 6)] for at, kwh in hours],
-                "Pb": [[int(at.timestamp() * 1000), round(kwh * 0.25, 6)] for at, kwh in hours],
+                "Pc": [[int(at.timestamp() * 1000), kwh(wh * 3 // 4)] for at, wh in hours],
+                "Pb": [[int(at.timestamp() * 1000), kwh(wh // 4)] for at, wh in hours],
                 "Gc": False,
             },
         }

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import polars as pl
 import pytest
 
@@ -69,24 +70,59 @@ def test_partitions_land_and_fail_independently(tmp_path, steamaco_server) -> No
     message = failure.event_specific_data.error.message
     assert "steamaco /sites/: credentials rejected (HTTP 401)" in message
     assert "revoked-token" not in message
-    checks = {e.asset_check_key.name: e.passed for e in landed.get_asset_check_evaluations()}
+    checks = {
+        (e.asset_key.to_user_string(), e.asset_check_key.name): e.passed
+        for e in landed.get_asset_check_evaluations()
+    }
     assert checks == {
-        "meter_reads_schema": True,
-        "meter_reads_do_not_overlap": True,
-        "meter_anomalies_reviewed": True,
+        ("core_meter__reads", "schema"): True,
+        ("core_meter__anomalies", "schema"): True,
+        ("core_meter__reads", "meter_reads_do_not_overlap"): True,
+        ("core_meter__anomalies", "meter_anomalies_reviewed"): True,
     }
     parquet = (
-        tmp_path / "warehouse" / "core_meter__reads" / "source=steamaco" / "date=2025-03-15.parquet"
+        tmp_path
+        / "warehouse"
+        / "core_meter__reads"
+        / "source=steamaco"
+        / "date=2025-03-15"
+        / "part.parquet"
     )
     reads = pl.read_parquet(parquet)
-    assert reads["kwh"].sum() == pytest.approx(20.25 + 23.25 + 26.25)
+    expected = households_and_shop().daily_totals()
+    assert reads["wh"].sum() == sum(wh for (_, d), wh in expected.items() if d == date(2025, 3, 15))
+
+
+def test_the_warehouse_is_hive_partitioned_for_duckdb(tmp_path, steamaco_server) -> None:
+    instance = dg.DagsterInstance.ephemeral()
+    source = SteamaCo(base_url=steamaco_server.url, token=steamaco_server.token, **FAST)
+    for key in ("2025-03-14|steamaco", "2025-03-15|steamaco", "2025-03-10|files"):
+        assert run(tmp_path, source, key, instance).success
+    pattern = tmp_path / "warehouse" / "core_meter__reads" / "**" / "*.parquet"
+    partitions = duckdb.sql(
+        f"select source, cast(date as varchar) as day, count(*) as reads, sum(wh) as wh "
+        f"from read_parquet('{pattern}', hive_partitioning = true) "
+        "group by all order by all"
+    ).fetchall()
+    totals = households_and_shop().daily_totals()
+    day_wh = {d: sum(wh for (_, day), wh in totals.items() if day == d) for _, d in totals}
+    assert partitions[1:] == [
+        ("steamaco", "2025-03-14", 72, day_wh[date(2025, 3, 14)]),
+        ("steamaco", "2025-03-15", 72, day_wh[date(2025, 3, 15)]),
+    ]
+    assert partitions[0][:2] == ("files", "2025-03-10")
 
 
 def test_rerunning_a_partition_writes_the_same_table(tmp_path, steamaco_server) -> None:
     instance = dg.DagsterInstance.ephemeral()
     source = SteamaCo(base_url=steamaco_server.url, token=steamaco_server.token, **FAST)
     path = (
-        tmp_path / "warehouse" / "core_meter__reads" / "source=steamaco" / "date=2025-03-14.parquet"
+        tmp_path
+        / "warehouse"
+        / "core_meter__reads"
+        / "source=steamaco"
+        / "date=2025-03-14"
+        / "part.parquet"
     )
     run(tmp_path, source, "2025-03-14|steamaco", instance)
     first = pl.read_parquet(path)

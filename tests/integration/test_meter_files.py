@@ -109,10 +109,10 @@ def test_vendor_exports_keep_units_customers_and_classes(drop, landing) -> None:
     land_day(drop, landing, RUN_DAY, skip_bad_pages=True)
     reads = normalise_day("files", landing, RUN_DAY, max_kwh_per_hour=10_000).reads
     steama = reads.filter(pl.col("device_id") == "M1")
-    assert steama["kwh"].to_list() == [0.5, 0.75]
+    assert steama["wh"].to_list() == [500, 750]
     assert steama["customer_class"].unique().to_list() == ["type2_non_household"]
     solar = reads.filter(pl.col("site_id") == "se-1")
-    assert solar["kwh"].to_list() == [41.075]
+    assert solar["wh"].to_list() == [41_075]
 
 
 def test_files_are_stored_once_however_often_the_drop_is_read(drop, landing) -> None:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import dagster as dg
@@ -34,26 +31,30 @@ def drop_folder(tmp_path: Path, write_case) -> Path:
 
 
 def run_main_job(tmp_path: Path, drop: Path, instance: dg.DagsterInstance):
+    """The main job with every resource under `tmp_path` and the drop folder `drop`."""
     folder = SubmissionFolder(path=str(drop), quarantine_path=str(tmp_path / "quarantine"))
-    job = build_defs({"submission_folder": folder}).resolve_job_def("rrec_main")
+    job = build_defs({"submission_folder": folder}, home=tmp_path).resolve_job_def("rrec_main")
     return job.execute_in_process(instance=instance, raise_on_error=False)
 
 
-def check_results(result) -> dict[str, dg.AssetCheckEvaluation]:
-    return {e.asset_check_key.name: e for e in result.get_asset_check_evaluations()}
+def check_results(result) -> dict:
+    """(asset, check) -> evaluation, and check name -> evaluation for unique names."""
+    evaluations = result.get_asset_check_evaluations()
+    by_key = {(e.asset_key.to_user_string(), e.asset_check_key.name): e for e in evaluations}
+    return {**{e.asset_check_key.name: e for e in evaluations}, **by_key}
 
 
 def test_one_broken_file_does_not_hold_up_the_good_ones(tmp_path: Path, write_case) -> None:
     drop = drop_folder(tmp_path, write_case)
     result = run_main_job(tmp_path, drop, dg.DagsterInstance.ephemeral())
     assert result.success
-    files = result.output_for_node("verification_submissions", "core_verification__files")
+    files = result.output_for_node("core_verification", "core_verification__files")
     accepted = files.filter(pl.col("is_accepted"))["file"].sort().to_list()
     assert accepted == [
         "OtherSite_2024-03-01T000000+0300_2024-03-03T230000+0300.csv",
         "TestSolar_2024-03-01T000000+0300_2024-03-03T230000+0300.csv",
     ]
-    readings = result.output_for_node("verification_submissions", "core_verification__readings")
+    readings = result.output_for_node("core_verification", "core_verification__readings")
     assert readings["file"].n_unique() == 2 and readings.height == 144
 
     checks = check_results(result)
@@ -61,9 +62,9 @@ def test_one_broken_file_does_not_hold_up_the_good_ones(tmp_path: Path, write_ca
     assert checks["format_rules"].severity == dg.AssetCheckSeverity.WARN
     assert checks["completeness_rules"].passed
     for blocking in (
-        "accepted_files_have_no_errors",
-        "VerificationFileSummaries_schema",
-        "VerificationAcceptedReadings_schema",
+        ("core_verification__files", "accepted_files_have_no_errors"),
+        ("core_verification__files", "schema"),
+        ("core_verification__readings", "schema"),
     ):
         assert checks[blocking].passed, blocking
 
@@ -92,7 +93,7 @@ def test_rerunning_changes_nothing(tmp_path: Path, write_case) -> None:
     second = run_main_job(tmp_path, drop, instance)
     after = {p: p.read_bytes() for p in (tmp_path / "quarantine").rglob("*") if p.is_file()}
     assert after == snapshot
-    name, out = "verification_submissions", "core_verification__files"
+    name, out = "core_verification", "core_verification__files"
     assert first.output_for_node(name, out).equals(second.output_for_node(name, out))
 
 
@@ -110,37 +111,6 @@ def test_main_job_runs_on_postgres_storage(tmp_path: Path, write_case, postgres_
             dg.AssetKey("core_verification__files"), limit=1
         ).records
         assert records[0].asset_materialization.metadata["accepted_files"].value == 2
-
-
-def test_dagster_cli_runs_the_main_job_as_the_readme_does(tmp_path: Path, write_case) -> None:
-    home = tmp_path / "rrec"
-    drop_folder(home, write_case)
-    dagster_home = home / "dagster_home"
-    dagster_home.mkdir(parents=True)
-    shutil.copy(ROOT / "dagster.yaml", dagster_home / "dagster.yaml")
-    env = {**os.environ, "RREC_HOME": str(home), "DAGSTER_HOME": str(dagster_home)}
-    dagster = Path(sys.executable).with_name("dagster")
-    result = subprocess.run(
-        [
-            str(dagster),
-            "job",
-            "execute",
-            "-m",
-            "rrec_pipeline.definitions",
-            "-a",
-            "defs",
-            "-j",
-            "rrec_main",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert len(list((home / "quarantine").iterdir())) == 2
-    assert (dagster_home / "history" / "runs.db").exists(), "SQLite run storage"
 
 
 def test_deploy_postgres_yaml_configures_a_working_instance(
@@ -172,5 +142,5 @@ def test_an_empty_drop_folder_is_an_empty_batch(tmp_path: Path) -> None:
     (tmp_path / "drop").mkdir()
     result = run_main_job(tmp_path, tmp_path / "drop", dg.DagsterInstance.ephemeral())
     assert result.success
-    files = result.output_for_node("verification_submissions", "core_verification__files")
+    files = result.output_for_node("core_verification", "core_verification__files")
     assert files.is_empty()

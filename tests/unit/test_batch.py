@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rrec_pipeline.checks import file_rules
-from rrec_pipeline.checks.batch import validate_sources
-from rrec_pipeline.checks.config import ValidationConfig
+from rrec_pipeline.validation import file_rules
+from rrec_pipeline.validation.batch import validate_sources
+from rrec_pipeline.validation.config import ValidationConfig
 from tests.builders import CsvCase
 
 

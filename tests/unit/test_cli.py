@@ -9,18 +9,29 @@ from pathlib import Path
 
 import pytest
 
-from rrec_pipeline.checks.rules import RULES
 from rrec_pipeline.cli import main
+from rrec_pipeline.validation.rules import RULES
 from tests.builders import CsvCase
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """A real process, for the few smoke tests of the installed entry point."""
     return subprocess.run(
         [sys.executable, "-m", "rrec_pipeline.cli", *args],
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def run_main(capsys, *args: str) -> tuple[int, str, str]:
+    """`rrec ARGS` in this process: (exit code, stdout, stderr)."""
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:  # argparse's usage errors
+        code = exit_.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
 
 
 def test_valid_file_exits_0_with_one_json_object_per_file(write_case, capsys) -> None:
@@ -30,8 +41,9 @@ def test_valid_file_exits_0_with_one_json_object_per_file(write_case, capsys) ->
     assert record == {
         "file": str(path),
         "ok": True,
-        "header_total_mwh": 0.135,
-        "computed_total_mwh": 0.135,
+        "header_total_mwh": "0.135",
+        "computed_total_mwh": "0.135",
+        "certified_mwh": "0.135",
         "whole_rrecs": 0,
         "findings": [],
     }
@@ -79,15 +91,21 @@ MALFORMED = {
 
 @pytest.mark.parametrize("kind", MALFORMED)
 def test_malformed_input_gives_its_rule_and_exit_1_without_traceback(
-    kind: str, tmp_path: Path
+    kind: str, tmp_path: Path, capsys
 ) -> None:
     make, rule = MALFORMED[kind]
-    result = run_cli("validate", "--json", str(make(tmp_path)))
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    [record] = json.loads(result.stdout)
+    code, out, err = run_main(capsys, "validate", "--json", str(make(tmp_path)))
+    assert code == 1
+    assert "Traceback" not in err
+    [record] = json.loads(out)
     assert rule in {f["rule"] for f in record["findings"]}
     assert record["ok"] is False
+
+
+def test_the_installed_command_reports_malformed_input_without_traceback(tmp_path) -> None:
+    result = run_cli("validate", "--json", str(write_bytes(tmp_path, "b.csv", bytes(range(256)))))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert json.loads(result.stdout)[0]["findings"][0]["rule"] == "parse"
 
 
 @pytest.mark.parametrize(
@@ -99,17 +117,22 @@ def test_malformed_input_gives_its_rule_and_exit_1_without_traceback(
         ["frobnicate"],
     ],
 )
-def test_usage_errors_exit_2(args: list[str], tmp_path: Path) -> None:
-    result = run_cli(*args)
-    assert result.returncode == 2
-    assert "Traceback" not in result.stderr
-    assert result.stderr.strip()
+def test_usage_errors_exit_2(args: list[str], capsys) -> None:
+    code, _, err = run_main(capsys, *args)
+    assert code == 2
+    assert "Traceback" not in err
+    assert err.strip()
 
 
-def test_empty_folder_is_a_usage_error(tmp_path: Path) -> None:
-    result = run_cli("validate", str(tmp_path))
-    assert result.returncode == 2
-    assert "no CSV files" in result.stderr
+def test_the_installed_command_exits_2_on_usage_errors() -> None:
+    result = run_cli("frobnicate")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_empty_folder_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    code, _, err = run_main(capsys, "validate", str(tmp_path))
+    assert code == 2
+    assert "no CSV files" in err
 
 
 def test_human_output_names_rule_and_line(write_case, capsys) -> None:
@@ -137,14 +160,14 @@ def test_gap_explanations_turn_a_gap_into_a_warning(write_case, tmp_path: Path, 
     assert gap["severity"] == "warning" and "inverter replaced" in gap["message"]
 
 
-def test_bad_gap_explanations_file_is_a_usage_error(write_case, tmp_path: Path) -> None:
+def test_bad_gap_explanations_file_is_a_usage_error(write_case, tmp_path: Path, capsys) -> None:
     explanations = tmp_path / "gaps.csv"
     explanations.write_text("project,when\nX,today\n")
-    result = run_cli(
-        "validate", "--gap-explanations", str(explanations), str(write_case(CsvCase()))
+    code, _, err = run_main(
+        capsys, "validate", "--gap-explanations", str(explanations), str(write_case(CsvCase()))
     )
-    assert result.returncode == 2
-    assert "missing columns" in result.stderr
+    assert code == 2
+    assert "missing columns" in err
 
 
 def test_rules_are_listed_from_the_registry(capsys) -> None:
@@ -157,7 +180,7 @@ def test_rules_are_listed_from_the_registry(capsys) -> None:
 
 
 def test_rules_page_in_docs_is_generated_from_the_registry() -> None:
-    from rrec_pipeline.cli import rules_markdown
+    from rrec_pipeline.cli.rules import rules_markdown
 
     page = Path(__file__).resolve().parents[2] / "docs" / "validation-rules.md"
     assert page.read_text(encoding="utf-8") == rules_markdown(), (

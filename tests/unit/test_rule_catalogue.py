@@ -11,9 +11,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from rrec_pipeline.checks.batch import BatchReport, validate_sources
-from rrec_pipeline.checks.config import ValidationConfig
-from rrec_pipeline.checks.rules import RULES, Severity
+from rrec_pipeline.validation.batch import BatchReport, validate_sources
+from rrec_pipeline.validation.config import ValidationConfig
+from rrec_pipeline.validation.rules import RULES, Severity
 from tests.builders import EAT, CsvCase, hourly_rows
 
 Batch = list[tuple[str, bytes]]

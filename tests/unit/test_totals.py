@@ -5,7 +5,11 @@ from decimal import Decimal
 import pytest
 
 from rrec_pipeline.verification_csv.reader import read_verification_bytes
-from rrec_pipeline.verification_csv.totals import computed_total_mwh, whole_rrecs
+from rrec_pipeline.verification_csv.totals import (
+    certified_mwh,
+    computed_total_mwh,
+    whole_rrecs,
+)
 from tests.builders import CsvCase
 
 
@@ -31,4 +35,4 @@ def test_sum_is_exact_where_floats_would_fall_short_of_a_whole_mwh() -> None:
     ],
 )
 def test_whole_rrecs_is_the_floor_of_the_smaller_total(header, rows, expected) -> None:
-    assert whole_rrecs(header, rows) == expected
+    assert whole_rrecs(certified_mwh(header, rows)) == expected

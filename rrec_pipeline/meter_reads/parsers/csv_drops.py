@@ -17,13 +17,14 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from rrec_pipeline.amounts import KWH_DECIMALS
 from rrec_pipeline.meter_reads.classes import sparkmeter_class, steamaco_class
 from rrec_pipeline.meter_reads.pages import Page, PageFormatError, readings_frame
-from rrec_pipeline.meter_reads.parsers.stamps import zone
+from rrec_pipeline.meter_reads.parsers.times import zone
 from rrec_pipeline.verification_csv.stamps import parse_stamp_column
 
 _UNIT = re.compile(r"(?:^|[^a-z])(mwh|kwh|wh)(?:$|[^a-z])")
-_TO_KWH = {"mwh": 1000.0, "kwh": 1.0, "wh": 0.001}
+_WH_PER_UNIT = {"mwh": 1_000_000, "kwh": 1_000, "wh": 1}
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def parse_csv(page: Page) -> pl.DataFrame:
             f"{profile.time} and an energy column, found {headers}"
         )
     value_column = energy_column or register_column
-    scale = _TO_KWH[_unit(value_column, profile.default_unit)]
+    scale = _WH_PER_UNIT[_unit(value_column, profile.default_unit)]
     rows = _typed_rows(page, frame, time_column, value_column, scale, profile)
     kind = "interval" if energy_column else "register"
     return readings_frame(
@@ -129,7 +130,7 @@ def _typed_rows(
     frame: pl.DataFrame,
     time_column: str,
     value_column: str,
-    scale: float,
+    scale: int,
     profile: CsvProfile,
 ) -> list[dict]:
     local = zone(page.context.get("timezone"), f"files {page.endpoint}")
@@ -137,7 +138,10 @@ def _typed_rows(
         frame.with_row_index("line", offset=2)
         .with_columns(parse_stamp_column(pl.col(time_column)))
         .with_columns(
-            pl.col(value_column).str.strip_chars().cast(pl.Float64, strict=False).alias("_value"),
+            (pl.col(value_column).str.strip_chars().str.to_decimal(scale=KWH_DECIMALS) * scale)
+            .round(0)
+            .cast(pl.Int64, strict=False)
+            .alias("_value"),
             _utc(local.key).alias("_at"),
         )
     )
@@ -165,7 +169,7 @@ def _typed_rows(
             "customer_id": row[customer] if customer else page.context.get("customer_id"),
             "customer_class": profile.classify(row[klass]) if klass else None,
             "interval_end": row["_at"],
-            "kwh": None if row["_value"] is None else row["_value"] * scale,
+            "wh": row["_value"],
         }
         for row in parsed.iter_rows(named=True)
     ]

@@ -11,10 +11,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 
-from rrec_pipeline.meter_reads.pages import Page, PageFormatError, number, readings_frame, require
-from rrec_pipeline.meter_reads.parsers.stamps import epoch, zone
-
-WH_PER_KWH = 1000.0
+from rrec_pipeline.meter_reads.pages import (
+    Page,
+    PageFormatError,
+    energy_wh,
+    readings_frame,
+    require,
+)
+from rrec_pipeline.meter_reads.parsers.times import epoch, zone
 
 
 def production_meter(page: Page) -> pl.DataFrame:
@@ -27,14 +31,14 @@ def production_meter(page: Page) -> pl.DataFrame:
     for index, item in enumerate(intervals):
         where = f"enphase {page.endpoint} interval {index}"
         end = epoch(require(item, "end_at", where), where)
-        wh = number(item.get("wh_del", item.get("enwh")), where)
+        wh = energy_wh(item.get("wh_del", item.get("enwh")), 1, where)
         parsed.append(
             {
                 "device_id": page.context["device_id"],
                 "kind": "interval",
                 "interval_start": end - length,
                 "interval_end": end,
-                "kwh": None if wh is None else wh / WH_PER_KWH,
+                "wh": wh,
             }
         )
     return readings_frame(page, parsed)
@@ -56,14 +60,14 @@ def energy_lifetime(page: Page) -> pl.DataFrame:
             break
         begin = datetime.combine(day, datetime.min.time(), local).astimezone(UTC)
         end = datetime.combine(day + timedelta(days=1), datetime.min.time(), local).astimezone(UTC)
-        wh = number(value, f"{where} day {day}")
+        wh = energy_wh(value, 1, f"{where} day {day}")
         parsed.append(
             {
                 "device_id": page.context["device_id"],
                 "kind": "interval",
                 "interval_start": begin,
                 "interval_end": end,
-                "kwh": None if wh is None else wh / WH_PER_KWH,
+                "wh": wh,
             }
         )
     return readings_frame(page, parsed)
@@ -77,7 +81,7 @@ def meter_readings(page: Page) -> pl.DataFrame:
             "device_id": f"{page.context['site_id']}:{require(item, 'serial_number', where)}",
             "kind": "register",
             "interval_end": epoch(require(item, "read_at", where), where),
-            "kwh": number(require(item, "value", where), where) / WH_PER_KWH,
+            "wh": energy_wh(require(item, "value", where), 1, where),
         }
         for item in require(body, "meter_readings", where)
     ]

@@ -13,10 +13,16 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from rrec_pipeline.meter_reads.pages import Page, PageFormatError, number, readings_frame, require
-from rrec_pipeline.meter_reads.parsers.stamps import zone
+from rrec_pipeline.meter_reads.pages import (
+    Page,
+    PageFormatError,
+    energy_wh,
+    readings_frame,
+    require,
+)
+from rrec_pipeline.meter_reads.parsers.times import zone
 
-_TO_KWH = {"wh": 0.001, "kwh": 1.0, "mwh": 1000.0}
+_WH_PER_UNIT = {"wh": 1, "kwh": 1_000, "mwh": 1_000_000}
 _FIXED = {
     "QUARTER_OF_AN_HOUR": timedelta(minutes=15),
     "HOUR": timedelta(hours=1),
@@ -62,7 +68,7 @@ def energy_export(page: Page) -> pl.DataFrame:
     if not isinstance(body, dict):
         raise PageFormatError(f"{where}: expected an 'energy' or 'energyDetails' object")
     unit_name, unit, values = _series(body, where)
-    scale = _TO_KWH.get(str(unit).casefold())
+    scale = _WH_PER_UNIT.get(str(unit).casefold())
     if scale is None:
         raise PageFormatError(f"{where}: unknown unit {unit!r}")
     local: ZoneInfo = zone(page.context.get("timezone"), where)
@@ -74,14 +80,14 @@ def energy_export(page: Page) -> pl.DataFrame:
         except ValueError:
             raise PageFormatError(f"{item_where}: {item['date']!r} is not a date") from None
         end = _period_end(start.replace(tzinfo=None), unit_name).replace(tzinfo=local)
-        value = number(item.get("value"), item_where)
+        wh = energy_wh(item.get("value"), scale, item_where)
         parsed.append(
             {
                 "device_id": page.context["device_id"],
                 "kind": "interval",
                 "interval_start": start.astimezone(UTC),
                 "interval_end": end.astimezone(UTC),
-                "kwh": None if value is None else value * scale,
+                "wh": wh,
             }
         )
     return readings_frame(page, parsed)

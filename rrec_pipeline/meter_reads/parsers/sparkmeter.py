@@ -9,13 +9,14 @@ import polars as pl
 
 from rrec_pipeline.meter_reads.classes import sparkmeter_class
 from rrec_pipeline.meter_reads.pages import (
+    WH_PER_KWH,
     Page,
     PageFormatError,
-    number,
+    energy_wh,
     readings_frame,
     require,
 )
-from rrec_pipeline.meter_reads.parsers.stamps import utc_stamp
+from rrec_pipeline.meter_reads.parsers.times import utc_stamp
 
 
 def koios_rows(page: Page) -> list[dict[str, Any]]:
@@ -29,7 +30,7 @@ def koios_rows(page: Page) -> list[dict[str, Any]]:
 def koios_historical(page: Page) -> pl.DataFrame:
     """Interval energy: `kilowatt_hours` (or `energy`) for the interval starting at `timestamp`."""
     length = timedelta(minutes=float(page.context.get("interval_minutes", 15)))
-    classes: dict[str, str] = page.context.get("customer_classes", {})
+    tariffs: dict[str, str] = page.context.get("customer_tariffs") or {}
     parsed = []
     for index, row in enumerate(koios_rows(page)):
         where = f"sparkmeter {page.endpoint} item {index}"
@@ -42,11 +43,11 @@ def koios_historical(page: Page) -> pl.DataFrame:
             {
                 "device_id": serial,
                 "customer_id": customer,
-                "customer_class": classes.get(customer) if customer else None,
+                "customer_class": sparkmeter_class(tariffs.get(customer)) if customer else None,
                 "kind": "interval",
                 "interval_start": start,
                 "interval_end": start + length,
-                "kwh": number(energy, where),
+                "wh": energy_wh(energy, WH_PER_KWH, where),
             }
         )
     return readings_frame(page, parsed)
@@ -73,7 +74,7 @@ def thundercloud_customers(page: Page) -> pl.DataFrame:
                     "customer_class": sparkmeter_class(meter.get("current_tariff_name")),
                     "kind": "register",
                     "interval_end": utc_stamp(read_at, where, local_zone),
-                    "kwh": number(meter.get("last_energy"), where),
+                    "wh": energy_wh(meter.get("last_energy"), WH_PER_KWH, where),
                 }
             )
     return readings_frame(page, parsed)

@@ -7,14 +7,16 @@ from typing import Any
 
 import polars as pl
 
+from rrec_pipeline.meter_reads.classes import steamaco_class
 from rrec_pipeline.meter_reads.pages import (
+    WH_PER_KWH,
     Page,
     PageFormatError,
-    number,
+    energy_wh,
     readings_frame,
     require,
 )
-from rrec_pipeline.meter_reads.parsers.stamps import utc_stamp
+from rrec_pipeline.meter_reads.parsers.times import utc_stamp
 
 
 def items(page: Page) -> list[dict[str, Any]]:
@@ -34,26 +36,34 @@ def meter_readings(page: Page) -> pl.DataFrame:
     rows = items(page)
     hours = timedelta(hours=float(page.context.get("interval_hours", 1)))
     device = page.context["device_id"]
+    klass = steamaco_class(page.context.get("user_type"))
     has_usage = any(isinstance(row, dict) and row.get("usage_amount") is not None for row in rows)
     parsed = []
     for index, row in enumerate(rows):
         where = f"steamaco {page.endpoint} item {index}"
         start = utc_stamp(require(row, "timestamp", where), where)
         if has_usage:
-            kwh = number(row.get("usage_amount"), where)
+            wh = energy_wh(row.get("usage_amount"), WH_PER_KWH, where)
             parsed.append(
                 {
                     "device_id": device,
+                    "customer_class": klass,
                     "kind": "interval",
                     "interval_start": start,
                     "interval_end": start + hours,
-                    "kwh": kwh,
+                    "wh": wh,
                 }
             )
         else:
-            kwh = number(require(row, "reading", where), where)
+            wh = energy_wh(require(row, "reading", where), WH_PER_KWH, where)
             parsed.append(
-                {"device_id": device, "kind": "register", "interval_end": start, "kwh": kwh}
+                {
+                    "device_id": device,
+                    "customer_class": klass,
+                    "kind": "register",
+                    "interval_end": start,
+                    "wh": wh,
+                }
             )
     return readings_frame(page, parsed)
 
@@ -71,7 +81,7 @@ def site_usage(page: Page) -> pl.DataFrame:
                 "kind": "interval",
                 "interval_start": start,
                 "interval_end": start + hours,
-                "kwh": number(require(row, "usage", where), where),
+                "wh": energy_wh(require(row, "usage", where), WH_PER_KWH, where),
             }
         )
     return readings_frame(page, parsed)

@@ -12,8 +12,14 @@ from datetime import datetime, timedelta
 
 import polars as pl
 
-from rrec_pipeline.meter_reads.pages import Page, PageFormatError, number, readings_frame
-from rrec_pipeline.meter_reads.parsers.stamps import epoch
+from rrec_pipeline.meter_reads.pages import (
+    WH_PER_KWH,
+    Page,
+    PageFormatError,
+    energy_wh,
+    readings_frame,
+)
+from rrec_pipeline.meter_reads.parsers.times import epoch
 
 PV_CODES = ("Pc", "Pb", "Pg")
 INTERVALS = {
@@ -29,7 +35,7 @@ def stats(page: Page) -> pl.DataFrame:
     if not isinstance(records, dict) or body.get("success") is False:
         raise PageFormatError(f"victron {page.endpoint}: expected 'records' with series")
     length = INTERVALS[page.context.get("interval", "hours")]
-    totals: dict[datetime, float | None] = defaultdict(float)
+    totals: dict[datetime, int | None] = defaultdict(int)
     for code in page.context.get("attribute_codes", PV_CODES):
         series = records.get(code)
         if not series:
@@ -39,7 +45,7 @@ def stats(page: Page) -> pl.DataFrame:
             if not isinstance(pair, list) or len(pair) < 2:
                 raise PageFormatError(f"{where}: expected [timestamp_ms, kWh]")
             start = epoch(pair[0], where, milliseconds=True)
-            value = number(pair[1], where)
+            value = energy_wh(pair[1], WH_PER_KWH, where)
             previous = totals[start]
             totals[start] = None if value is None or previous is None else previous + value
     parsed = [
@@ -48,8 +54,8 @@ def stats(page: Page) -> pl.DataFrame:
             "kind": "interval",
             "interval_start": start,
             "interval_end": start + length,
-            "kwh": kwh,
+            "wh": wh,
         }
-        for start, kwh in sorted(totals.items())
+        for start, wh in sorted(totals.items())
     ]
     return readings_frame(page, parsed)

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from rrec_pipeline.checks.batch import validate_sources
-from rrec_pipeline.checks.config import ValidationConfig
 from rrec_pipeline.cli import main
 from rrec_pipeline.credits.for_files import credits_for_file, with_credit_fields
 from rrec_pipeline.credits.reference import load_reference
+from rrec_pipeline.validation.batch import validate_sources
+from rrec_pipeline.validation.config import ValidationConfig
 from rrec_pipeline.verification_csv.model import VerificationFile
 from rrec_pipeline.verification_csv.reader import read_verification_bytes, read_verification_file
 from rrec_pipeline.verification_csv.writer import write_verification_file
@@ -44,13 +44,13 @@ def parsed(case: CsvCase) -> VerificationFile:
 
 def test_a_us_file_is_credited_at_its_regions_rate() -> None:
     result = credits_for_file(parsed(us_case()), load_reference())
-    assert (result.token, result.credit_class, result.factor_year) == (
+    assert (result.token, result.credit_class, result.factor.year) == (
         "RREC-GA",
         "AVERT-USCC",
         2022,
     )
-    assert result.factor == pytest.approx(0.630511674)
-    assert result.tco2e == Decimal("0.135") * Decimal(repr(result.factor))
+    assert result.factor.value == Decimal("0.630511674376")
+    assert result.tco2e == Decimal("0.135") * Decimal("0.630511674376")  # exact, 15 digits
 
 
 def test_a_missing_factor_names_what_is_missing() -> None:
@@ -86,7 +86,7 @@ def test_filled_credit_fields_are_consistent_for_rrec_validate(tmp_path) -> None
     file.header = with_credit_fields(file.header, result)
     written = read_verification_file(write_verification_file(file, tmp_path))
     assert written.header.avert_factor_tco2e_per_mwh is not None
-    assert written.header.total_carbon_reduction_tco2e == pytest.approx(result.tco2e)
+    assert written.header.total_carbon_reduction_tco2e == result.tco2e
     report = validate_sources(
         [(written.name, (tmp_path / written.name).read_bytes())], ValidationConfig()
     )
@@ -121,3 +121,44 @@ def test_an_ineligible_file_is_not_an_error(tmp_path, write_case, capsys) -> Non
     shs = write_case(CsvCase().with_header(**{"Type of Installation": "Solar Home Systems"}))
     assert main(["credits", str(shs)]) == 0
     assert "no carbon credit class applies" in capsys.readouterr().out
+
+
+def test_a_file_failing_validation_is_reported_with_its_rules_and_not_credited(
+    tmp_path, write_case, capsys
+) -> None:
+    broken = us_case()
+    broken.rows[30][1] = "oops"
+    path = write_case(broken, tmp_path / "broken")
+    assert main(["credits", "--json", str(path)]) == 1
+    [record] = json.loads(capsys.readouterr().out)
+    assert record["error_rules"] == ["format.number"]
+    assert record["tco2e"] is None and record["token"] is None
+    assert record["reason"] == "fails validation (format.number): not credited"
+    assert main(["credits", str(path)]) == 1
+    assert "FAIL fails validation (format.number): not credited" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("release", ["2024-3-11", "2023-01-01", "latest"])
+def test_an_unknown_ember_release_is_a_usage_error_naming_the_known_ones(
+    release, tmp_path, write_case, capsys
+) -> None:
+    path = write_case(CsvCase())
+    assert main(["credits", "--ember-release", release, str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "expected a release date YYYY-MM-DD, one of 2024-03-11, 2025-05-21" in err
+
+
+def test_tco2e_is_shown_to_the_gram_and_whole_credits_come_from_the_exact_figure(
+    tmp_path, write_case, capsys
+) -> None:
+    case = us_case()
+    case.rows = [[stamp, "123.4567"] for stamp, _ in case.rows]  # 8.8888824 MWh
+    case.with_header(**{"DC Capacity (kWp)": "1000"})
+    path = write_case(case)
+    assert main(["credits", "--json", str(path)]) == 0
+    [record] = json.loads(capsys.readouterr().out)
+    exact = Decimal("8.8888824") * Decimal("0.630511674376")
+    assert exact == Decimal("5.6045441253553573824")
+    assert record["tco2e"] == "5.604544"  # the exact figure, rounded down to the gram
+    assert record["whole_credits"] == 5
+    assert record["factor"] == "0.630511674376"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
 from pytest_httpserver import HTTPServer
+from werkzeug import Response
 
 from rrec_pipeline.resources.http import (
     HttpClient,
@@ -13,6 +15,7 @@ from rrec_pipeline.resources.http import (
     SourceAuthError,
     SourceError,
     SourceNotFoundError,
+    SourceUnreachableError,
 )
 
 SECRET = "s3cr3t-value-42"
@@ -25,10 +28,9 @@ def client(server: HTTPServer, sleeps: list[float], **kwargs) -> HttpClient:
         headers={"Authorization": f"Token {SECRET}"},
         params={"key": SECRET},
         secrets=(SECRET,),
-        retry=RetryPolicy(4, backoff_seconds=0.5),
         credential_hint="RREC_DEMO_TOKEN",
         sleep=sleeps.append,
-        **kwargs,
+        **{"retry": RetryPolicy(4, backoff_seconds=0.5), **kwargs},
     )
 
 
@@ -88,21 +90,39 @@ def test_links_to_another_host_are_refused(httpserver: HTTPServer) -> None:
         client(httpserver, []).get("http://evil.example/steal", endpoint="/x")
 
 
-def test_connection_failures_are_retried_and_reported_without_the_url(
+def test_a_refused_connection_is_reported_once_with_host_and_cause(
     httpserver: HTTPServer,
 ) -> None:
+    """Asking a host that refuses connections again only repeats the error."""
+    sleeps: list[float] = []
     dead = HttpClient(
         source="demo",
         base_url="http://127.0.0.1:9/",
         params={"key": SECRET},
         secrets=(SECRET,),
-        retry=RetryPolicy(2),
-        sleep=lambda _: None,
+        retry=RetryPolicy(5),
+        sleep=sleeps.append,
         timeout_seconds=0.5,
     )
-    with pytest.raises(SourceError) as caught:
+    with pytest.raises(SourceUnreachableError) as caught:
         dead.get("/x", endpoint="/x")
-    assert str(caught.value) == "demo /x: ConnectionError after 2 attempts"
+    assert str(caught.value) == "demo /x: cannot connect to 127.0.0.1:9: Connection refused"
+    assert sleeps == [], "no retries against a host that refuses connections"
+    assert SECRET not in str(caught.value)
+
+
+def test_a_timeout_is_retried_and_names_its_cause(httpserver: HTTPServer) -> None:
+    def slow(_request):
+        time.sleep(0.3)
+        return Response("{}", content_type="application/json")
+
+    httpserver.expect_request("/slow").respond_with_handler(slow)
+    sleeps: list[float] = []
+    slow_client = client(httpserver, sleeps, retry=RetryPolicy(2), timeout_seconds=0.05)
+    with pytest.raises(SourceError) as caught:
+        slow_client.get("/slow", endpoint="/slow")
+    assert str(caught.value).startswith("demo /slow: ReadTimeout after 2 attempts (")
+    assert len(sleeps) == 1
 
 
 def test_rate_limit_spaces_requests(httpserver: HTTPServer) -> None:

@@ -1,4 +1,4 @@
-"""Normalisation: registers to deltas, resets and rollovers, duplicates, the window."""
+"""Normalisation: registers to deltas, resets and rollovers, duplicates, the window (Wh)."""
 
 from __future__ import annotations
 
@@ -18,13 +18,13 @@ def page(received: datetime = T0 + timedelta(days=2), **context) -> Page:
     return Page("steamaco", "test", "/test", {}, 200, received, b"", context)
 
 
-def registers(values: list[float], device: str = "m1", **kwargs) -> pl.DataFrame:
+def registers(values: list[int], device: str = "m1", **kwargs) -> pl.DataFrame:
     rows = [
         {
             "device_id": device,
             "kind": "register",
             "interval_end": T0 + timedelta(hours=h),
-            "kwh": value,
+            "wh": value,
         }
         for h, value in enumerate(values)
     ]
@@ -32,7 +32,7 @@ def registers(values: list[float], device: str = "m1", **kwargs) -> pl.DataFrame
 
 
 def intervals(
-    values: list[float | None],
+    values: list[int | None],
     device: str = "m2",
     received: datetime | None = None,
 ) -> pl.DataFrame:
@@ -42,7 +42,7 @@ def intervals(
             "kind": "interval",
             "interval_start": T0 + timedelta(hours=h),
             "interval_end": T0 + timedelta(hours=h + 1),
-            "kwh": value,
+            "wh": value,
         }
         for h, value in enumerate(values)
     ]
@@ -54,55 +54,55 @@ def run(*frames: pl.DataFrame, cap: float = 100.0):
 
 
 def test_registers_become_hourly_deltas() -> None:
-    result = run(registers([10.0, 10.5, 11.25, 11.25]))
-    assert result.reads["kwh"].to_list() == [0.5, 0.75, 0.0]
+    result = run(registers([10_000, 10_500, 11_250, 11_250]))
+    assert result.reads["wh"].to_list() == [500, 750, 0]
     assert result.reads["quality"].unique().to_list() == ["measured"]
     assert result.anomalies.is_empty()
 
 
 def test_a_rollover_is_counted_and_marked_estimated() -> None:
-    result = run(registers([99_990.0, 99_999.0, 4.0]))
-    assert result.reads["kwh"].to_list() == [9.0, 5.0]
+    result = run(registers([99_990_000, 99_999_000, 4_000]))
+    assert result.reads["wh"].to_list() == [9_000, 5_000]
     assert result.reads["quality"].to_list() == ["measured", "estimated"]
     assert result.anomalies["anomaly"].to_list() == ["rollover"]
 
 
 def test_a_reset_is_missing_never_negative() -> None:
-    result = run(registers([500.0, 501.0, 3.0, 4.0]))
-    assert result.reads["kwh"].to_list() == [1.0, None, 1.0]
+    result = run(registers([500_000, 501_000, 3_000, 4_000]))
+    assert result.reads["wh"].to_list() == [1_000, None, 1_000]
     assert result.reads["quality"].to_list() == ["measured", "missing", "measured"]
     [anomaly] = result.anomalies.to_dicts()
-    assert anomaly["anomaly"] == "reset" and "501.0 to 3.0" in anomaly["detail"]
+    assert anomaly["anomaly"] == "reset" and "501000 to 3000 Wh" in anomaly["detail"]
 
 
 def test_an_implausible_jump_is_missing_never_huge() -> None:
-    result = run(registers([1.0, 2.0, 1_000_000.0, 1_000_001.0]), cap=100.0)
-    assert result.reads["kwh"].to_list() == [1.0, None, 1.0]
+    result = run(registers([1_000, 2_000, 1_000_000_000, 1_000_001_000]), cap=100.0)
+    assert result.reads["wh"].to_list() == [1_000, None, 1_000]
     assert result.anomalies["anomaly"].to_list() == ["implausible_jump"]
-    assert result.reads["kwh"].max() <= 100.0
+    assert result.reads["wh"].max() <= 100_000
 
 
 def test_negative_intervals_are_held_back() -> None:
-    result = run(intervals([0.5, -0.2, 0.1]))
-    assert result.reads["kwh"].to_list() == [0.5, None, 0.1]
+    result = run(intervals([500, -200, 100]))
+    assert result.reads["wh"].to_list() == [500, None, 100]
     assert result.anomalies["anomaly"].to_list() == ["negative_interval"]
 
 
 def test_duplicate_deliveries_collapse_and_keep_the_first_arrival_time() -> None:
     early, late = T0 + timedelta(days=1), T0 + timedelta(days=3)
-    result = run(intervals([0.5, 0.25], received=late), intervals([0.5, 0.25], received=early))
+    result = run(intervals([500, 250], received=late), intervals([500, 250], received=early))
     assert result.reads.height == 2
     assert result.reads["ingested_at"].unique().to_list() == [early]
     assert result.anomalies.is_empty()
 
 
 def test_disagreeing_deliveries_keep_the_latest_value_and_are_reported() -> None:
-    first = intervals([0.5], received=T0 + timedelta(days=1))
-    corrected = intervals([0.75], received=T0 + timedelta(days=2))
+    first = intervals([500], received=T0 + timedelta(days=1))
+    corrected = intervals([750], received=T0 + timedelta(days=2))
     result = run(corrected, first)
-    assert result.reads["kwh"].to_list() == [0.75]
+    assert result.reads["wh"].to_list() == [750]
     [anomaly] = result.anomalies.to_dicts()
-    assert anomaly["anomaly"] == "conflicting_duplicate" and "0.5 vs 0.75" in anomaly["detail"]
+    assert anomaly["anomaly"] == "conflicting_duplicate" and "500 vs 750 Wh" in anomaly["detail"]
 
 
 def test_only_intervals_starting_in_the_window_are_kept() -> None:
@@ -112,7 +112,7 @@ def test_only_intervals_starting_in_the_window_are_kept() -> None:
             "kind": "interval",
             "interval_start": T0 + timedelta(hours=h),
             "interval_end": T0 + timedelta(hours=h + 1),
-            "kwh": 1.0,
+            "wh": 1000,
         }
         for h in (-1, 0, 23, 24)
     ]
@@ -121,19 +121,33 @@ def test_only_intervals_starting_in_the_window_are_kept() -> None:
 
 
 def test_missing_values_stay_missing() -> None:
-    result = run(intervals([0.5, None]))
+    result = run(intervals([500, None]))
     assert result.reads["quality"].to_list() == ["measured", "missing"]
 
 
 @pytest.mark.parametrize("shuffle", [False, True])
 def test_the_result_does_not_depend_on_page_order(shuffle: bool) -> None:
-    frames = [registers([10.0, 11.0, 12.5]), intervals([0.5, 0.25])]
+    frames = [registers([10_000, 11_000, 12_500]), intervals([500, 250])]
     if shuffle:
         frames.reverse()
     result = run(*frames)
-    assert result.reads.sort("device_id", "interval_start")["kwh"].to_list() == [
-        1.0,
-        1.5,
-        0.5,
-        0.25,
+    assert result.reads.sort("device_id", "interval_start")["wh"].to_list() == [
+        1_000,
+        1_500,
+        500,
+        250,
     ]
+
+
+def test_a_register_one_below_a_power_of_ten_rolls_over_exactly() -> None:
+    """The range is the next power of ten above the reading, found without logarithms."""
+    result = run(registers([9_999_000, 9_999_900, 1_100]))
+    assert result.reads["wh"].to_list() == [900, 1_200]
+    assert result.reads["quality"].to_list() == ["measured", "estimated"]
+
+
+def test_register_deltas_add_up_to_last_minus_first_exactly() -> None:
+    values = [123_456_789, 123_457_001, 123_460_333, 123_460_334]
+    result = run(registers(values), cap=10_000.0)
+    assert result.reads["wh"].sum() == values[-1] - values[0]
+    assert result.reads["wh"].dtype == pl.Int64

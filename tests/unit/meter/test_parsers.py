@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import polars as pl
 import pytest
 
 from rrec_pipeline.meter_reads.pages import Page, PageFormatError
@@ -27,7 +28,7 @@ def test_generic_csv_in_wh_is_converted_and_ends_each_interval() -> None:
     frame = parse_page(
         csv_page("timestamp,Wh\n2025-03-14T01:00:00Z,500\n2025-03-14T02:00:00Z,1250\n")
     )
-    assert frame["kwh"].to_list() == [0.5, 1.25]
+    assert frame["wh"].to_list() == [500, 1250]
     assert frame["interval_start"].to_list() == [
         datetime(2025, 3, 14, 0, tzinfo=UTC),
         datetime(2025, 3, 14, 1, tzinfo=UTC),
@@ -79,7 +80,7 @@ def test_solaredge_csv_report_reads_the_unit_from_the_header() -> None:
         "2025-03-12 00:00:00,41075\n"
     )
     frame = parse_page(csv_page(text, vendor="solaredge", timezone="Africa/Nairobi"))
-    assert frame["kwh"].to_list() == [38.21, None, 41.075]
+    assert frame["wh"].to_list() == [38_210, None, 41_075]
     assert frame["quality"].to_list() == ["measured", "missing", "measured"]
     assert frame["interval_start"][0] == datetime(2025, 3, 9, 21, tzinfo=UTC)
 
@@ -100,7 +101,7 @@ def test_solaredge_json_export_in_wh_with_null_and_missing_values() -> None:
     frame = parse_page(
         page("files.solaredge_json", body, device_id="se1", site_id="se", timezone="Europe/Berlin")
     )
-    assert frame["kwh"].to_list() == [38.21, None, None]
+    assert frame["wh"].to_list() == [38_210, None, None]
     assert frame["interval_start"][0] == datetime(2025, 3, 9, 23, tzinfo=UTC)
 
 
@@ -119,7 +120,7 @@ def test_solaredge_monthly_values_follow_the_site_calendar() -> None:
         page("files.solaredge_json", body, device_id="se1", site_id="se", timezone="Europe/Berlin")
     )
     row = frame.row(0, named=True)
-    assert row["kwh"] == 900.0
+    assert row["wh"] == 900_000
     # March in Berlin: starts at +01:00, ends after the switch to +02:00.
     assert (row["interval_start"], row["interval_end"]) == (
         datetime(2025, 2, 28, 23, tzinfo=UTC),
@@ -144,7 +145,7 @@ def test_enphase_daily_series_uses_local_days_and_stops_at_the_last_report() -> 
             timezone="America/New_York",
         )
     )
-    assert frame["kwh"].to_list() == [1.0, 2.0, 3.0]
+    assert frame["wh"].to_list() == [1_000, 2_000, 3_000]
     dst_day = frame.row(1, named=True)
     assert dst_day["interval_end"] - dst_day["interval_start"] == timedelta(hours=23)
 
@@ -165,8 +166,8 @@ def test_victron_sums_pv_codes_and_skips_absent_ones() -> None:
             attribute_codes=["Pc", "Pb", "Pg"],
         )
     )
-    assert frame.select("kwh", "interval_start").rows() == [
-        (2.0, datetime(2025, 3, 14, 10, tzinfo=UTC))
+    assert frame.select("wh", "interval_start").rows() == [
+        (2_000, datetime(2025, 3, 14, 10, tzinfo=UTC))
     ]
 
 
@@ -197,7 +198,7 @@ def test_thundercloud_registers_are_read_in_site_time() -> None:
         )
     )
     row = frame.row(0, named=True)
-    assert row["kind"] == "register" and row["kwh"] == 1404.77
+    assert row["kind"] == "register" and row["wh"] == 1_404_770
     assert row["interval_end"] == datetime(2025, 3, 14, 8, tzinfo=UTC)
     assert row["customer_class"] == "type1_household"
 
@@ -224,3 +225,20 @@ def test_thundercloud_registers_are_read_in_site_time() -> None:
 def test_malformed_pages_raise_a_format_error_naming_the_endpoint(kind, body, message) -> None:
     with pytest.raises(PageFormatError, match=message):
         parse_page(page(kind, body, source=kind.split(".")[0], device_id="d", site_id="s"))
+
+
+def test_json_numbers_become_exact_watt_hours() -> None:
+    """0.1 + 0.2 kWh is 300 Wh: values are read as the decimals the source wrote."""
+    body = {
+        "data": [
+            {
+                "timestamp": "2025-03-14T10:00:00Z",
+                "meter": {"serial_number": "m"},
+                "kilowatt_hours": v,
+            }
+            for v in (0.1, 0.2, "0.0005", "0.0015")
+        ]
+    }
+    frame = parse_page(page("sparkmeter.koios_historical", body, source="sparkmeter"))
+    assert frame["wh"].to_list() == [100, 200, 0, 2]  # half to even at the last Wh
+    assert frame["wh"].dtype == pl.Int64

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import timedelta
+from decimal import ROUND_CEILING, Decimal
 
 import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
-from rrec_pipeline.checks.config import ValidationConfig
-from rrec_pipeline.checks.rules import RULES, Finding, finding
+from rrec_pipeline.amounts import KWH, KWH_DECIMALS, product
 from rrec_pipeline.schemas.verification import VerificationReadings
+from rrec_pipeline.validation.config import ValidationConfig
+from rrec_pipeline.validation.rules import RULES, Finding, finding
 from rrec_pipeline.verification_csv.model import VerificationFile
 
 
@@ -26,8 +28,8 @@ class ReadingRowRules(VerificationReadings):
     """The readings plus row context; every named check is one rule id."""
 
     file_index: int
-    hours_covered: float = pa.Field(nullable=True)
-    max_kwh: float = pa.Field(nullable=True)
+    seconds_covered: pl.Int64 = pa.Field(nullable=True)
+    max_kwh_seconds: KWH = pa.Field(nullable=True)
     is_repeat: bool
     is_out_of_order: bool
 
@@ -51,8 +53,8 @@ class ReadingRowRules(VerificationReadings):
 
     @pa.dataframe_check(name="range.capacity")
     def kwh_within_capacity(cls, data: PolarsData) -> pl.LazyFrame:
-        bound, kwh = pl.col("max_kwh"), pl.col("kwh")
-        return data.lazyframe.select(bound.is_null() | kwh.is_null() | (kwh <= bound))
+        bound, kwh = pl.col("max_kwh_seconds"), pl.col("kwh")
+        return data.lazyframe.select(bound.is_null() | kwh.is_null() | (kwh * 3600 <= bound))
 
     @pa.dataframe_check(name="duplicates")
     def instant_unique(cls, data: PolarsData) -> pl.LazyFrame:
@@ -86,31 +88,40 @@ def row_findings_by_file(
 
 
 def with_row_context(file: VerificationFile, config: ValidationConfig) -> pl.DataFrame:
-    """Readings plus the hours each row covers, its capacity bound, repeats, order."""
+    """Readings plus the seconds each row covers, its capacity bound, repeats, order.
+
+    The bound is exact: kWh x 3600 <= factor x kWp x seconds covered, in decimals.
+    """
     interval = file.reporting_interval or timedelta(hours=1)
     covered = file.spacings.select(
         "line",
-        (pl.col("spacing").dt.total_seconds(fractional=True) / 3600)
-        .fill_null(interval.total_seconds() / 3600)
-        .alias("hours_covered"),
+        pl.col("spacing")
+        .dt.total_seconds()
+        .fill_null(int(interval.total_seconds()))
+        .alias("seconds_covered"),
     )
     capacity = file.header.dc_capacity_kwp
     bound = (
-        pl.col("hours_covered") * (config.capacity_factor * float(capacity))
+        pl.lit(_limit_kw(config.capacity_factor, capacity), dtype=KWH) * pl.col("seconds_covered")
         if capacity is not None and capacity > 0
-        else pl.lit(None, dtype=pl.Float64)
+        else pl.lit(None, dtype=KWH)
     )
     instant = pl.col("timestamp_utc")
     latest_before = instant.cum_max().shift(1).forward_fill()
     return (
         file.readings.join(covered, on="line", how="left")
         .with_columns(
-            bound.alias("max_kwh"),
+            bound.cast(KWH).alias("max_kwh_seconds"),
             (instant.is_not_null() & ~instant.is_first_distinct()).alias("is_repeat"),
             (instant < latest_before).fill_null(False).alias("is_out_of_order"),
         )
         .sort("line")
     )
+
+
+def _limit_kw(factor: Decimal, capacity_kwp: Decimal) -> Decimal:
+    """factor x kWp on the kWh grid, rounded up: the bound is never tighter than exact."""
+    return product(factor, capacity_kwp).quantize(Decimal(1).scaleb(-KWH_DECIMALS), ROUND_CEILING)
 
 
 def _collect_failures(
@@ -164,10 +175,11 @@ def _number_message(row: dict, _: ValidationConfig) -> str:
 
 
 def _capacity_message(row: dict, config: ValidationConfig) -> str:
-    hours = row["hours_covered"]
-    capacity = row["max_kwh"] / (config.capacity_factor * hours)
+    hours = row["seconds_covered"] / 3600  # for display only
+    bound = row["max_kwh_seconds"] / 3600
+    capacity = bound / (config.capacity_factor * Decimal(row["seconds_covered"]) / 3600)
     return (
-        f"{row['kwh']:g} kWh at {row['datetime_text']} exceeds {row['max_kwh']:.6g} kWh "
+        f"{row['kwh'].normalize():f} kWh at {row['datetime_text']} exceeds {bound:.6g} kWh "
         f"= {config.capacity_factor:g} x {capacity:.6g} kWp x {hours:.6g} h covered "
         "(meter reset or catch-up reading?)"
     )
@@ -178,7 +190,7 @@ _MESSAGES: dict[str, Callable[[dict, ValidationConfig], str]] = {
     "format.number": _number_message,
     "completeness.missing_value": lambda row, _: f"Measured kWh is blank at {row['datetime_text']}",
     "range.negative": lambda row, _: (
-        f"Measured kWh {row['kwh']:g} at {row['datetime_text']} is negative"
+        f"Measured kWh {row['kwh'].normalize():f} at {row['datetime_text']} is negative"
     ),
     "range.capacity": _capacity_message,
     "duplicates": lambda row, _: (

@@ -8,15 +8,15 @@ claim the energy of that instant.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import combinations
 
-from rrec_pipeline.checks.config import ValidationConfig
-from rrec_pipeline.checks.rules import Finding, finding
 from rrec_pipeline.geography import haversine_m, us_state_code
-from rrec_pipeline.verification_csv.fields import normalise_label
+from rrec_pipeline.validation.config import ValidationConfig
+from rrec_pipeline.validation.rules import Finding, finding
+from rrec_pipeline.verification_csv.fields import STATIC_FIELDS, HeaderField, Kind, normalise_label
 from rrec_pipeline.verification_csv.model import VerificationFile
 
 
@@ -115,35 +115,34 @@ def _spatial_overlap(a: Submission, b: Submission, radius_m: float) -> list[Find
     ]
 
 
-_STATIC_FIELDS: dict[str, Callable[[VerificationFile], object]] = {
-    "Country": lambda f: normalise_label(f.header.country) if f.header.country else None,
-    "US State": lambda f: us_state_code(f.header.us_state),
-    "US Region": lambda f: normalise_label(f.header.us_region) if f.header.us_region else None,
-    "Latitude": lambda f: f.header.latitude,
-    "Longitude": lambda f: f.header.longitude,
-    "DC Capacity (kWp)": lambda f: f.header.dc_capacity_kwp,
-    "Date of First Operation": lambda f: (
-        f.header.date_of_first_operation.local if f.header.date_of_first_operation else None
-    ),
-    "Type of Installation": lambda f: (
-        normalise_label(f.header.installation_type) if f.header.installation_type else None
-    ),
-}
+def _static_value(spec: HeaderField, file: VerificationFile) -> object:
+    """A static header value in a form that compares across files (spellings folded)."""
+    value = getattr(file.header, spec.attr)
+    if value is None:
+        return None
+    if spec.attr == "us_state":
+        return us_state_code(value)
+    if spec.kind == Kind.TEXT:
+        return normalise_label(value)
+    if spec.kind == Kind.TIMESTAMP:
+        return value.local
+    return value
 
 
 def static_mismatches(by_project: dict[str, list[Submission]]) -> list[Finding]:
     found = []
     for group in by_project.values():
-        for label, value_of in _STATIC_FIELDS.items():
-            values = {s.key: value_of(s.file) for s in group if value_of(s.file) is not None}
+        for spec in STATIC_FIELDS:
+            values = {s.key: _static_value(spec, s.file) for s in group}
+            values = {key: value for key, value in values.items() if value is not None}
             if len(set(values.values())) > 1:
                 listed = "; ".join(f"{key}: {value}" for key, value in values.items())
                 found.append(
                     finding(
                         "project.static_mismatch",
-                        f"{group[0].file.header.project_name!r} has different {label} "
+                        f"{group[0].file.header.project_name!r} has different {spec.label} "
                         f"values: {listed}",
-                        field=label,
+                        field=spec.label,
                         files=tuple(values),
                     )
                 )

@@ -12,11 +12,11 @@ from decimal import Decimal
 
 import polars as pl
 
-from rrec_pipeline.checks import header_rules
-from rrec_pipeline.checks.config import ValidationConfig
-from rrec_pipeline.checks.row_rules import row_findings_by_file
-from rrec_pipeline.checks.rules import Finding, Severity, finding
 from rrec_pipeline.credits.methods import ams_from_consumption, grid_tco2e
+from rrec_pipeline.validation import header_rules
+from rrec_pipeline.validation.config import ValidationConfig
+from rrec_pipeline.validation.row_rules import row_findings_by_file
+from rrec_pipeline.validation.rules import Finding, Severity, finding
 from rrec_pipeline.verification_csv.model import VerificationFile
 from rrec_pipeline.verification_csv.stamps import Stamp
 from rrec_pipeline.verification_csv.totals import computed_total_mwh
@@ -31,8 +31,7 @@ def total_findings(file: VerificationFile, config: ValidationConfig) -> list[Fin
         return [finding("consistency.total", "the data section has no Measured kWh values")]
     if header_total is None:
         return []
-    relative = Decimal(str(config.total_relative_tolerance))
-    tolerance = relative * max(abs(header_total), abs(computed))
+    tolerance = config.total_relative_tolerance * max(abs(header_total), abs(computed))
     if abs(header_total - computed) <= tolerance:
         return []
     return [
@@ -53,7 +52,7 @@ def carbon_findings(file: VerificationFile, config: ValidationConfig) -> list[Fi
     expected, basis = _expected_carbon(header)
     if stated is None or expected is None:
         return []
-    tolerance = Decimal(str(config.carbon_relative_tolerance)) * max(abs(stated), abs(expected))
+    tolerance = config.carbon_relative_tolerance * max(abs(stated), abs(expected))
     if abs(stated - expected) <= tolerance:
         return []
     return [

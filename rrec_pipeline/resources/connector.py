@@ -1,8 +1,9 @@
-"""What every meter-system connector shares: config, credentials, HTTP, pages.
+"""What every meter source shares (`MeterSource`), and what the API ones add (`ApiSource`).
 
-A connector turns a UTC window into pages (`fetch`). Credentials come from
-the environment (`RREC_<SOURCE>_TOKEN`, `RREC_<SOURCE>_SECRET`) and are masked
-wherever the resource is printed; the HTTP client redacts them from errors.
+A source turns a UTC window into pages (`fetch`). API connectors talk HTTP with
+credentials from the environment (`RREC_<SOURCE>_URL`, `_TOKEN`, `_SECRET`),
+masked wherever the resource is printed; the HTTP client redacts them from
+errors. The meter file drop is a source without HTTP settings.
 """
 
 from __future__ import annotations
@@ -23,28 +24,15 @@ Window = tuple[datetime, datetime]
 
 
 class MeterSource(dg.ConfigurableResource):
-    """Base of the meter-system connectors; not used on its own."""
+    """Base of every meter source; not used on its own."""
 
-    base_url: str = ""
-    token: str = ""
-    timeout_seconds: float = 30.0
-    max_attempts: int = 5
-    backoff_seconds: float = 1.0
-    max_retry_after_seconds: float = 300.0
-    requests_per_second: float = 1.0
-    max_kwh_per_hour: float = 10_000.0
-    settle_hours: float = 24.0
+    max_kwh_per_hour: float = 10_000.0  # a threshold: more per hour is held back
+    settle_hours: float = 24.0  # a day can still change until this long after it ends
 
     source: ClassVar[str] = ""
     # Registers need the readings just outside a day to close its first and
     # last intervals, so windows are widened by this much on both sides.
     padding: ClassVar[timedelta] = timedelta(0)
-    _sleep: Callable[[float], None] = PrivateAttr(default=time.sleep)
-    _http: HttpClient | None = PrivateAttr(default=None)
-
-    def __repr_args__(self):
-        for name, value in super().__repr_args__():
-            yield name, ("***" if name in SECRET_FIELDS and value else value)
 
     @property
     def always_rescan(self) -> bool:
@@ -57,15 +45,48 @@ class MeterSource(dg.ConfigurableResource):
 
     @property
     def is_configured(self) -> bool:
-        return bool(self.base_url and self.token)
+        raise NotImplementedError
 
     def require_configured(self) -> None:
-        if not self.is_configured:
-            raise SourceError(
-                self.source,
-                "(configuration)",
-                f"not configured: set {self.env_prefix}_URL and {self.env_prefix}_TOKEN",
-            )
+        raise NotImplementedError
+
+    def fetch(self, window: Window) -> Iterator[Page]:
+        raise NotImplementedError
+
+
+class ApiSource(MeterSource):
+    """A meter system's HTTP API: base URL, credentials, timeouts, retries, pace."""
+
+    base_url: str = ""
+    token: str = ""
+    timeout_seconds: float = 30.0
+    max_attempts: int = 5
+    backoff_seconds: float = 1.0
+    max_retry_after_seconds: float = 300.0
+    requests_per_second: float = 1.0
+
+    _sleep: Callable[[float], None] = PrivateAttr(default=time.sleep)
+    _http: HttpClient | None = PrivateAttr(default=None)
+
+    def __repr_args__(self):
+        for name, value in super().__repr_args__():
+            yield name, ("***" if name in SECRET_FIELDS and value else value)
+
+    def required_settings(self) -> dict[str, str]:
+        """Environment variable -> why it is needed, for each setting still missing."""
+        return {} if self.token else {f"{self.env_prefix}_TOKEN": "the API token"}
+
+    @property
+    def is_configured(self) -> bool:
+        return bool(self.base_url) and not self.required_settings()
+
+    def require_configured(self) -> None:
+        missing = self.required_settings()
+        if not self.base_url:
+            missing = {f"{self.env_prefix}_URL": "the API's base URL", **missing}
+        if missing:
+            listed = ", ".join(f"{name} ({why})" for name, why in missing.items())
+            raise SourceError(self.source, "(configuration)", f"not configured: set {listed}")
 
     def auth_headers(self) -> dict[str, str]:
         return {}
@@ -97,9 +118,6 @@ class MeterSource(dg.ConfigurableResource):
                 sleep=self._sleep,
             )
         return self._http
-
-    def fetch(self, window: Window) -> Iterator[Page]:
-        raise NotImplementedError
 
     def page(
         self, response: Response, kind: str, endpoint: str, context: dict[str, Any] | None = None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from rrec_pipeline.checks.config import ValidationConfig
-from rrec_pipeline.checks.rules import Finding, Severity, finding
+from rrec_pipeline.validation.config import ValidationConfig
+from rrec_pipeline.validation.rules import Finding, Severity, finding
 from rrec_pipeline.verification_csv.fields import (
     DATA_COLUMNS,
     HEADER_FIELDS,

@@ -15,21 +15,14 @@ from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
-import polars as pl
-
-from rrec_pipeline.checks.config import ValidationConfig
-from rrec_pipeline.checks.cross_file_rules import Submission, cross_file_findings
-from rrec_pipeline.checks.file_rules import validate_file, validate_files
-from rrec_pipeline.checks.rules import RULES, Finding, finding
-from rrec_pipeline.schemas import polars_schema
-from rrec_pipeline.schemas.verification import (
-    VerificationAcceptedReadings,
-    VerificationFileSummaries,
-    VerificationFindings,
-)
+from rrec_pipeline.amounts import decimal_text
+from rrec_pipeline.validation.config import ValidationConfig
+from rrec_pipeline.validation.cross_file_rules import Submission, cross_file_findings
+from rrec_pipeline.validation.file_rules import validate_file, validate_files
+from rrec_pipeline.validation.rules import Finding, finding
 from rrec_pipeline.verification_csv.model import UnreadableFileError, VerificationFile
 from rrec_pipeline.verification_csv.reader import read_verification_bytes
-from rrec_pipeline.verification_csv.totals import computed_total_mwh, whole_rrecs
+from rrec_pipeline.verification_csv.totals import certified_mwh, computed_total_mwh, whole_rrecs
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +44,12 @@ class FileReport:
         return computed_total_mwh(self.file) if self.file else None
 
     @property
+    def certified_mwh(self) -> Decimal | None:
+        return certified_mwh(self.header_total_mwh, self.computed_total_mwh)
+
+    @property
     def whole_rrecs(self) -> int:
-        return whole_rrecs(self.header_total_mwh, self.computed_total_mwh)
+        return whole_rrecs(self.certified_mwh)
 
     @property
     def ok(self) -> bool:
@@ -62,8 +59,9 @@ class FileReport:
         return {
             "file": self.key,
             "ok": self.ok,
-            "header_total_mwh": _as_float(self.header_total_mwh),
-            "computed_total_mwh": _as_float(self.computed_total_mwh),
+            "header_total_mwh": decimal_text(self.header_total_mwh),
+            "computed_total_mwh": decimal_text(self.computed_total_mwh),
+            "certified_mwh": decimal_text(self.certified_mwh),
             "whole_rrecs": self.whole_rrecs,
             "findings": [item.to_json() for item in self.findings],
         }
@@ -97,108 +95,12 @@ class BatchReport:
                     "ok": not any(item.is_error for item in self.cross_file),
                     "header_total_mwh": None,
                     "computed_total_mwh": None,
+                    "certified_mwh": None,
                     "whole_rrecs": 0,
                     "findings": [item.to_json() for item in self.cross_file],
                 }
             )
         return records
-
-    def findings_frame(self) -> pl.DataFrame:
-        rows = [(report.key, item) for report in self.files for item in report.findings]
-        rows += [(None, item) for item in self.cross_file]
-        frame = pl.DataFrame(
-            [
-                {
-                    "file": key,
-                    "rule": item.rule,
-                    "family": str(RULES[item.rule].family),
-                    "severity": str(item.severity),
-                    "message": item.message,
-                    "line": item.line,
-                    "field": item.field,
-                }
-                for key, item in rows
-            ],
-            schema={
-                "file": pl.String,
-                "rule": pl.String,
-                "family": pl.String,
-                "severity": pl.String,
-                "message": pl.String,
-                "line": pl.Int64,
-                "field": pl.String,
-            },
-        )
-        return VerificationFindings.validate(frame)
-
-    def accepted_readings_frame(self) -> pl.DataFrame:
-        frames = [
-            report.file.valid_readings.select(
-                pl.lit(report.key).alias("file"),
-                pl.lit(report.file.header.project_name).alias("project_name"),
-                "line",
-                "timestamp_utc",
-                "utc_offset_minutes",
-                "kwh",
-            )
-            for report in self.accepted
-            if report.file is not None
-        ]
-        schema = polars_schema(VerificationAcceptedReadings)
-        frame = pl.concat(frames) if frames else pl.DataFrame(schema=schema)
-        return VerificationAcceptedReadings.validate(frame)
-
-    def summaries_frame(self) -> pl.DataFrame:
-        frame = pl.DataFrame(
-            [_summary(report) for report in self.files],
-            schema=polars_schema(VerificationFileSummaries),
-        )
-        return VerificationFileSummaries.validate(frame)
-
-
-HEADER_FACTS = (
-    "country",
-    "us_state",
-    "us_region",
-    "installation_type",
-    "type1_customers",
-    "type2_customers",
-    "type1_ma_consumption_mwh",
-    "type1_mb_consumption_mwh",
-    "type2_consumption_mwh",
-    "diesel_consumption_l",
-)
-
-
-def _summary(report: FileReport) -> dict[str, object]:
-    header = report.file.header if report.file else None
-    errors = sum(item.is_error for item in report.findings)
-    return {
-        "file": report.key,
-        "project_name": header.project_name if header else None,
-        "begin_utc": report.file.begin if report.file else None,
-        "end_utc": report.file.end if report.file else None,
-        "header_total_mwh": _as_float(report.header_total_mwh),
-        "computed_total_mwh": _as_float(report.computed_total_mwh),
-        "whole_rrecs": report.whole_rrecs,
-        "is_accepted": report.ok,
-        "error_count": errors,
-        "warning_count": len(report.findings) - errors,
-        "sha256": report.sha256,
-        **{fact: _plain(getattr(header, fact)) if header else None for fact in HEADER_FACTS},
-        "generation_year": header.begin_timestamp.local.year
-        if header and header.begin_timestamp
-        else None,
-        "stated_carbon_tco2e": _as_float(header.total_carbon_reduction_tco2e) if header else None,
-    }
-
-
-def _plain(value: object) -> object:
-    return float(value) if isinstance(value, Decimal) else value
-
-
-def _as_float(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
 
 
 def read_one(key: str, data: bytes) -> FileReport:

@@ -1,0 +1,126 @@
+"""The `rrec` command line: validate, rules, credits, fetch, run.
+
+Arguments are declared here, and each command's module (`cli/<command>.py`) is
+imported only when that command runs, so `rrec --help` and `rrec validate`
+never load Dagster, web3 or HTTP clients they do not use.
+Exit codes: 0 ok, 1 when a file or a day failed (named in the output), 2 for usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from rrec_pipeline.cli.exits import EXIT_USAGE, UsageError
+
+SOURCES = ("steamaco", "sparkmeter", "enphase", "victron", "files")
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date: expected YYYY-MM-DD, e.g. 2024-01-31"
+        ) from None
+
+
+def positive_decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not value.is_finite() or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+    return value
+
+
+def _validate(commands) -> None:
+    parser = commands.add_parser("validate", help="validate verification CSV files or folders")
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    parser.add_argument("--json", action="store_true", help="print one JSON array")
+    parser.add_argument(
+        "--gap-explanations",
+        type=Path,
+        metavar="CSV",
+        help="registered gap explanations: project,start,end,reason",
+    )
+    parser.add_argument(
+        "--capacity-factor",
+        type=positive_decimal,
+        metavar="X",
+        help="range.capacity bound in full-capacity hours per hour (default 1.5)",
+    )
+
+
+def _rules(commands) -> None:
+    parser = commands.add_parser("rules", help="list the validation rules")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true")
+    output.add_argument("--markdown", action="store_true", help="the docs/validation-rules.md page")
+
+
+def _credits(commands) -> None:
+    parser = commands.add_parser("credits", help="carbon credits of valid verification CSVs")
+    parser.add_argument("paths", nargs="+", type=Path, metavar="FILE.csv")
+    parser.add_argument("--json", action="store_true", help="print one JSON array")
+    parser.add_argument(
+        "--ember-release",
+        metavar="YYYY-MM-DD",
+        help="use this Ember release only (default: the first release "
+        "that published the generation year)",
+    )
+    parser.add_argument(
+        "--allow-provisional-avert",
+        action="store_true",
+        help="also use AVERT rates not yet officially released",
+    )
+
+
+def _fetch(commands) -> None:
+    parser = commands.add_parser("fetch", help="fetch and normalise one source's meter data")
+    parser.add_argument("source", choices=SOURCES)
+    parser.add_argument("--start", type=iso_date, required=True, metavar="YYYY-MM-DD")
+    parser.add_argument("--end", type=iso_date, required=True, metavar="YYYY-MM-DD")
+    parser.add_argument("--out", type=Path, required=True, metavar="PATH.parquet")
+    parser.add_argument("--landing", type=Path, help="keep the raw pages here")
+
+
+def _run(commands) -> None:
+    parser = commands.add_parser(
+        "run", help="run the pipeline in-process on RREC_HOME and print a summary"
+    )
+    parser.add_argument("--start", type=iso_date, metavar="YYYY-MM-DD", help="first meter day")
+    parser.add_argument("--end", type=iso_date, metavar="YYYY-MM-DD", help="last meter day")
+
+
+COMMANDS = {
+    "validate": _validate,
+    "rules": _rules,
+    "credits": _credits,
+    "fetch": _fetch,
+    "run": _run,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rrec", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    for declare in COMMANDS.values():
+        declare(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = importlib.import_module(f"rrec_pipeline.cli.{args.command}")
+    try:
+        return command.run(args)
+    except UsageError as error:
+        print(f"rrec {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE

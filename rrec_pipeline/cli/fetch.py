@@ -1,0 +1,89 @@
+"""`rrec fetch SOURCE --start --end --out`: run one connector by hand, write Parquet.
+
+Credentials come from `RREC_<SOURCE>_URL`, `_TOKEN` and `_SECRET`; the file
+drop is `RREC_FILES_URL` (a path), else `RREC_FILES_DIR`, else
+`$RREC_HOME/meter_drop`. Pages land in `--landing` (default: a temporary
+folder, removed afterwards). Each UTC day is fetched and normalised on its
+own, with a progress line per day on stderr; a day that fails is reported and
+the others are still written. A host that cannot be reached stops the fetch:
+asking it again for every day would only repeat the same error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+
+from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
+from rrec_pipeline.locations import home_paths
+from rrec_pipeline.meter_reads.ingest import PageRejectedError, land_day, normalise_day
+from rrec_pipeline.resources.http import SourceError, SourceUnreachableError
+from rrec_pipeline.resources.landing import LandingZone
+from rrec_pipeline.resources.meter_sources import meter_sources_from_env
+from rrec_pipeline.tables import METER_READS
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.end < args.start:
+        raise UsageError("--end is before --start")
+    if args.out.suffix != ".parquet":
+        raise UsageError("--out must be a .parquet path")
+    source = meter_sources_from_env(str(home_paths()["meter_drop"]), as_env_var=False).get(
+        args.source
+    )
+    try:
+        source.require_configured()
+    except SourceError as error:
+        raise UsageError(error.cause) from None
+    reads, failures = fetch_days(source, args.start, args.end, args.landing)
+    print(write_reads(reads, failures, args.out), file=sys.stderr)
+    return EXIT_INVALID if failures else EXIT_OK
+
+
+def fetch_days(
+    source, start: date, end: date, landing_dir: Path | None
+) -> tuple[pl.DataFrame, list[str]]:
+    """Normalised reads of every day that worked, and a message per day that failed."""
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    frames, failures = [], []
+    with tempfile.TemporaryDirectory(prefix="rrec-landing-") as scratch:
+        landing = LandingZone(path=str(landing_dir or scratch))
+        now = datetime.now(UTC)
+        for number, day in enumerate(days, start=1):
+            progress = f"[{number}/{len(days)}] {source.source} {day}"
+            try:
+                land_day(source, landing, day, now=now, skip_bad_pages=source.always_rescan)
+                normalised = normalise_day(
+                    source.source, landing, day, max_kwh_per_hour=source.max_kwh_per_hour
+                )
+            except SourceUnreachableError as error:
+                failures.append(f"{day}: {error}")
+                skipped = len(days) - number
+                print(f"{progress}: failed: {error}", file=sys.stderr)
+                if skipped:
+                    failures.append(f"{skipped} later day(s) not fetched: the host is unreachable")
+                break
+            except (SourceError, PageRejectedError) as error:
+                failures.append(f"{day}: {error}")
+                print(f"{progress}: failed: {error}", file=sys.stderr)
+                continue
+            frames.append(normalised.reads)
+            print(f"{progress}: {normalised.reads.height} reads", file=sys.stderr)
+    reads = pl.concat(frames) if frames else METER_READS.empty()
+    return METER_READS.validate(reads), failures
+
+
+def write_reads(reads: pl.DataFrame, failures: list[str], out: Path) -> str:
+    """Write the Parquet file; returns the summary for stderr."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    reads.write_parquet(out)
+    summary = (
+        f"wrote {reads.height} reads for {reads['device_id'].n_unique()} devices, "
+        f"{int(reads['wh'].sum())} Wh, to {out}"
+    )
+    return "\n".join([summary] + [f"failed {failure}" for failure in failures])

@@ -1,0 +1,124 @@
+"""Running the jobs in-process on the local instance: what `rrec run` does.
+
+In-process execution (one process, no step subprocesses) starts in a second,
+where the multiprocess executor of `dagster job execute` spent minutes on
+three small files. Dagster's own event log stays in the instance (browse it
+with `scripts/ui`); the console shows errors only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import dagster as dg
+
+from rrec_pipeline.build import build_defs
+from rrec_pipeline.jobs import METER_JOB_NAME
+from rrec_pipeline.partitions import meter_partition_key
+from rrec_pipeline.schedules import days_to_fetch
+
+INSTANCE_YAML = Path(__file__).resolve().parents[1] / "dagster.yaml"
+QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+log = logging.getLogger("rrec")
+
+
+def open_instance(dagster_home: Path) -> dg.DagsterInstance:
+    """The instance under `dagster_home`; its `dagster.yaml` is written only when absent."""
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    config = dagster_home / "dagster.yaml"
+    if not config.exists():
+        text = (
+            INSTANCE_YAML.read_text()
+            if INSTANCE_YAML.exists()
+            else "telemetry:\n  enabled: false\n"
+        )
+        config.write_text(text)
+    os.environ["DAGSTER_HOME"] = str(dagster_home)
+    return dg.DagsterInstance.get()
+
+
+def quiet_dagster() -> None:
+    """Our own lines at INFO; Dagster's preview and deprecation notices are not for users."""
+    warnings.filterwarnings("ignore", category=dg.PreviewWarning)
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    logging.getLogger("dagster").setLevel(logging.WARNING)
+
+
+class Runner:
+    def __init__(self, instance: dg.DagsterInstance, home: Path):
+        self.instance = instance
+        self.defs = build_defs(home=home)
+        self.results: list[dg.ExecuteInProcessResult] = []
+
+    def execute(self, job_name: str, partition_key=None) -> dg.ExecuteInProcessResult:
+        job = self.defs.resolve_job_def(job_name)
+        result = job.execute_in_process(
+            instance=self.instance,
+            partition_key=partition_key,
+            run_config=QUIET,
+            raise_on_error=False,
+            resources=None,
+        )
+        self.results.append(result)
+        return result
+
+    def meter_days(self, start: date | None, end: date | None) -> dict[str, list[date]]:
+        """Source -> the days to run: the given range, else what is new or unsettled."""
+        sources = self.defs.resources["meter_sources"]
+        configured = sources.configured()
+        if start and end:
+            days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+            return {name: days for name in configured}
+        today = datetime.now(UTC).date()
+        wanted = {}
+        for name in configured:
+            if sources.get(name).always_rescan:
+                wanted[name] = self._new_file_days(name, today - timedelta(days=1))
+            else:
+                wanted[name] = days_to_fetch(self.defs.resources["landing_zone"], name, today)
+        return wanted
+
+    def _new_file_days(self, name: str, day: date) -> list[date]:
+        """Land the drop once (a run of yesterday's partition); its metadata says which days."""
+        result = self.execute(METER_JOB_NAME, meter_partition_key(day, name))
+        days = set()
+        for event in result.get_asset_materialization_events():
+            found = event.materialization.metadata.get("rows_by_day")
+            if found is not None:
+                days.update(date.fromisoformat(text) for text in found.value)
+        return sorted(days - {day})
+
+    def run_meter(self, wanted: dict[str, list[date]]) -> list[str]:
+        ran = []
+        for name, days in wanted.items():
+            for day in days:
+                log.info("meter %s %s", name, day)
+                self.execute(METER_JOB_NAME, meter_partition_key(day, name))
+                ran.append(day.isoformat())
+        return sorted(set(ran))
+
+    def failed_checks(self) -> list[str]:
+        failed = []
+        for result in self.results:
+            for evaluation in result.get_asset_check_evaluations():
+                if not evaluation.passed:
+                    key = evaluation.asset_check_key
+                    severity = (
+                        "ERROR" if evaluation.severity == dg.AssetCheckSeverity.ERROR else "WARN"
+                    )
+                    failed.append(f"{key.asset_key.to_user_string()}: {key.name} ({severity})")
+        return sorted(set(failed))
+
+    def failed_steps(self) -> list[str]:
+        failed = []
+        for result in self.results:
+            for event in result.all_events:
+                if event.event_type_value == "STEP_FAILURE":
+                    message = event.event_specific_data.error.message.strip().splitlines()[0]
+                    failed.append(f"{event.step_key}: {message}")
+        return failed

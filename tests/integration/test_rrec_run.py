@@ -1,0 +1,111 @@
+"""`rrec run`, as `scripts/run` calls it: in-process, quiet, ending with a readable summary."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def seeded_home(tmp_path: Path) -> Path:
+    home = tmp_path / "rrec"
+    shutil.copytree(ROOT / "examples" / "drop", home / "drop")
+    shutil.copytree(ROOT / "examples" / "meter_drop", home / "meter_drop")
+    return home
+
+
+def rrec_run(home: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RREC_", "DAGSTER_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "rrec_pipeline.cli", "run", *args],
+        env={**env, "RREC_HOME": str(home)},
+        cwd=home.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_rrec_run_on_the_examples_ends_with_the_summary(tmp_path: Path) -> None:
+    home = seeded_home(tmp_path)
+    first = rrec_run(home)
+    assert first.returncode == 0, first.stderr[-3000:]
+    out = first.stdout
+    assert "Verification files: 3 submitted, 2 accepted, 1 quarantined" in out
+    assert "quarantined 'ExampleRooftopPV_2024-02-01" in out and "consistency.total" in out
+    assert "R-RECs in accepted files: 30" in out
+    assert "AVERT-USCC" in out and "MCC" in out
+    assert "Meter data: 3 day(s), 2024-01-01 to 2024-01-03" in out
+    assert f"DAGSTER_HOME={home / 'dagster_home'}" in out
+    assert (home / "dagster_home" / "history" / "runs.db").exists(), "SQLite run storage"
+    assert len(list((home / "quarantine").iterdir())) == 1
+    # Quiet: our progress lines, no Dagster event stream, no preview or deprecation notices.
+    assert len(first.stderr.splitlines()) < 15, first.stderr
+    assert "Warning" not in first.stderr and "DEBUG" not in first.stderr
+    second = rrec_run(home)
+    assert second.returncode == 0
+    assert "Meter data: no new days" in second.stdout
+
+
+def test_rrec_run_keeps_an_existing_instance_configuration(tmp_path: Path) -> None:
+    home = seeded_home(tmp_path)
+    config = home / "dagster_home" / "dagster.yaml"
+    config.parent.mkdir(parents=True)
+    config.write_text("telemetry:\n  enabled: false\n# the operator's PostgreSQL settings\n")
+    assert rrec_run(home).returncode == 0
+    assert "the operator's PostgreSQL settings" in config.read_text()
+
+
+def test_the_ui_script_serves_the_instance_rrec_run_wrote(tmp_path: Path) -> None:
+    """`scripts/ui` works from a relative RREC_HOME (Dagster wants absolute paths)."""
+    home = seeded_home(tmp_path)
+    assert rrec_run(home).returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RREC_", "DAGSTER_"))}
+    relative = os.path.relpath(home, ROOT)
+    ui = subprocess.Popen(
+        [str(ROOT / "scripts" / "ui"), "-h", "127.0.0.1", "-p", str(port)],
+        cwd=ROOT,
+        env={**env, "RREC_HOME": relative},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        runs = _graphql_when_up(port, "{ runsOrError { ... on Runs { results { status } } } }")
+        statuses = {run["status"] for run in runs["data"]["runsOrError"]["results"]}
+        assert statuses == {"SUCCESS"}
+    finally:
+        os.killpg(ui.pid, signal.SIGTERM)
+        ui.wait(timeout=30)
+
+
+def _graphql_when_up(port: int, query: str, timeout: float = 90.0) -> dict:
+    deadline = time.monotonic() + timeout
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql",
+        data=json.dumps({"query": query}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return json.loads(response.read())
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
