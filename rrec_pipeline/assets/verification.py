@@ -22,16 +22,13 @@ from rrec_pipeline.tables import (
 from rrec_pipeline.validation.batch import BatchReport, validate_sources
 from rrec_pipeline.validation.batch_tables import (
     accepted_readings_frame,
+    explanations_frame,
+    explanations_from_frame,
     findings_frame,
     summaries_frame,
 )
 from rrec_pipeline.validation.config import DEFAULT_CONFIG, ValidationConfig
-from rrec_pipeline.validation.gap_explanations import (
-    GapExplanationError,
-    explanations_frame,
-    explanations_from_frame,
-    read_gap_explanations,
-)
+from rrec_pipeline.validation.gap_explanations import GapExplanationError, read_gap_explanations
 from rrec_pipeline.validation.quarantine import quarantine_entries
 
 GROUP = "verification"

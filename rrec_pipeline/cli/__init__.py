@@ -18,8 +18,6 @@ from pathlib import Path
 
 from rrec_pipeline.cli.exits import EXIT_USAGE, UsageError
 
-SOURCES = ("steamaco", "sparkmeter", "enphase", "victron", "files")
-
 
 def iso_date(text: str) -> date:
     try:
@@ -54,7 +52,8 @@ def _validate(commands) -> None:
         "--capacity-factor",
         type=positive_decimal,
         metavar="X",
-        help="range.capacity bound in full-capacity hours per hour (default 1.5)",
+        help="range.capacity bound in full-capacity hours per hour covered "
+        "(default: the rule's, as `rrec rules` lists it)",
     )
 
 
@@ -84,7 +83,9 @@ def _credits(commands) -> None:
 
 def _fetch(commands) -> None:
     parser = commands.add_parser("fetch", help="fetch and normalise one source's meter data")
-    parser.add_argument("source", choices=SOURCES)
+    parser.add_argument(
+        "source", metavar="SOURCE", help="steamaco, sparkmeter, enphase, victron or files"
+    )
     parser.add_argument("--start", type=iso_date, required=True, metavar="YYYY-MM-DD")
     parser.add_argument("--end", type=iso_date, required=True, metavar="YYYY-MM-DD")
     parser.add_argument("--out", type=Path, required=True, metavar="PATH.parquet")

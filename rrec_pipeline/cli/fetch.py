@@ -25,10 +25,13 @@ from rrec_pipeline.meter_reads.ingest import PageRejectedError, land_day, normal
 from rrec_pipeline.resources.http import SourceError, SourceUnreachableError
 from rrec_pipeline.resources.landing import LandingZone
 from rrec_pipeline.resources.meter_sources import meter_sources_from_env
+from rrec_pipeline.schemas.meter_reads import SOURCES
 from rrec_pipeline.tables import METER_READS
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.source not in SOURCES:
+        raise UsageError(f"unknown source {args.source!r}: one of {', '.join(SOURCES)}")
     if args.end < args.start:
         raise UsageError("--end is before --start")
     if args.out.suffix != ".parquet":

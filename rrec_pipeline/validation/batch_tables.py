@@ -1,4 +1,5 @@
-"""A validated batch as the three verification tables: files, accepted readings, findings.
+"""The verification tables: a validated batch as files, accepted readings and findings,
+and the gap explanations the batch was judged with.
 
 Amounts stay exact: header values go into the file-summary table on their
 declared decimal grids, and a value too large for its column is left null
@@ -12,8 +13,14 @@ from decimal import Decimal
 import polars as pl
 
 from rrec_pipeline.amounts import for_column
-from rrec_pipeline.tables import VERIFICATION_FILES, VERIFICATION_FINDINGS, VERIFICATION_READINGS
+from rrec_pipeline.tables import (
+    GAP_EXPLANATIONS,
+    VERIFICATION_FILES,
+    VERIFICATION_FINDINGS,
+    VERIFICATION_READINGS,
+)
 from rrec_pipeline.validation.batch import BatchReport, FileReport
+from rrec_pipeline.validation.gap_explanations import GapExplanation
 from rrec_pipeline.validation.rules import RULES
 from rrec_pipeline.verification_csv.fields import SUMMARY_FIELDS, HeaderField, Kind
 from rrec_pipeline.verification_csv.fields import VerificationHeader as Header
@@ -102,3 +109,27 @@ def _column_value(spec: HeaderField, header: Header | None) -> object:
     if spec.kind == Kind.INTEGER and abs(value) >= 2**63:
         return None
     return value
+
+
+def explanations_frame(explanations: tuple[GapExplanation, ...]) -> pl.DataFrame:
+    frame = pl.DataFrame(
+        [
+            {
+                "project": item.project,
+                "start_utc": item.start,
+                "end_utc": item.end,
+                "reason": item.reason,
+                "line": item.line,
+            }
+            for item in explanations
+        ],
+        schema=GAP_EXPLANATIONS.dtypes,
+    )
+    return GAP_EXPLANATIONS.validate(frame)
+
+
+def explanations_from_frame(frame: pl.DataFrame) -> tuple[GapExplanation, ...]:
+    return tuple(
+        GapExplanation(row["project"], row["start_utc"], row["end_utc"], row["reason"], row["line"])
+        for row in frame.iter_rows(named=True)
+    )

@@ -185,7 +185,7 @@ def _gap_finding(
             )
     return finding(
         "completeness.gap",
-        f"{where}; gaps over 24 h need a registered explanation",
+        f"{where}; gaps over {_duration(config.gap_tolerance)} need a registered explanation",
         line=gap["line"],
     )
 

@@ -2,8 +2,8 @@
 
 A gap longer than 24 h is an error unless an explanation is registered for that
 project and period. Explanations are a reviewed CSV, `project,start,end,reason`
-(ISO dates or timestamps; a date-only end covers that whole day), loaded as the
-`core_verification__gap_explanations` table and handed to the rules.
+(ISO dates or timestamps; a date-only end covers that whole day); the
+pipeline loads it as the `core_verification__gap_explanations` table.
 """
 
 from __future__ import annotations
@@ -13,9 +13,6 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import polars as pl
-
-from rrec_pipeline.tables import GAP_EXPLANATIONS
 from rrec_pipeline.verification_csv.fields import normalise_label
 from rrec_pipeline.verification_csv.stamps import parse_stamp
 
@@ -65,28 +62,4 @@ def _explanation(row: dict[str, str], line: int) -> GapExplanation:
         end=end_instant.astimezone(UTC),
         reason=(row["reason"] or "").strip(),
         line=line,
-    )
-
-
-def explanations_frame(explanations: tuple[GapExplanation, ...]) -> pl.DataFrame:
-    frame = pl.DataFrame(
-        [
-            {
-                "project": item.project,
-                "start_utc": item.start,
-                "end_utc": item.end,
-                "reason": item.reason,
-                "line": item.line,
-            }
-            for item in explanations
-        ],
-        schema=GAP_EXPLANATIONS.dtypes,
-    )
-    return GAP_EXPLANATIONS.validate(frame)
-
-
-def explanations_from_frame(frame: pl.DataFrame) -> tuple[GapExplanation, ...]:
-    return tuple(
-        GapExplanation(row["project"], row["start_utc"], row["end_utc"], row["reason"], row["line"])
-        for row in frame.iter_rows(named=True)
     )

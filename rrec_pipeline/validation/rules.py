@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from rrec_pipeline.validation.config import DEFAULT_CONFIG
+
+_GAP_HOURS = int(DEFAULT_CONFIG.gap_tolerance.total_seconds() // 3600)
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -116,7 +120,7 @@ _RULE_LIST = (
         "completeness.gap",
         Family.COMPLETENESS,
         Severity.ERROR,
-        "No spacing exceeds the reporting interval by more than 24 h, "
+        f"No spacing exceeds the reporting interval by more than {_GAP_HOURS} h, "
         "unless an explanation is registered for that project and period.",
     ),
     Rule(
@@ -130,7 +134,8 @@ _RULE_LIST = (
         "range.capacity",
         Family.RANGE,
         Severity.ERROR,
-        "A row's kWh is at most factor x DC capacity (kWp) x the hours it covers.",
+        f"A row's kWh is at most {DEFAULT_CONFIG.capacity_factor} (the capacity factor) "
+        "x DC capacity (kWp) x the hours it covers.",
     ),
     Rule(
         "overlap.temporal",

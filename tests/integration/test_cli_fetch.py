@@ -157,3 +157,9 @@ def test_fetch_reads_a_file_drop_from_rrec_files_url(fetch, tmp_path: Path) -> N
     reads = pl.read_parquet(out)
     assert set(reads["source"]) == {"files"}
     assert {"site-a:main", "M1"} <= set(reads["device_id"])
+
+
+def test_an_unknown_source_is_a_usage_error_listing_the_sources(fetch, tmp_path: Path) -> None:
+    result = fetch("solarman", tmp_path / "r.parquet", {})
+    assert result.returncode == 2
+    assert "unknown source 'solarman': one of steamaco, sparkmeter, enphase" in result.stderr
