@@ -14,7 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from rrec_pipeline.validation.batch import collect_csv_paths, validate_sources
+from rrec_pipeline.drop_files import csv_files_in
+from rrec_pipeline.validation.batch import validate_sources
 from rrec_pipeline.validation.config import ValidationConfig
 
 DEFAULT_CORPUS = (
@@ -27,7 +28,7 @@ def main() -> int:
     parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    paths = collect_csv_paths([args.folder]) if args.folder.is_dir() else []
+    paths = csv_files_in(args.folder) if args.folder.is_dir() else []
     if not paths:
         print(f"no CSV files in {args.folder}", file=sys.stderr)
         return 2

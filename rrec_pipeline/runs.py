@@ -8,6 +8,7 @@ with `scripts/ui`); the console shows errors only.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import warnings
@@ -19,6 +20,8 @@ import dagster as dg
 from rrec_pipeline.build import build_defs
 from rrec_pipeline.jobs import METER_JOB_NAME
 from rrec_pipeline.partitions import meter_partition_key
+from rrec_pipeline.resources.atomic import write_atomic
+from rrec_pipeline.resources.lost_runs import fail_lost_runs
 from rrec_pipeline.schedules import days_to_fetch
 
 INSTANCE_YAML = Path(__file__).resolve().parents[1] / "dagster.yaml"
@@ -27,18 +30,23 @@ log = logging.getLogger("rrec")
 
 
 def open_instance(dagster_home: Path) -> dg.DagsterInstance:
-    """The instance under `dagster_home`; its `dagster.yaml` is written only when absent."""
+    """The instance under `dagster_home`, created once however many processes start at once.
+
+    Its `dagster.yaml` is written only when absent (an operator's PostgreSQL
+    settings stay). SQLite storage is created and stamped while holding a lock on
+    the folder: two first runs at once would otherwise both stamp the schema and
+    leave it unusable. Concurrent runs themselves need PostgreSQL storage.
+    """
     dagster_home.mkdir(parents=True, exist_ok=True)
-    config = dagster_home / "dagster.yaml"
-    if not config.exists():
-        text = (
-            INSTANCE_YAML.read_text()
-            if INSTANCE_YAML.exists()
-            else "telemetry:\n  enabled: false\n"
-        )
-        config.write_text(text)
     os.environ["DAGSTER_HOME"] = str(dagster_home)
-    return dg.DagsterInstance.get()
+    with (dagster_home / ".rrec-init.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        config = dagster_home / "dagster.yaml"
+        if not config.exists():
+            write_atomic(config, INSTANCE_YAML.read_bytes())
+        instance = dg.DagsterInstance.get()
+        instance.get_runs_count()  # storage exists and is stamped before the lock is let go
+        return instance
 
 
 def quiet_dagster() -> None:
@@ -54,6 +62,8 @@ class Runner:
         self.instance = instance
         self.defs = build_defs(home=home)
         self.results: list[dg.ExecuteInProcessResult] = []
+        for run_id in fail_lost_runs(instance):
+            log.warning("run %s had lost its process; marked failed", run_id)
 
     def execute(self, job_name: str, partition_key=None) -> dg.ExecuteInProcessResult:
         job = self.defs.resolve_job_def(job_name)

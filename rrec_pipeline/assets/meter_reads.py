@@ -15,7 +15,7 @@ from rrec_pipeline.meter_reads.ingest import (
     normalise_day,
 )
 from rrec_pipeline.partitions import METER_PARTITIONS, split_meter_key
-from rrec_pipeline.resources.http import SourceError
+from rrec_pipeline.resources.http_errors import SourceError
 from rrec_pipeline.resources.landing import LandingZone
 from rrec_pipeline.resources.meter_sources import MeterSources
 from rrec_pipeline.tables import METER_ANOMALIES, METER_READS

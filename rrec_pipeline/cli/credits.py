@@ -15,11 +15,12 @@ import re
 
 from rrec_pipeline.amounts import TCO2E_DECIMALS, decimal_text
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
-from rrec_pipeline.cli.validate import existing_csv_paths
+from rrec_pipeline.cli.validate import existing_targets
 from rrec_pipeline.credits.calculate import CreditResult
 from rrec_pipeline.credits.factors import FactorPolicy
 from rrec_pipeline.credits.for_files import credits_for_file
 from rrec_pipeline.credits.reference import ReferenceTables, load_reference
+from rrec_pipeline.text import escaped
 from rrec_pipeline.validation.batch import FileReport, validate_paths
 from rrec_pipeline.validation.config import DEFAULT_CONFIG
 
@@ -27,7 +28,7 @@ from rrec_pipeline.validation.config import DEFAULT_CONFIG
 def run(args: argparse.Namespace) -> int:
     tables = load_reference()
     policy = FactorPolicy(_ember_release(args.ember_release, tables), args.allow_provisional_avert)
-    report = validate_paths(existing_csv_paths(args.paths), DEFAULT_CONFIG)
+    report = validate_paths(existing_targets(args.paths), DEFAULT_CONFIG)
     outcomes = [_outcome(item, tables, policy) for item in report.files]
     if args.json:
         print(json.dumps([record for record, _ in outcomes], indent=2))
@@ -74,9 +75,9 @@ def _outcome(item: FileReport, tables, policy) -> tuple[dict[str, object], str]:
         rules = rules or ["overlap with another file of the batch"]
         reason = f"fails validation ({', '.join(rules)}): not credited"
         record = {**_NOT_CREDITED, "file": item.key, "reason": reason, "error_rules": rules}
-        return record, f"{item.key}: FAIL {reason}"
+        return record, f"{escaped(item.key)}: FAIL {reason}"
     result = credits_for_file(item.file, tables, policy)
-    return result.to_json(item.key), _line(item.key, result)
+    return result.to_json(item.key), _line(escaped(item.key), result)
 
 
 def _line(file: str, result: CreditResult) -> str:

@@ -22,11 +22,12 @@ import polars as pl
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
 from rrec_pipeline.locations import home_paths
 from rrec_pipeline.meter_reads.ingest import PageRejectedError, land_day, normalise_day
-from rrec_pipeline.resources.http import SourceError, SourceUnreachableError
+from rrec_pipeline.resources.http_errors import SourceError, SourceUnreachableError
 from rrec_pipeline.resources.landing import LandingZone
 from rrec_pipeline.resources.meter_sources import meter_sources_from_env
 from rrec_pipeline.schemas.meter_reads import SOURCES
 from rrec_pipeline.tables import METER_READS
+from rrec_pipeline.text import escaped
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,14 +54,17 @@ def fetch_days(
 ) -> tuple[pl.DataFrame, list[str]]:
     """Normalised reads of every day that worked, and a message per day that failed."""
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
-    frames, failures = [], []
+    frames, failures, rejected = [], [], {}
     with tempfile.TemporaryDirectory(prefix="rrec-landing-") as scratch:
         landing = LandingZone(path=str(landing_dir or scratch))
         now = datetime.now(UTC)
         for number, day in enumerate(days, start=1):
             progress = f"[{number}/{len(days)}] {source.source} {day}"
             try:
-                land_day(source, landing, day, now=now, skip_bad_pages=source.always_rescan)
+                landed = land_day(
+                    source, landing, day, now=now, skip_bad_pages=source.always_rescan
+                )
+                rejected.update(dict.fromkeys(error for _, error in landed.quarantined))
                 normalised = normalise_day(
                     source.source, landing, day, max_kwh_per_hour=source.max_kwh_per_hour
                 )
@@ -78,6 +82,7 @@ def fetch_days(
             frames.append(normalised.reads)
             print(f"{progress}: {normalised.reads.height} reads", file=sys.stderr)
     reads = pl.concat(frames) if frames else METER_READS.empty()
+    failures += [f"rejected {escaped(error)}" for error in rejected]
     return METER_READS.validate(reads), failures
 
 

@@ -18,6 +18,7 @@ import polars as pl
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
 from rrec_pipeline.jobs import MAIN_JOB_NAME
 from rrec_pipeline.locations import home_paths, rrec_home
+from rrec_pipeline.resources.atomic import read_parquet_once
 from rrec_pipeline.run_summary import RunOutcome, summary_lines
 from rrec_pipeline.runs import Runner, open_instance, quiet_dagster
 from rrec_pipeline.tables import (
@@ -61,10 +62,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _table(paths, table: Table) -> pl.DataFrame:
     path = paths["warehouse"] / table.key / "part.parquet"
-    return pl.read_parquet(path) if path.exists() else table.empty()
+    return read_parquet_once(path) if path.exists() else table.empty()
 
 
 def _meter_reads(paths, days: list[str]) -> pl.DataFrame:
     folder = paths["warehouse"] / METER_READS.key
     files = [p for p in folder.glob("source=*/date=*/part.parquet") if p.parent.name[5:] in days]
-    return pl.concat([pl.read_parquet(p) for p in files]) if files else METER_READS.empty()
+    return pl.concat([read_parquet_once(p) for p in files]) if files else METER_READS.empty()

@@ -12,19 +12,16 @@ from dataclasses import replace
 from pathlib import Path
 
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
-from rrec_pipeline.validation.batch import (
-    BatchReport,
-    FileReport,
-    collect_csv_paths,
-    validate_paths,
-)
+from rrec_pipeline.drop_files import collect_csv_paths
+from rrec_pipeline.text import escaped
+from rrec_pipeline.validation.batch import BatchReport, FileReport, validate_paths
 from rrec_pipeline.validation.config import DEFAULT_CONFIG
 from rrec_pipeline.validation.gap_explanations import GapExplanationError, read_gap_explanations
 from rrec_pipeline.validation.rules import Finding
 
 
 def run(args: argparse.Namespace) -> int:
-    paths = existing_csv_paths(args.paths)
+    paths = existing_targets(args.paths)
     config = replace(
         DEFAULT_CONFIG,
         capacity_factor=args.capacity_factor or DEFAULT_CONFIG.capacity_factor,
@@ -38,15 +35,16 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_INVALID
 
 
-def existing_csv_paths(targets: list[Path]) -> list[Path]:
-    """The CSV files named or found in folders; a usage error when there are none."""
-    missing = [str(path) for path in targets if not path.exists()]
+def existing_targets(targets: list[Path]) -> list[Path]:
+    """The files and folders given; a usage error when one is missing or none holds a CSV."""
+    missing = [
+        escaped(str(path)) for path in targets if not path.exists() and not path.is_symlink()
+    ]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
-    paths = collect_csv_paths(targets)
-    if not paths:
-        raise UsageError(f"no CSV files found in {', '.join(map(str, targets))}")
-    return paths
+    if not collect_csv_paths(targets):
+        raise UsageError(f"no CSV files found in {', '.join(escaped(str(t)) for t in targets)}")
+    return targets
 
 
 def _explanations(path: Path | None) -> tuple:
@@ -82,11 +80,11 @@ def _file_line(report: FileReport) -> str:
     if report.file is not None:
         json_record = report.to_json()
         totals = (
-            f" header {json_record['header_total_mwh']} MWh, "
-            f"rows {json_record['computed_total_mwh']} MWh, {report.whole_rrecs} R-RECs"
+            f" header {json_record['header_total_mwh'] or '-'} MWh, "
+            f"rows {json_record['computed_total_mwh'] or '-'} MWh, {report.whole_rrecs} R-RECs"
         )
-    return f"{status} {report.key}{totals}"
+    return f"{status} {escaped(report.key)}{totals}"
 
 
 def _finding_line(item: Finding) -> str:
-    return f"  {item.severity:<7} {item.rule:<26} {item.message}"
+    return f"  {item.severity:<7} {item.rule:<26} {escaped(item.message)}"

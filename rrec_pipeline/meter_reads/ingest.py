@@ -24,6 +24,7 @@ import polars as pl
 from rrec_pipeline.meter_reads.normalise import Normalised, normalise
 from rrec_pipeline.meter_reads.pages import Page, PageFormatError
 from rrec_pipeline.meter_reads.parsers import parse_page, parse_pages
+from rrec_pipeline.text import quote
 
 Window = tuple[datetime, datetime]
 
@@ -85,8 +86,15 @@ def land_day(
         report.skipped = "nothing to ask yet: the day has not started"
         return report
     report.window = (fetch_start, fetch_end)
-    for page in source.fetch(report.window):
-        _land_page(page, landing, report, skip_bad_pages, padding=source.padding)
+    try:
+        for page in source.fetch(report.window):
+            _land_page(page, landing, report, skip_bad_pages, padding=source.padding)
+    except (KeyError, TypeError, AttributeError, IndexError) as error:
+        # A connector met an answer of a shape it does not know: fail the day, say how.
+        cause = f"{type(error).__name__}: {quote(str(error))}"
+        raise PageRejectedError(
+            f"{source.source}: an answer of unexpected shape ({cause})"
+        ) from None
     is_complete = now >= end + source.padding + timedelta(hours=source.settle_hours)
     landing.save_cursor(source.source, day, Cursor(fetch_end, is_complete))
     return report

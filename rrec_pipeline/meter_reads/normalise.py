@@ -3,8 +3,10 @@
 - Cumulative registers become interval deltas per device. A register that goes
   down is a rollover when it wraps near a power of ten (counted, `estimated`)
   and a reset otherwise (that interval is `missing`: its energy is unknown).
-- A delta or interval above `max_kwh_per_hour` x its hours is implausible and
-  `missing`; a negative interval is `missing`. Nothing negative or huge passes.
+- A delta or interval above its bound x its hours is implausible and `missing`;
+  the bound is 1.5 x the site's or device's capacity when the page says it
+  (`capacity_kw`), and never more than `max_kwh_per_hour`. A negative interval
+  is `missing`. Nothing negative or huge passes.
 - Energy is integer Wh throughout: every comparison and delta is exact.
 - Duplicate deliveries of a reading collapse to one; deliveries that disagree
   keep the latest value and are reported. `ingested_at` is the first delivery,
@@ -53,7 +55,7 @@ def normalise(
 ) -> Normalised:
     deltas, register_anomalies = _register_deltas(parsed.filter(pl.col("kind") == "register"))
     intervals = parsed.filter(pl.col("kind") == "interval").select(
-        *(c for c in READ_COLUMNS if c != "ingested_at"), "ingested_at"
+        *(c for c in READ_COLUMNS if c != "ingested_at"), "ingested_at", "max_wh_per_hour"
     )
     candidates = pl.concat([intervals, deltas], how="vertical")
     max_wh_per_hour = round(max_kwh_per_hour * 1000)  # a threshold, not an amount
@@ -116,7 +118,7 @@ def _register_deltas(registers: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFram
         current.alias("_register"),
     )
     detail = pl.format("register went from {} to {} Wh", previous, pl.col("_register"))
-    return intervals.select(READ_COLUMNS), _flagged(intervals, detail)
+    return intervals.select(*READ_COLUMNS, "max_wh_per_hour"), _flagged(intervals, detail)
 
 
 def _flagged(frame: pl.DataFrame, detail: pl.Expr) -> pl.DataFrame:
@@ -137,16 +139,15 @@ def _flagged(frame: pl.DataFrame, detail: pl.Expr) -> pl.DataFrame:
 def _screen(reads: pl.DataFrame, max_wh_per_hour: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Negative and implausibly large energy becomes `missing`, and is reported."""
     seconds = (pl.col("interval_end") - pl.col("interval_start")).dt.total_seconds()
+    bound = pl.min_horizontal(pl.col("max_wh_per_hour").fill_null(max_wh_per_hour), max_wh_per_hour)
     problem = (
         pl.when(pl.col("wh") < 0)
         .then(pl.lit("negative_interval"))
-        .when(pl.col("wh") * 3600 > seconds * max_wh_per_hour)
+        .when(pl.col("wh") * 3600 > seconds * bound)
         .then(pl.lit("implausible_jump"))
     )
     flagged = reads.with_columns(problem.alias("_anomaly"))
-    detail = pl.format(
-        "{} Wh over {} s (bound {} Wh per hour)", pl.col("wh"), seconds, pl.lit(max_wh_per_hour)
-    )
+    detail = pl.format("{} Wh over {} s (bound {} Wh per hour)", pl.col("wh"), seconds, bound)
     anomalies = _flagged(flagged, detail)
     is_bad = pl.col("_anomaly").is_not_null()
     screened = flagged.with_columns(

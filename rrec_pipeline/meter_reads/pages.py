@@ -93,8 +93,9 @@ def _canonical(value: Any) -> str:
 
 
 def readings_frame(page: Page, rows: list[dict[str, Any]]) -> pl.DataFrame:
-    """Parsed readings of `page`: rows need device, interval or register fields and kWh."""
+    """Parsed readings of `page`: rows need device, interval or register fields and Wh."""
     base = {
+        "max_wh_per_hour": capacity_bound_wh(page),
         "source": page.source,
         "site_id": str(page.context.get("site_id", "")),
         "customer_id": page.context.get("customer_id"),
@@ -111,6 +112,22 @@ def readings_frame(page: Page, rows: list[dict[str, Any]]) -> pl.DataFrame:
                 record[key] = str(record[key])
     frame = pl.DataFrame(records, schema=PARSED_SCHEMA) if records else _empty()
     return ParsedReadings.validate(frame)
+
+
+# A device produces at most this many hours of full capacity per hour (as the
+# verification rule range.capacity): more is a reset or a catch-up, not energy.
+CAPACITY_FACTOR = Decimal("1.5")
+
+
+def capacity_bound_wh(page: Page) -> int | None:
+    """Wh per hour a reading of this page may hold, from `capacity_kw` in its context."""
+    capacity = page.context.get("capacity_kw")
+    if capacity is None:
+        return None
+    kw = number(capacity, f"{page.source} {page.endpoint} capacity_kw")
+    if kw is None or kw <= 0:
+        raise PageFormatError(f"{page.source} {page.endpoint}: capacity_kw must be positive")
+    return int(kw * CAPACITY_FACTOR * WH_PER_KWH)
 
 
 def _empty() -> pl.DataFrame:

@@ -3,6 +3,8 @@
 Data goes to a temporary file with a unique name in the target's folder, is
 flushed to disk, and is renamed over the target; two writers never share a
 temporary name, and a crash leaves at most a stray `.tmp` file behind.
+A reader must open the file once (`read_parquet_once`): a reader that opens a
+path twice (polars does, for metadata and pages) can mix two versions.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+import polars as pl
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -32,3 +36,9 @@ def write_with(path: Path, write: Callable) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def read_parquet_once(path: Path) -> pl.DataFrame:
+    """A Parquet file read through one open handle: one version, whatever replaces it."""
+    with path.open("rb") as handle:
+        return pl.read_parquet(handle)

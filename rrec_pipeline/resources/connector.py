@@ -17,7 +17,8 @@ import dagster as dg
 from pydantic import PrivateAttr
 
 from rrec_pipeline.meter_reads.pages import Page
-from rrec_pipeline.resources.http import HttpClient, Response, RetryPolicy, SourceError
+from rrec_pipeline.resources.http import HttpClient, Response, RetryPolicy
+from rrec_pipeline.resources.http_errors import SourceError
 
 SECRET_FIELDS = frozenset({"token", "secret", "password"})
 Window = tuple[datetime, datetime]
@@ -59,7 +60,9 @@ class ApiSource(MeterSource):
 
     base_url: str = ""
     token: str = ""
-    timeout_seconds: float = 30.0
+    timeout_seconds: float = 30.0  # to connect, and between two pieces of an answer
+    request_deadline_seconds: float = 300.0  # for a whole answer
+    run_deadline_seconds: float = 3600.0  # for everything one run asks
     max_attempts: int = 5
     backoff_seconds: float = 1.0
     max_retry_after_seconds: float = 300.0
@@ -108,6 +111,8 @@ class ApiSource(MeterSource):
                 params=self.auth_params(),
                 secrets=self.secrets(),
                 timeout_seconds=self.timeout_seconds,
+                deadline_seconds=self.request_deadline_seconds,
+                run_deadline_seconds=self.run_deadline_seconds,
                 retry=RetryPolicy(
                     self.max_attempts,
                     self.backoff_seconds,

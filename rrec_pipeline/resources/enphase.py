@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from rrec_pipeline.meter_reads.pages import Page
 from rrec_pipeline.resources.connector import ApiSource, Window, day_chunks, epoch_seconds
+from rrec_pipeline.resources.http_errors import SourceError
 
 
 class Enphase(ApiSource):
@@ -45,6 +46,8 @@ class Enphase(ApiSource):
         systems = yield from self._systems()
         wanted = {s.strip() for s in self.system_ids.split(",") if s.strip()}
         for system in systems:
+            if not isinstance(system, dict) or system.get("system_id") is None:
+                raise SourceError(self.source, "/api/v4/systems", "a system without 'system_id'")
             system_id = str(system["system_id"])
             if wanted and system_id not in wanted:
                 continue

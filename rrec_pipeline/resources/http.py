@@ -1,16 +1,19 @@
 """HTTP for meter sources: one session, timeouts, retries, a rate limit, clean errors.
 
-Errors name the source, the endpoint and the cause, never a credential: every
-message passes through `redact`, which removes the secret values this client
-was given, and URLs are reported without their query string. `next` links are
-followed only on the configured host, so a token is never sent elsewhere.
+- Credentials go to the configured origin (scheme, host, port) only: redirects
+  are not followed by `requests` but here, and only within that origin; a
+  redirect or a `next` link to another origin is an error naming both origins.
+- Every request has an overall deadline: a server that drips bytes is cut off.
+- A server that echoes a credential back gets it replaced by `***` in the body
+  that is landed, and the record says how many were replaced.
+- Retries with backoff on 429/5xx and timeouts; a host that refuses connections
+  is not asked again.
 """
 
 from __future__ import annotations
 
 import email.utils
 import logging
-import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -20,30 +23,26 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from rrec_pipeline.resources.http_errors import (
+    SourceAuthError,
+    SourceError,
+    SourceNotFoundError,
+    SourceUnreachableError,
+    install_log_redaction,
+    redact_bytes,
+    redacted_params,
+    root_cause,
+)
+
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-SECRET_PARAMS = frozenset({"key", "api_key", "token", "access_token", "password", "secret"})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
 
 
-class SourceError(RuntimeError):
-    """A meter source failed; the message names source, endpoint and cause."""
-
-    def __init__(self, source: str, endpoint: str, cause: str, status: int | None = None):
-        super().__init__(f"{source} {endpoint}: {cause}")
-        self.source, self.endpoint, self.cause, self.status = source, endpoint, cause, status
-
-
-class SourceAuthError(SourceError):
-    """Credentials missing, rejected or expired (HTTP 401/403, or an auth error body)."""
-
-
-class SourceNotFoundError(SourceError):
-    """The endpoint or object does not exist (HTTP 404)."""
-
-
-class SourceUnreachableError(SourceError):
-    """The host refused the connection or does not resolve: asking again will not help."""
+class DeadlineExceeded(requests.Timeout):
+    """The whole answer did not arrive within the request's deadline."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +62,13 @@ class Response:
     request: dict[str, Any] = field(default_factory=dict)
 
 
+def origin(url: str) -> str:
+    """`scheme://host:port`, the unit credentials are scoped to."""
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme, 0)
+    return f"{parts.scheme}://{parts.hostname}:{port}"
+
+
 @dataclass
 class HttpClient:
     """Talks to one source. `secrets` are the values that must never be reported."""
@@ -72,7 +78,9 @@ class HttpClient:
     headers: Mapping[str, str] = field(default_factory=dict)
     params: Mapping[str, str] = field(default_factory=dict)
     secrets: tuple[str, ...] = ()
-    timeout_seconds: float = 30.0
+    timeout_seconds: float = 30.0  # per connection attempt and per wait for bytes
+    deadline_seconds: float = 300.0  # for a whole answer, however it trickles in
+    run_deadline_seconds: float = 3600.0  # for everything this client asks in one run
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     min_interval_seconds: float = 0.0
     credential_hint: str = ""
@@ -80,6 +88,7 @@ class HttpClient:
     clock: Callable[[], float] = time.monotonic
     session: requests.Session = field(default_factory=requests.Session)
     _last_request_at: float | None = field(default=None, init=False)
+    _started_at: float = field(default_factory=time.monotonic, init=False)
 
     def __post_init__(self) -> None:
         install_log_redaction()
@@ -104,11 +113,14 @@ class HttpClient:
         record = {
             "method": method,
             "url": url.split("?")[0],
-            "params": _redacted(query),
+            "params": redacted_params(query),
             "json": json,
         }
         for attempt in range(1, self.retry.max_attempts + 1):
             self._respect_rate_limit()
+            if time.monotonic() - self._started_at > self.run_deadline_seconds:
+                cause = f"stopped: the run's deadline of {self.run_deadline_seconds:g} s passed"
+                raise SourceError(self.source, endpoint, cause)
             outcome = self._attempt(method, url, query, json, endpoint)
             if isinstance(outcome, requests.Response) and outcome.status_code not in RETRY_STATUSES:
                 return self._accept(outcome, endpoint, record)
@@ -128,13 +140,18 @@ class HttpClient:
     def _url(self, path: str, endpoint: str) -> str:
         base = self.base_url.rstrip("/") + "/"
         url = path if "://" in path else urljoin(base, path.lstrip("/"))
-        if urlsplit(url).netloc != urlsplit(self.base_url).netloc:
+        self._same_origin(url, endpoint, "a link")
+        return url
+
+    def _same_origin(self, url: str, endpoint: str, what: str) -> None:
+        home, there = origin(self.base_url), origin(url)
+        if there != home:
             raise SourceError(
                 self.source,
                 endpoint,
-                f"refusing to follow a link to another host ({urlsplit(url).netloc})",
+                f"refusing to follow {what} from {home} to another origin ({there}): "
+                f"credentials are only sent to {home}",
             )
-        return url
 
     def _respect_rate_limit(self) -> None:
         if self._last_request_at is not None and self.min_interval_seconds > 0:
@@ -144,16 +161,29 @@ class HttpClient:
         self._last_request_at = self.clock()
 
     def _attempt(self, method, url, query, json, endpoint) -> requests.Response | Exception:
-        log.debug("%s %s %s", self.source, method, url.split("?")[0])
+        """One request, its same-origin redirects followed, its body read before the deadline."""
+        deadline = time.monotonic() + self.deadline_seconds
         try:
-            return self.session.request(
-                method,
-                url,
-                params=query or None,
-                json=json,
-                headers=dict(self.headers),
-                timeout=self.timeout_seconds,
-            )
+            for _ in range(MAX_REDIRECTS + 1):
+                log.debug("%s %s %s", self.source, method, url.split("?")[0])
+                response = self.session.request(
+                    method,
+                    url,
+                    params=query or None,
+                    json=json,
+                    headers=dict(self.headers),
+                    timeout=self.timeout_seconds,
+                    allow_redirects=False,
+                    stream=True,
+                )
+                if response.status_code not in REDIRECT_STATUSES:
+                    response._content = _read_before(response, deadline)
+                    return response
+                response.close()
+                url = urljoin(url, response.headers.get("Location", ""))
+                self._same_origin(url, endpoint, "a redirect")
+                query, method = None, "GET" if response.status_code == 303 else method
+            return requests.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
         except requests.RequestException as error:
             return error
 
@@ -171,9 +201,11 @@ class HttpClient:
         if status >= 400:
             snippet = self.redact(response.content[:200].decode("utf-8", "replace"))
             raise SourceError(self.source, endpoint, f"HTTP {status}: {snippet}", status)
-        return Response(
-            status, response.content, response.url.split("?")[0], datetime.now(UTC), record
-        )
+        body, echoed = redact_bytes(response.content, self.secrets)
+        if echoed:
+            record = {**record, "redacted_secrets": echoed}
+            log.warning("%s %s: the answer echoed a credential; redacted", self.source, endpoint)
+        return Response(status, body, response.url.split("?")[0], datetime.now(UTC), record)
 
     def _wait(self, outcome: requests.Response | Exception, attempt: int) -> float:
         backoff = min(
@@ -191,13 +223,29 @@ class HttpClient:
         if isinstance(outcome, requests.Response):
             cause = f"HTTP {outcome.status_code} after {attempts} attempts"
             return SourceError(self.source, endpoint, cause, outcome.status_code)
-        cause = f"{type(outcome).__name__} after {attempts} attempts ({_root_cause(outcome)})"
+        cause = f"{type(outcome).__name__} after {attempts} attempts ({root_cause(outcome)})"
         return SourceError(self.source, endpoint, self.redact(cause))
 
     def _unreachable(self, error: Exception, endpoint: str) -> SourceUnreachableError:
-        host = urlsplit(self.base_url).netloc
-        cause = f"cannot connect to {host}: {_root_cause(error)}"
+        cause = f"cannot connect to {urlsplit(self.base_url).netloc}: {root_cause(error)}"
         return SourceUnreachableError(self.source, endpoint, self.redact(cause))
+
+
+def _read_before(response: requests.Response, deadline: float) -> bytes:
+    """The whole body, or `DeadlineExceeded` once the deadline passes between reads."""
+    chunks = []
+    try:
+        while chunk := response.raw.read1(65536, decode_content=True):
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise DeadlineExceeded("the answer did not complete before the deadline")
+    except DeadlineExceeded:
+        response.close()
+        raise
+    except Exception as error:  # urllib3's own read errors, as requests would wrap them
+        response.close()
+        raise requests.ConnectionError(str(error)) from error
+    return b"".join(chunks)
 
 
 def _is_refused(outcome: object) -> bool:
@@ -205,41 +253,6 @@ def _is_refused(outcome: object) -> bool:
     return isinstance(outcome, requests.ConnectionError) and not isinstance(
         outcome, requests.ConnectTimeout | requests.ReadTimeout
     )
-
-
-def _root_cause(error: Exception) -> str:
-    """The innermost reason (`Connection refused`), without URLs or credentials."""
-    cause: BaseException = error
-    while cause.__cause__ is not None or cause.__context__ is not None:
-        cause = cause.__cause__ or cause.__context__
-    text = str(cause)
-    for marker in ("] ", ": "):
-        if marker in text:
-            text = text.rsplit(marker, 1)[-1]
-    return text.strip(" ')\"") or type(error).__name__
-
-
-class RedactQueryCredentials(logging.Filter):
-    """urllib3 logs request lines with their query string; credentials leave as `***`."""
-
-    _PATTERN = re.compile(r"\b(" + "|".join(sorted(SECRET_PARAMS)) + r")=[^&\s\"']+", re.IGNORECASE)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = self._PATTERN.sub(r"\1=***", str(record.msg))
-        if record.args:
-            record.args = tuple(
-                self._PATTERN.sub(r"\1=***", str(arg)) if isinstance(arg, str) else arg
-                for arg in record.args
-            )
-        return True
-
-
-def install_log_redaction() -> None:
-    """Idempotently guard the loggers that print request URLs."""
-    for name in ("urllib3.connectionpool", "urllib3"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, RedactQueryCredentials) for f in logger.filters):
-            logger.addFilter(RedactQueryCredentials())
 
 
 def _retry_after_seconds(value: str | None) -> float | None:
@@ -255,8 +268,3 @@ def _retry_after_seconds(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def _redacted(query: Mapping[str, Any]) -> dict[str, Any]:
-    """Query parameters for the landing record, with credentials blanked out."""
-    return {k: ("***" if k.lower() in SECRET_PARAMS else v) for k, v in query.items()}

@@ -6,8 +6,9 @@
 
 `read_parquet('<asset>/**/*.parquet', hive_partitioning=true)` reads a whole
 table. Writes are atomic (unique temporary file, fsync, rename), so a reader
-never sees a partial file. An input whose partitions are not written yet is
-the table's typed empty frame, from the table registry.
+never sees a partial file, and only a live run writes (`lost_runs.py`). An
+input whose partitions are not written yet is the table's typed empty frame,
+from the table registry.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from rrec_pipeline.resources.atomic import write_with
+from rrec_pipeline.resources.atomic import read_parquet_once, write_with
+from rrec_pipeline.resources.lost_runs import is_live
 from rrec_pipeline.tables import TABLES
 
 FILE_NAME = "part.parquet"
@@ -39,6 +41,7 @@ class ParquetIOManager(dg.ConfigurableIOManager):
     def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame) -> None:
         if obj is None:
             return
+        _require_live_run(context)
         key = context.asset_partition_key if context.has_asset_partitions else None
         path = self._path(context.asset_key, key)
         write_with(path, obj.write_parquet)
@@ -49,12 +52,22 @@ class ParquetIOManager(dg.ConfigurableIOManager):
     def load_input(self, context: dg.InputContext) -> pl.DataFrame:
         asset_key = context.asset_key
         if not context.has_asset_partitions:
-            return pl.read_parquet(self._path(asset_key, None))
+            return read_parquet_once(self._path(asset_key, None))
         wanted = {self._path(asset_key, key) for key in context.asset_partition_keys}
         # Glob what exists rather than stat every wanted key (years x sources of them).
         folder = Path(self.base_dir, *asset_key.path)
         found = sorted(p for p in folder.rglob(FILE_NAME) if p in wanted) if folder.exists() else []
         if found:
-            return pl.concat([pl.read_parquet(path) for path in found])
+            return pl.concat([read_parquet_once(path) for path in found])
         table = TABLES.get(asset_key.to_user_string())
         return table.empty() if table else pl.DataFrame()
+
+
+def _require_live_run(context: dg.OutputContext) -> None:
+    """Only a live run writes: a step worker whose run was killed writes nothing."""
+    try:
+        instance = context.step_context.instance
+    except Exception:  # an output context built outside a run (tests of the IO manager)
+        return
+    if not is_live(instance, context.run_id):
+        raise dg.Failure(f"run {context.run_id} is no longer live: output not written")

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,6 +27,8 @@ import dagster as dg
 from rrec_pipeline.meter_reads.ingest import Cursor
 from rrec_pipeline.meter_reads.pages import Page
 from rrec_pipeline.resources.atomic import write_atomic
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -62,18 +66,29 @@ class LandingZone(dg.ConfigurableResource):
             }
         )
         for day in sorted(days):
-            index = self._source_dir(page.source) / "index" / f"{day.isoformat()}.jsonl"
-            index.parent.mkdir(parents=True, exist_ok=True)
-            with index.open("a", encoding="utf-8") as handle:
-                handle.write(line + "\n")
+            _append_line(self._index_path(page.source, day), line)
         return True
 
+    def _index_path(self, source: str, day: date) -> Path:
+        return self._source_dir(source) / "index" / f"{day.isoformat()}.jsonl"
+
     def page_ids_for(self, source: str, day: date) -> list[str]:
-        index = self._source_dir(source) / "index" / f"{day.isoformat()}.jsonl"
+        """Page ids indexed under the day; a line torn by a crash is dropped and the index
+        rewritten without it (its page, if landed, is indexed again by the next fetch)."""
+        index = self._index_path(source, day)
         if not index.exists():
             return []
-        lines = index.read_text(encoding="utf-8").splitlines()
-        return list(dict.fromkeys(json.loads(line)["page_id"] for line in lines if line))
+        good, torn = [], 0
+        for line in index.read_bytes().split(b"\n"):
+            entry = _entry(line)
+            if entry is not None:
+                good.append(entry)
+            elif line.strip():
+                torn += 1
+        if torn:
+            log.warning("landing index %s: %d torn line(s) dropped", index, torn)
+            write_atomic(index, b"".join(json.dumps(e).encode() + b"\n" for e in good))
+        return list(dict.fromkeys(entry["page_id"] for entry in good))
 
     def load_page(self, source: str, page_id: str) -> Page:
         data = gzip.decompress(self._page_path(source, page_id).read_bytes())
@@ -123,3 +138,21 @@ class LandingZone(dg.ConfigurableResource):
         for path in sorted(root.glob("*/late/*.json")) if root.exists() else []:
             day, page_id = path.stem.split("__", 1)
             yield LateMarker(path.parent.parent.name, date.fromisoformat(day), page_id, path)
+
+
+def _entry(line: bytes) -> dict | None:
+    try:
+        entry = json.loads(line)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return entry if isinstance(entry, dict) and isinstance(entry.get("page_id"), str) else None
+
+
+def _append_line(path: Path, line: str) -> None:
+    """One `write` of the whole line with O_APPEND: concurrent appends never interleave."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(descriptor, (line + "\n").encode("utf-8"))
+    finally:
+        os.close(descriptor)

@@ -3,21 +3,26 @@
 Vendors: `generic` (`timestamp,kWh` CSV), `steamaco` and `sparkmeter` (CSV
 exports, or saved API JSON), `solaredge` (energy reports exported as CSV or in
 the V1 JSON shape, since the V1 API was retired in November 2026). An optional
-`<site_id>/site.json` gives `timezone` (for stamps without offset) and
-`device_id`. Files are read, never moved; the landing zone stores each once.
+`<site_id>/site.json` gives `timezone` (for stamps without offset),
+`device_id` and `capacity_kw` (readings above 1.5 x that per hour are held
+back). Files are read, never moved; the landing zone stores each once. A link
+leaving the folder, a file over the size limit or an unreadable one becomes a
+rejected page with the reason and no body: nothing outside the drop is read.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
+from rrec_pipeline.drop_files import ReadProblem, read_source
 from rrec_pipeline.meter_reads.pages import Page
 from rrec_pipeline.resources.connector import MeterSource, Window
-from rrec_pipeline.resources.http import SourceError
+from rrec_pipeline.resources.http_errors import SourceError
 
 VENDORS = ("generic", "steamaco", "sparkmeter", "solaredge")
 
@@ -47,21 +52,29 @@ class MeterFileDrop(MeterSource):
         """Every file in the drop; the window does not apply (files say their own times)."""
         self.require_configured()
         root = Path(self.path)
-        for file in sorted(p for p in root.rglob("*") if p.is_file() and p.name != "site.json"):
-            yield self._page(root, file)
+        for file in files_in(root):
+            if file.name != "site.json":
+                yield self._page(root, file)
 
     def _page(self, root: Path, file: Path) -> Page:
         relative = file.relative_to(root).as_posix()
         parts = file.relative_to(root).parts
         vendor = parts[0] if len(parts) == 3 and parts[0] in VENDORS else None
         site = parts[1] if vendor else ""
-        settings, problem = _site_settings(file.parent / "site.json") if vendor else ({}, None)
+        settings, problem = (
+            _site_settings(file.parent / "site.json", root) if vendor else ({}, None)
+        )
+        body = read_source(file, root)
+        if isinstance(body, ReadProblem):
+            problem, body = body.message, b""
         context = {
             "vendor": vendor or "unknown",
             "site_id": site,
             "timezone": settings.get("timezone", "UTC"),
             "device_id": settings.get("device_id", site),
         }
+        if "capacity_kw" in settings:
+            context["capacity_kw"] = settings["capacity_kw"]
         if problem:
             context["problem"] = problem
         return Page(
@@ -70,8 +83,8 @@ class MeterFileDrop(MeterSource):
             endpoint=relative,
             request={"file": relative},
             status=200,
-            received_at=datetime.fromtimestamp(file.stat().st_mtime, UTC),
-            body=file.read_bytes(),
+            received_at=datetime.fromtimestamp(file.lstat().st_mtime, UTC),
+            body=body,
             context=context,
         )
 
@@ -86,13 +99,25 @@ def _kind(vendor: str | None, suffix: str) -> str:
     return "files.unsupported"
 
 
-def _site_settings(path: Path) -> tuple[dict, str | None]:
+def files_in(root: Path) -> list[Path]:
+    """Every file under `root`, sorted; linked folders are not entered."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        found.extend(Path(folder, name) for name in files)
+    return sorted(found)
+
+
+def _site_settings(path: Path, root: Path) -> tuple[dict, str | None]:
     """`site.json` settings, or why they cannot be used (the site's files then fail)."""
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}, None
+    data = read_source(path, root)
+    if isinstance(data, ReadProblem):
+        return {}, f"{path.name}: {data.message}"
     try:
-        settings = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        settings = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
         return {}, f"{path.name} is not readable JSON ({error})"
     if not isinstance(settings, dict):
         return {}, f"{path.name} must be a JSON object"

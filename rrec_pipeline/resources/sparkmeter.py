@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Literal
 
 from rrec_pipeline.meter_reads.pages import Page
 from rrec_pipeline.resources.connector import ApiSource, Window, day_chunks
-from rrec_pipeline.resources.http import SourceError
+from rrec_pipeline.resources.http_errors import SourceError
 
 
 class SparkMeter(ApiSource):

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from rrec_pipeline.meter_reads.pages import Page
 from rrec_pipeline.resources.connector import ApiSource, Window, spans, utc_iso
-from rrec_pipeline.resources.http import SourceAuthError, SourceError
+from rrec_pipeline.resources.http_errors import SourceAuthError, SourceError
 
 _AUTH_WORDS = ("token", "credential", "authenticat", "permission", "not authorized")
 
@@ -52,6 +52,8 @@ class SteamaCo(ApiSource):
                     yield from self._site_usage(site, params)
 
     def _meter_readings(self, meter: dict, customers: dict, params: dict) -> Iterator[Page]:
+        if meter.get("id") is None:
+            raise SourceError(self.source, "/meters/", "a meter without 'id'")
         customer = customers.get(meter.get("customer")) or {}
         context = {
             "site_id": customer.get("site", meter.get("site", "")),
@@ -95,7 +97,7 @@ class SteamaCo(ApiSource):
         except ValueError:
             return []  # the landing step rejects and quarantines this page
         if isinstance(body, list):
-            return body
+            return self._objects(body, endpoint)
         if isinstance(body, dict) and "detail" in body and "results" not in body:
             detail = self.http.redact(str(body["detail"]))
             if any(word in detail.lower() for word in _AUTH_WORDS):
@@ -106,4 +108,17 @@ class SteamaCo(ApiSource):
                     f"check {self.env_prefix}_TOKEN",
                 )
             raise SourceError(self.source, endpoint, f"error in a 200 answer: {detail!r}")
-        return body.get("results", []) if isinstance(body, dict) else []
+        results = body.get("results", []) if isinstance(body, dict) else []
+        if not isinstance(results, list):
+            raise SourceError(self.source, endpoint, "'results' is not a list")
+        return self._objects(results, endpoint)
+
+    def _objects(self, items: list, endpoint: str) -> list[dict]:
+        """The items, which must be objects: a list of numbers is not a SteamaCo page."""
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                found = type(item).__name__
+                raise SourceError(
+                    self.source, endpoint, f"item {index} is a {found}, not an object"
+                )
+        return items

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from rrec_pipeline.drop_files import Source, csv_files_in, read_source
 from rrec_pipeline.resources.atomic import write_atomic
 from rrec_pipeline.validation.quarantine import QuarantineEntry
 
@@ -21,22 +22,25 @@ class SubmissionFolder(dg.ConfigurableResource):
     path: str
     quarantine_path: str
 
-    def read_submissions(self) -> list[tuple[str, bytes]]:
-        """(name relative to the drop folder, bytes) for every CSV, sorted.
+    def read_submissions(self) -> list[Source]:
+        """(name relative to the drop folder, bytes or why not read) for every CSV, sorted.
 
-        A missing folder is a configuration error, not an empty batch.
+        Links leaving the folder, files over the size limit and unreadable files
+        come back as problems (`drop_files`). A missing folder is a
+        configuration error, not an empty batch.
         """
         root = Path(self.path)
         if not root.is_dir():
             raise FileNotFoundError(f"the drop folder {root} does not exist (RREC_DROP_DIR)")
-        paths = sorted(
-            path for path in root.rglob("*") if path.is_file() and path.suffix.lower() == ".csv"
-        )
-        return [(path.relative_to(root).as_posix(), path.read_bytes()) for path in paths]
+        return [
+            (path.relative_to(root).as_posix(), read_source(path, root))
+            for path in csv_files_in(root)
+        ]
 
     def write_quarantine(self, entry: QuarantineEntry) -> Path:
         """Write one entry; returns its folder."""
         folder = Path(self.quarantine_path) / entry.folder
         write_atomic(folder / "findings.json", entry.findings_json)
-        write_atomic(folder / entry.file_name, entry.data)
+        if entry.data is not None:
+            write_atomic(folder / entry.file_name, entry.data)
         return folder

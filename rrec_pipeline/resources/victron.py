@@ -13,7 +13,7 @@ from typing import ClassVar, Literal
 
 from rrec_pipeline.meter_reads.pages import Page
 from rrec_pipeline.resources.connector import ApiSource, Window, day_chunks, epoch_seconds
-from rrec_pipeline.resources.http import SourceError
+from rrec_pipeline.resources.http_errors import SourceError
 
 
 class Victron(ApiSource):
@@ -36,6 +36,9 @@ class Victron(ApiSource):
         wanted = {s.strip() for s in self.site_ids.split(",") if s.strip()}
         codes = [code.strip() for code in self.attribute_codes.split(",") if code.strip()]
         for installation in installations:
+            if not isinstance(installation, dict) or installation.get("idSite") is None:
+                where = f"/v2/users/{user}/installations"
+                raise SourceError(self.source, where, "an installation without 'idSite'")
             site = str(installation["idSite"])
             if wanted and site not in wanted:
                 continue

@@ -59,6 +59,9 @@ class ParsedReadings(MeterReads):
     interval_start: UTC = pa.Field(nullable=True, description="null for register readings")
     wh: WH = pa.Field(nullable=True, description="interval energy or register reading, Wh")
     page_id: str = pa.Field(description="the landed page the reading came from")
+    max_wh_per_hour: WH = pa.Field(
+        nullable=True, gt=0, description="from the site's or device's capacity, when known"
+    )
 
     @pa.dataframe_check(name="interval_end after interval_start")
     def positive_interval(cls, data) -> pl.LazyFrame:

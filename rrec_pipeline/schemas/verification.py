@@ -64,7 +64,9 @@ class VerificationFileSummaries(pa.DataFrameModel):
     is_accepted: bool = pa.Field(description="passed validation; rejected files are quarantined")
     error_count: pl.Int64 = pa.Field(ge=0, description="error findings on this file")
     warning_count: pl.Int64 = pa.Field(ge=0, description="warning findings on this file")
-    sha256: str = pa.Field(str_length=64, description="SHA-256 of the file's bytes")
+    sha256: str = pa.Field(
+        nullable=True, str_length=64, description="SHA-256 of the file's bytes; null if unread"
+    )
     generation_year: pl.Int64 = pa.Field(
         nullable=True, description="calendar year of Begin Timestamp, local time as written"
     )

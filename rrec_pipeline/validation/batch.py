@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from rrec_pipeline.amounts import decimal_text
+from rrec_pipeline.drop_files import ReadProblem, Source, collect_csv_paths, read_sources
 from rrec_pipeline.validation.config import ValidationConfig
 from rrec_pipeline.validation.cross_file_rules import Submission, cross_file_findings
 from rrec_pipeline.validation.file_rules import validate_file, validate_files
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class FileReport:
     key: str
-    sha256: str
+    sha256: str | None  # None when the bytes could not be read
     file: VerificationFile | None
     findings: list[Finding]
     held_by_cross_file_error: bool = False
@@ -103,13 +104,15 @@ class BatchReport:
         return records
 
 
-def read_one(key: str, data: bytes) -> FileReport:
+def read_one(key: str, data: bytes | ReadProblem) -> FileReport:
     """Parse one file; an unreadable one gets its `parse` finding, never an exception."""
+    if isinstance(data, ReadProblem):
+        return FileReport(key, None, None, [finding("parse", data.message)])
     digest = hashlib.sha256(data).hexdigest()
     try:
         return FileReport(key, digest, read_verification_bytes(data, Path(key).name), [])
     except UnreadableFileError as error:
-        return FileReport(key, digest, None, [finding("parse", str(error))])
+        return FileReport(key, digest, None, [finding("parse", str(error), line=error.line)])
 
 
 def _validate_isolated(report: FileReport, config: ValidationConfig) -> None:
@@ -124,7 +127,7 @@ def _validate_isolated(report: FileReport, config: ValidationConfig) -> None:
         ]
 
 
-def validate_sources(sources: Iterable[tuple[str, bytes]], config: ValidationConfig) -> BatchReport:
+def validate_sources(sources: Iterable[Source], config: ValidationConfig) -> BatchReport:
     reports = [read_one(key, data) for key, data in sources]
     readable = [report for report in reports if report.file is not None]
     try:
@@ -144,22 +147,6 @@ def validate_sources(sources: Iterable[tuple[str, bytes]], config: ValidationCon
     return BatchReport(reports, cross)
 
 
-def validate_paths(paths: Sequence[Path], config: ValidationConfig) -> BatchReport:
-    return validate_sources(((str(path), path.read_bytes()) for path in paths), config)
-
-
-def collect_csv_paths(targets: Sequence[Path]) -> list[Path]:
-    """Files as given; folders searched recursively for *.csv (any case), sorted."""
-    found: list[Path] = []
-    for target in targets:
-        if target.is_dir():
-            found.extend(
-                sorted(
-                    path
-                    for path in target.rglob("*")
-                    if path.is_file() and path.suffix.lower() == ".csv"
-                )
-            )
-        else:
-            found.append(target)
-    return found
+def validate_paths(targets: Sequence[Path], config: ValidationConfig) -> BatchReport:
+    """Files as given, folders searched for `*.csv` (links leaving a folder are not read)."""
+    return validate_sources(read_sources(collect_csv_paths(targets)), config)

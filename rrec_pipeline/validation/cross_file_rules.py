@@ -14,6 +14,7 @@ from datetime import datetime
 from itertools import combinations
 
 from rrec_pipeline.geography import haversine_m, us_state_code
+from rrec_pipeline.text import NAME_LIMIT, quote
 from rrec_pipeline.validation.config import ValidationConfig
 from rrec_pipeline.validation.rules import Finding, finding
 from rrec_pipeline.verification_csv.fields import STATIC_FIELDS, HeaderField, Kind, normalise_label
@@ -77,8 +78,8 @@ def temporal_overlaps(by_project: dict[str, list[Submission]]) -> list[Finding]:
                 found.append(
                     finding(
                         "overlap.temporal",
-                        f"{a.key} and {b.key} both claim {a.file.header.project_name!r} "
-                        f"generation from {_span(shared)}",
+                        f"{quote(a.key, NAME_LIMIT)} and {quote(b.key, NAME_LIMIT)} both claim "
+                        f"{quote(a.file.header.project_name)} generation from {_span(shared)}",
                         files=(a.key, b.key),
                     )
                 )
@@ -106,8 +107,8 @@ def _spatial_overlap(a: Submission, b: Submission, radius_m: float) -> list[Find
     return [
         finding(
             "overlap.spatial",
-            f"{a.key} ({a.file.header.project_name!r}) and "
-            f"{b.key} ({b.file.header.project_name!r}) "
+            f"{quote(a.key, NAME_LIMIT)} ({quote(a.file.header.project_name)}) and "
+            f"{quote(b.key, NAME_LIMIT)} ({quote(b.file.header.project_name)}) "
             f"are {distance:.0f} m apart (within {radius_m:g} m) and both claim generation from "
             f"{_span(shared)}: the same site registered twice?",
             files=(a.key, b.key),
@@ -136,11 +137,13 @@ def static_mismatches(by_project: dict[str, list[Submission]]) -> list[Finding]:
             values = {s.key: _static_value(spec, s.file) for s in group}
             values = {key: value for key, value in values.items() if value is not None}
             if len(set(values.values())) > 1:
-                listed = "; ".join(f"{key}: {value}" for key, value in values.items())
+                listed = "; ".join(
+                    f"{quote(key, NAME_LIMIT)}: {quote(value)}" for key, value in values.items()
+                )
                 found.append(
                     finding(
                         "project.static_mismatch",
-                        f"{group[0].file.header.project_name!r} has different {spec.label} "
+                        f"{quote(group[0].file.header.project_name)} has different {spec.label} "
                         f"values: {listed}",
                         field=spec.label,
                         files=tuple(values),

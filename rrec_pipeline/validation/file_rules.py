@@ -13,6 +13,7 @@ from decimal import Decimal
 import polars as pl
 
 from rrec_pipeline.credits.methods import ams_from_consumption, grid_tco2e
+from rrec_pipeline.text import quote
 from rrec_pipeline.validation import header_rules
 from rrec_pipeline.validation.config import ValidationConfig
 from rrec_pipeline.validation.row_rules import row_findings_by_file
@@ -97,9 +98,9 @@ def header_timestamp_findings(file: VerificationFile, _: ValidationConfig) -> li
     return [
         finding(
             "timestamps.header_mismatch",
-            f"{label} Timestamp {stamp.text!r} does not match the "
+            f"{label} Timestamp {quote(stamp.text)} does not match the "
             f"{'first' if label == 'Begin' else 'last'} data row "
-            f"{row['datetime_text']!r} (line {row['line']})",
+            f"{quote(row['datetime_text'])} (line {row['line']})",
             line=row["line"],
             field=f"{label} Timestamp",
         )
@@ -123,7 +124,7 @@ def calendar_year_findings(file: VerificationFile, _: ValidationConfig) -> list[
     return [
         finding(
             "calendar_year",
-            f"Begin Timestamp {begin.text!r} and End Timestamp {end.text!r} are in "
+            f"Begin Timestamp {quote(begin.text)} and End Timestamp {quote(end.text)} are in "
             "different calendar years; split the file at the year boundary",
             field="End Timestamp",
         )
@@ -143,8 +144,8 @@ def first_operation_findings(file: VerificationFile, _: ValidationConfig) -> lis
     return [
         finding(
             "first_operation",
-            f"Date of First Operation {first.text!r} is after Begin Timestamp "
-            f"{begin.text!r}: generation cannot precede operation",
+            f"Date of First Operation {quote(first.text)} is after Begin Timestamp "
+            f"{quote(begin.text)}: generation cannot precede operation",
             field="Date of First Operation",
         )
     ]
@@ -172,8 +173,8 @@ def _gap_finding(
     project = file.header.project_name or ""
     where = (
         f"lines {gap['previous_line']}-{gap['line']}: no readings for "
-        f"{_duration(gap['spacing'])} between {gap['previous_text']} and "
-        f"{gap['datetime_text']} (reporting interval {_duration(interval)})"
+        f"{_duration(gap['spacing'])} between {quote(gap['previous_text'])} and "
+        f"{quote(gap['datetime_text'])} (reporting interval {_duration(interval)})"
     )
     for explanation in config.gap_explanations:
         if explanation.covers(project, gap["previous_utc"], gap["timestamp_utc"]):
@@ -220,6 +221,7 @@ FILE_RULES: tuple[FileRule, ...] = (
     header_rules.header_value_findings,
     header_rules.timezone_findings,
     header_rules.filename_findings,
+    header_rules.text_findings,
     total_findings,
     carbon_findings,
     header_timestamp_findings,

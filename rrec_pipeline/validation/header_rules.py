@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from rrec_pipeline.amounts import parse_decimal
+from rrec_pipeline.text import NAME_LIMIT, has_control_characters, looks_like_formula, quote
 from rrec_pipeline.validation.config import ValidationConfig
 from rrec_pipeline.validation.rules import Finding, Severity, finding
 from rrec_pipeline.verification_csv.fields import (
@@ -18,7 +20,7 @@ from rrec_pipeline.verification_csv.filenames import parse_file_name
 from rrec_pipeline.verification_csv.model import VerificationFile
 from rrec_pipeline.verification_csv.stamps import Stamp
 
-_COORDINATE_LIMITS = {"latitude": 90, "longitude": 180}
+_SIGNED = ("latitude", "longitude")  # the only header numbers that may be negative
 
 
 def encoding_findings(file: VerificationFile, _: ValidationConfig) -> list[Finding]:
@@ -39,8 +41,8 @@ def header_field_findings(file: VerificationFile, _: ValidationConfig) -> list[F
     found += [
         finding(
             "header.fields",
-            f"line {row.line}: extra cells after {row.label!r} ignored: "
-            f"{', '.join(row.extra_cells)}",
+            f"line {row.line}: extra cells after {quote(row.label)} ignored: "
+            f"{quote(', '.join(row.extra_cells))}",
             line=row.line,
             field=row.label,
             severity=Severity.WARNING,
@@ -50,7 +52,7 @@ def header_field_findings(file: VerificationFile, _: ValidationConfig) -> list[F
     ]
     if file.data_header_line is None:
         found.append(
-            finding("header.fields", f"no data section: expected a row {','.join(DATA_COLUMNS)!r}")
+            finding("header.fields", f"no data section: expected a row {','.join(DATA_COLUMNS)}")
         )
     return [item for item in found if item is not None]
 
@@ -60,11 +62,11 @@ def _missing_or_blank(file: VerificationFile, spec: HeaderField) -> Finding | No
     if row is None:
         if not spec.row_required:
             return None
-        return finding("header.fields", f"missing header row {spec.label!r}", field=spec.label)
+        return finding("header.fields", f"missing header row {quote(spec.label)}", field=spec.label)
     if spec.value_required and is_blank_value(row.value):
         return finding(
             "header.fields",
-            f"line {row.line}: {spec.label!r} is blank but required",
+            f"line {row.line}: {quote(spec.label)} is blank but required",
             line=row.line,
             field=spec.label,
         )
@@ -77,13 +79,13 @@ def _unexpected_row(file: VerificationFile, label: str, line: int) -> Finding:
         first = file.header_rows[spec.attr].line
         return finding(
             "header.fields",
-            f"line {line}: header row {label!r} repeats line {first}",
+            f"line {line}: header row {quote(label)} repeats line {first}",
             line=line,
             field=label,
         )
     return finding(
         "header.fields",
-        f"line {line}: unknown header row {label!r} ignored",
+        f"line {line}: unknown header row {quote(label)} ignored",
         line=line,
         field=label,
         severity=Severity.WARNING,
@@ -97,14 +99,13 @@ def header_value_findings(file: VerificationFile, _: ValidationConfig) -> list[F
         row = file.header_rows.get(spec.attr)
         if row is None or is_blank_value(row.value):
             continue
-        value = getattr(file.header, spec.attr)
-        problem = _value_problem(spec, value)
+        problem = _value_problem(spec, getattr(file.header, spec.attr), row.value)
         if problem:
-            rule = "format.timestamp" if spec.kind == Kind.TIMESTAMP else "format.number"
+            rule, what = problem
             found.append(
                 finding(
                     rule,
-                    f"line {row.line}: {spec.label} {row.value!r} {problem}",
+                    f"line {row.line}: {spec.label} {quote(row.value)} {what}",
                     line=row.line,
                     field=spec.label,
                 )
@@ -112,18 +113,47 @@ def header_value_findings(file: VerificationFile, _: ValidationConfig) -> list[F
     return found
 
 
-def _value_problem(spec: HeaderField, value: object) -> str | None:
+def _value_problem(spec: HeaderField, value: object, text: str) -> tuple[str, str] | None:
+    """(rule, what is wrong) for a header value, or None when it is fine."""
+    if spec.kind == Kind.TEXT:
+        return _text_problem(text)
     if value is None:
-        return {
-            Kind.TIMESTAMP: "is not an ISO 8601 timestamp",
-            Kind.INTEGER: "is not a whole number",
-        }.get(spec.kind, "is not a finite number")
-    limit = _COORDINATE_LIMITS.get(spec.attr)
-    if limit is not None and abs(value) > limit:  # type: ignore[arg-type]
-        return f"is outside -{limit}..{limit}"
-    if spec.kind in (Kind.NUMBER, Kind.INTEGER) and limit is None and value < 0:  # type: ignore[operator]
-        return "is negative"
+        return _unusable(spec, text)
+    if spec.kind in (Kind.NUMBER, Kind.INTEGER) and value < 0 and spec.attr not in _SIGNED:
+        return "format.number", "is negative"
     return None
+
+
+def _unusable(spec: HeaderField, text: str) -> tuple[str, str]:
+    if spec.kind == Kind.TIMESTAMP:
+        return "format.timestamp", "is not an ISO 8601 timestamp (offsets within +-18:00)"
+    number = parse_decimal(text)
+    if number is not None and spec.limit is not None and abs(number) > spec.limit:
+        return "range.plausible", f"is beyond the plausible {int(spec.limit):,} for this field"
+    if spec.kind == Kind.INTEGER:
+        return "format.number", "is not a whole number"
+    return "format.number", "is not a finite number"
+
+
+def _text_problem(text: str) -> tuple[str, str] | None:
+    value = text.strip()
+    if has_control_characters(value):
+        return "format.text", "contains control characters"
+    if looks_like_formula(value):
+        return "format.text", "starts like a spreadsheet formula (=, +, -, @)"
+    return None
+
+
+def text_findings(file: VerificationFile, _: ValidationConfig) -> list[Finding]:
+    """The file's own name must not carry control characters (newlines, terminal escapes)."""
+    if not has_control_characters(file.name):
+        return []
+    return [
+        finding(
+            "format.text",
+            f"the file name {quote(file.name, NAME_LIMIT)} contains control characters",
+        )
+    ]
 
 
 def timezone_findings(file: VerificationFile, _: ValidationConfig) -> list[Finding]:
@@ -136,7 +166,7 @@ def timezone_findings(file: VerificationFile, _: ValidationConfig) -> list[Findi
             found.append(
                 finding(
                     "format.timezone",
-                    f"{label} Timestamp {stamp.text!r} has no UTC offset; assumed "
+                    f"{label} Timestamp {quote(stamp.text)} has no UTC offset; assumed "
                     f"{_format_offset(offset)}",
                     field=f"{label} Timestamp",
                 )
@@ -168,8 +198,8 @@ def filename_findings(file: VerificationFile, _: ValidationConfig) -> list[Findi
         return [
             finding(
                 "filename.timestamps",
-                f"file name {file.name!r} does not follow <Project>_<Begin>_<End>.csv "
-                "with stamps like 2022-01-01T000000-0500",
+                f"file name {quote(file.name, NAME_LIMIT)} does not follow "
+                "<Project>_<Begin>_<End>.csv with stamps like 2022-01-01T000000-0500",
             )
         ]
     pairs = (
@@ -180,7 +210,7 @@ def filename_findings(file: VerificationFile, _: ValidationConfig) -> list[Findi
         finding(
             "filename.timestamps",
             f"file name {label} stamp {named.isoformat()} differs from the header's "
-            f"{label} Timestamp {stamp.text!r}",
+            f"{label} Timestamp {quote(stamp.text)}",
             field=f"{label} Timestamp",
         )
         for label, named, stamp, instant in pairs

@@ -17,11 +17,13 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
-from rrec_pipeline.amounts import KWH, KWH_DECIMALS, product
+from rrec_pipeline.amounts import EXACT, KWH, KWH_DECIMALS, parse_decimal, product
 from rrec_pipeline.schemas.verification import VerificationReadings
+from rrec_pipeline.text import quote
 from rrec_pipeline.validation.config import ValidationConfig
 from rrec_pipeline.validation.rules import RULES, Finding, finding
 from rrec_pipeline.verification_csv.model import VerificationFile
+from rrec_pipeline.verification_csv.reader import MAX_ABS_KWH
 
 
 class ReadingRowRules(VerificationReadings):
@@ -121,7 +123,9 @@ def with_row_context(file: VerificationFile, config: ValidationConfig) -> pl.Dat
 
 def _limit_kw(factor: Decimal, capacity_kwp: Decimal) -> Decimal:
     """factor x kWp on the kWh grid, rounded up: the bound is never tighter than exact."""
-    return product(factor, capacity_kwp).quantize(Decimal(1).scaleb(-KWH_DECIMALS), ROUND_CEILING)
+    return product(factor, capacity_kwp).quantize(
+        Decimal(1).scaleb(-KWH_DECIMALS), ROUND_CEILING, context=EXACT
+    )
 
 
 def _collect_failures(
@@ -165,13 +169,20 @@ def _timestamp_message(row: dict, _: ValidationConfig) -> str:
     if row["datetime_text"] is None:
         is_blank_row = row["kwh_text"] is None
         return "blank row inside the data section" if is_blank_row else "Datetime is blank"
-    return f"Datetime {row['datetime_text']!r} is not an ISO 8601 timestamp"
+    return f"Datetime {quote(row['datetime_text'])} is not an ISO 8601 timestamp"
 
 
 def _number_message(row: dict, _: ValidationConfig) -> str:
     if row["extra_text"] is not None:
-        return f"unexpected cells after Measured kWh: {row['extra_text']!r}"
-    return f"Measured kWh {row['kwh_text']!r} is not a finite number"
+        return f"unexpected cells after Measured kWh: {quote(row['extra_text'])}"
+    value = parse_decimal(row["kwh_text"])
+    if value is None:
+        return f"Measured kWh {quote(row['kwh_text'])} is not a finite number"
+    if abs(value) >= MAX_ABS_KWH:
+        return f"Measured kWh {quote(row['kwh_text'])} is out of range (1e12 kWh or more)"
+    return (
+        f"Measured kWh {quote(row['kwh_text'])} is below the resolution of 1e-9 kWh and is not zero"
+    )
 
 
 def _capacity_message(row: dict, config: ValidationConfig) -> str:
@@ -179,7 +190,7 @@ def _capacity_message(row: dict, config: ValidationConfig) -> str:
     bound = row["max_kwh_seconds"] / 3600
     capacity = bound / (config.capacity_factor * Decimal(row["seconds_covered"]) / 3600)
     return (
-        f"{row['kwh'].normalize():f} kWh at {row['datetime_text']} exceeds {bound:.6g} kWh "
+        f"{row['kwh'].normalize():f} kWh at {quote(row['datetime_text'])} exceeds {bound:.6g} kWh "
         f"= {config.capacity_factor:g} x {capacity:.6g} kWp x {hours:.6g} h covered "
         "(meter reset or catch-up reading?)"
     )
@@ -188,16 +199,18 @@ def _capacity_message(row: dict, config: ValidationConfig) -> str:
 _MESSAGES: dict[str, Callable[[dict, ValidationConfig], str]] = {
     "format.timestamp": _timestamp_message,
     "format.number": _number_message,
-    "completeness.missing_value": lambda row, _: f"Measured kWh is blank at {row['datetime_text']}",
+    "completeness.missing_value": lambda row, _: (
+        f"Measured kWh is blank at {quote(row['datetime_text'])}"
+    ),
     "range.negative": lambda row, _: (
-        f"Measured kWh {row['kwh'].normalize():f} at {row['datetime_text']} is negative"
+        f"Measured kWh {row['kwh'].normalize():f} at {quote(row['datetime_text'])} is negative"
     ),
     "range.capacity": _capacity_message,
     "duplicates": lambda row, _: (
-        f"{row['datetime_text']} repeats an instant already in the data "
+        f"{quote(row['datetime_text'])} repeats an instant already in the data "
         f"({row['timestamp_utc']:%Y-%m-%dT%H:%M:%SZ})"
     ),
     "order": lambda row, _: (
-        f"{row['datetime_text']} comes after a later timestamp; rows must ascend"
+        f"{quote(row['datetime_text'])} comes after a later timestamp; rows must ascend"
     ),
 }

@@ -42,7 +42,8 @@ _RULE_LIST = (
         "parse",
         Family.FORMAT,
         Severity.ERROR,
-        "The file can be read as text CSV (not empty, not binary).",
+        "The file can be read as text CSV: inside the drop folder, not empty, not binary, "
+        "at most 512 MiB, no line over 4096 bytes.",
     ),
     Rule(
         "header.fields",
@@ -74,6 +75,13 @@ _RULE_LIST = (
         Family.FORMAT,
         Severity.ERROR,
         "The file name is `<Project>_<Begin>_<End>.csv` and its stamps match the header.",
+    ),
+    Rule(
+        "format.text",
+        Family.FORMAT,
+        Severity.ERROR,
+        "Text header values and the file name carry no control characters, and no text "
+        "value starts like a spreadsheet formula (=, +, -, @).",
     ),
     Rule(
         "trailing_rows", Family.FORMAT, Severity.WARNING, "No blank rows follow the data section."
@@ -136,6 +144,13 @@ _RULE_LIST = (
         Severity.ERROR,
         f"A row's kWh is at most {DEFAULT_CONFIG.capacity_factor} (the capacity factor) "
         "x DC capacity (kWp) x the hours it covers.",
+    ),
+    Rule(
+        "range.plausible",
+        Family.RANGE,
+        Severity.ERROR,
+        "Header numbers are within what any real project could state (DC capacity at most "
+        "10 GWp, totals at most 100 TWh, coordinates on Earth); larger values are not used.",
     ),
     Rule(
         "overlap.temporal",

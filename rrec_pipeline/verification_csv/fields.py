@@ -12,6 +12,7 @@ file-summary table and the credits all work from `HEADER_FIELDS`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, make_dataclass
+from decimal import Decimal
 from enum import StrEnum
 
 import polars as pl
@@ -44,6 +45,9 @@ class HeaderField:
     decimals: int | None = None  # numbers are read onto this grid (exact amounts)
     role: Role = Role.NONE
     is_static: bool = False  # the same in every file of a project (double counting)
+    # Plausible magnitude: larger values are no real project's (rule range.plausible)
+    # and are not used, so no arithmetic downstream can overflow.
+    limit: Decimal | None = None
 
 
 def _text(attr, label, *aliases, role=Role.NONE, is_static=False, required=True) -> HeaderField:
@@ -59,10 +63,22 @@ def _text(attr, label, *aliases, role=Role.NONE, is_static=False, required=True)
     )
 
 
-def _number(attr, label, dtype, *aliases, required=False, **options) -> HeaderField:
+def _number(attr, label, dtype, *aliases, required=False, limit=None, **options) -> HeaderField:
     return HeaderField(
-        attr, label, Kind.NUMBER, aliases, value_required=required, dtype=dtype, **options
+        attr,
+        label,
+        Kind.NUMBER,
+        aliases,
+        value_required=required,
+        dtype=dtype,
+        limit=None if limit is None else Decimal(limit),
+        **options,
     )
+
+
+# The largest solar plants are a few GWp and make a few TWh a year: ten times that
+# is the bound of what a verification file may claim.
+MAX_KWP, MAX_MWH, MAX_TONNES, MAX_LITRES = "1e7", "1e8", "1e8", "1e10"
 
 
 HEADER_FIELDS: tuple[HeaderField, ...] = (
@@ -84,8 +100,8 @@ HEADER_FIELDS: tuple[HeaderField, ...] = (
         is_static=True,
         required=False,
     ),
-    _number("latitude", "Latitude", pl.Decimal(38, 9), required=True, is_static=True),
-    _number("longitude", "Longitude", pl.Decimal(38, 9), required=True, is_static=True),
+    _number("latitude", "Latitude", pl.Decimal(38, 9), required=True, is_static=True, limit=90),
+    _number("longitude", "Longitude", pl.Decimal(38, 9), required=True, is_static=True, limit=180),
     _number(
         "dc_capacity_kwp",
         "DC Capacity (kWp)",
@@ -93,6 +109,7 @@ HEADER_FIELDS: tuple[HeaderField, ...] = (
         "DC Capacity",
         required=True,
         is_static=True,
+        limit=MAX_KWP,
     ),
     HeaderField(
         "date_of_first_operation",
@@ -111,33 +128,50 @@ HEADER_FIELDS: tuple[HeaderField, ...] = (
         "Total Energy Production",
         required=True,
         decimals=MWH_DECIMALS,
+        limit=MAX_MWH,
     ),
     _number(
         "total_carbon_reduction_tco2e",
         "Total Carbon Reduction (tCO2e)",
         TCO2E,
         "Total Carbon Reduction",
+        limit=MAX_TONNES,
     ),
     _number(
         "avert_factor_tco2e_per_mwh",
         "AVERT Emissions Factor",
         FACTOR,
         "AVERT Emissions Factor (tCO2e/MWh)",
+        limit=10,
     ),
     _number(
         "ember_factor_gco2e_per_kwh",
         "Ember Emissions Factor (gCO2e/kWh)",
         FACTOR,
         "Ember Emissions Factor",
+        limit=10_000,
     ),
-    HeaderField("type1_customers", "No. of Type 1 Customers", Kind.INTEGER, dtype=pl.Int64),
-    HeaderField("type2_customers", "No. of Type 2 Customers", Kind.INTEGER, dtype=pl.Int64),
+    HeaderField(
+        "type1_customers",
+        "No. of Type 1 Customers",
+        Kind.INTEGER,
+        dtype=pl.Int64,
+        limit=Decimal("1e8"),
+    ),
+    HeaderField(
+        "type2_customers",
+        "No. of Type 2 Customers",
+        Kind.INTEGER,
+        dtype=pl.Int64,
+        limit=Decimal("1e8"),
+    ),
     _number(
         "type1_ma_consumption_mwh",
         "Type 1-MA Consumption (MWh)",
         MWH,
         decimals=MWH_DECIMALS,
         role=Role.CONSUMPTION,
+        limit=MAX_MWH,
     ),
     _number(
         "type1_mb_consumption_mwh",
@@ -145,6 +179,7 @@ HEADER_FIELDS: tuple[HeaderField, ...] = (
         MWH,
         decimals=MWH_DECIMALS,
         role=Role.CONSUMPTION,
+        limit=MAX_MWH,
     ),
     _number(
         "type2_consumption_mwh",
@@ -152,11 +187,23 @@ HEADER_FIELDS: tuple[HeaderField, ...] = (
         MWH,
         decimals=MWH_DECIMALS,
         role=Role.CONSUMPTION,
+        limit=MAX_MWH,
     ),
     _number(
-        "diesel_consumption_l", "Diesel Consumption (L)", LITRES, decimals=6, role=Role.CONSUMPTION
+        "diesel_consumption_l",
+        "Diesel Consumption (L)",
+        LITRES,
+        decimals=6,
+        role=Role.CONSUMPTION,
+        limit=MAX_LITRES,
     ),
-    _number("diesel_production_mwh", "Diesel Production (MWh)", MWH, decimals=MWH_DECIMALS),
+    _number(
+        "diesel_production_mwh",
+        "Diesel Production (MWh)",
+        MWH,
+        decimals=MWH_DECIMALS,
+        limit=MAX_MWH,
+    ),
     _text("installation_type", "Type of Installation", role=Role.PLACE, is_static=True),
 )
 

@@ -19,7 +19,11 @@ from rrec_pipeline.verification_csv.fields import VerificationHeader
 
 
 class UnreadableFileError(ValueError):
-    """The bytes are not a text CSV at all (empty, binary, undecodable)."""
+    """The bytes are not a text CSV at all (empty, binary, undecodable, a line too long)."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
 
 
 @dataclass(frozen=True)

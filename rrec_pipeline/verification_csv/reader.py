@@ -36,6 +36,13 @@ from rrec_pipeline.verification_csv.stamps import parse_stamp, parse_stamp_colum
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _QUOTES_AND_SPACE = " \t\"'"
+# No line of a verification CSV comes near this (a row is about 35 bytes); a
+# longer one is not a row, and parsing it would cost memory out of proportion.
+MAX_LINE_BYTES = 4096
+_LONG_LINE = re.compile(rb"[^\r\n]{%d}" % (MAX_LINE_BYTES + 1))
+# A reading of a terawatt-hour or more is no reading: it is out of range, and
+# bounding it keeps every sum of rows far inside the decimal type.
+MAX_ABS_KWH = 10**12
 
 
 def read_verification_file(path: str | Path) -> VerificationFile:
@@ -44,6 +51,7 @@ def read_verification_file(path: str | Path) -> VerificationFile:
 
 
 def read_verification_bytes(data: bytes, name: str) -> VerificationFile:
+    _check_line_lengths(data)
     text, encoding = decode_text(data)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines and lines[-1] == "":
@@ -68,6 +76,17 @@ def read_verification_bytes(data: bytes, name: str) -> VerificationFile:
         default_offset_source=source,
         end_default_offset=end_offset,
     )
+
+
+def _check_line_lengths(data: bytes) -> None:
+    """One scan of the bytes, before anything is decoded or split."""
+    long_line = _LONG_LINE.search(data)
+    if long_line is not None:
+        line = data.count(b"\n", 0, long_line.start()) + 1
+        raise UnreadableFileError(
+            f"line {line} is longer than {MAX_LINE_BYTES} bytes: not a verification CSV line",
+            line=line,
+        )
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -134,8 +153,8 @@ def typed_value(spec: HeaderField, text: str) -> object:
     if spec.kind == Kind.TIMESTAMP:
         return parse_stamp(text)
     number = parse_decimal(text)
-    if number is None:
-        return None
+    if number is None or (spec.limit is not None and abs(number) > spec.limit):
+        return None  # not a number, or beyond what any project could state (range.plausible)
     if spec.kind == Kind.INTEGER:
         return int(number) if number == number.to_integral_value() else None
     return number if spec.decimals is None else quantize(number, spec.decimals)
@@ -189,7 +208,7 @@ def _parse_readings(
         .with_columns(
             pl.col("offset_minutes").is_not_null().alias("has_own_offset"),
             pl.col("offset_minutes").fill_null(default_minutes).alias("utc_offset_minutes"),
-            pl.col("kwh_text").str.to_decimal(scale=KWH_DECIMALS).alias("kwh"),
+            _kwh(pl.col("kwh_text")).alias("kwh"),
         )
         .with_columns(
             (pl.col("local") - pl.duration(minutes=pl.col("utc_offset_minutes")))
@@ -203,6 +222,15 @@ def _parse_readings(
         .collect()
     )
     return readings.cast(READINGS_SCHEMA), trailing
+
+
+def _kwh(text: pl.Expr) -> pl.Expr:
+    """Exact kWh on the 1e-9 grid; null when not a number, out of range, or a non-zero
+    value too small for the grid (`1e-400`). `-0` is zero."""
+    value = text.str.to_decimal(scale=KWH_DECIMALS)
+    mantissa_is_zero = ~text.str.replace(r"[eE].*$", "").str.contains("[1-9]")
+    plausible = value.abs() < MAX_ABS_KWH
+    return pl.when(plausible & ((value != 0) | mantissa_is_zero)).then(value)
 
 
 def _strip(expr: pl.Expr) -> pl.Expr:

@@ -1,7 +1,8 @@
 """ISO 8601 timestamps as real verification files write them, and file-name stamps.
 
 Real files mix full stamps (`2018-04-23T15:00:00-04:00`), date-only stamps
-(`2019-04-26`), stamps without seconds or offset (`2025-05-30T11:00`). A stamp
+(`2019-04-26`), stamps without seconds or offset (`2025-05-30T11:00`). Offsets
+beyond +-18:00 and years outside 1900-2200 make a text not a stamp. A stamp
 keeps its wall-clock time and its offset apart so that a missing offset can be
 filled from context (and reported) instead of being guessed silently.
 One pattern serves the scalar parser (header) and the vectorised one (rows).
@@ -14,6 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 import polars as pl
+
+# Stamps outside these bounds are not stamps of generation data: an offset of
+# more than 18 hours exists nowhere (ISO 8601 allows up to 14), and years
+# outside 1900-2200 would overflow UTC conversions at the calendar's edges.
+MAX_OFFSET_MINUTES = 18 * 60
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 ISO_STAMP_PATTERN = (
     r"^(?P<date>\d{4}-\d{2}-\d{2})"
@@ -44,15 +51,25 @@ class Stamp:
         return self.local.date()
 
 
+class OutOfRange(ValueError):
+    """A stamp-shaped text naming an impossible offset or an implausible year."""
+
+
 def offset_minutes(text: str | None) -> int | None:
-    """Minutes east of UTC for `Z`, `+05`, `+0530` or `+05:30`; None when absent."""
+    """Minutes east of UTC for `Z`, `+05`, `+0530` or `+05:30`; None when absent.
+
+    Raises `OutOfRange` beyond 18 hours or 59 minutes.
+    """
     if not text:
         return None
     if text in ("Z", "z"):
         return 0
     digits = text[1:].replace(":", "")
-    minutes = int(digits[:2]) * 60 + (int(digits[2:4]) if len(digits) >= 4 else 0)
-    return -minutes if text[0] == "-" else minutes
+    hours, minutes = int(digits[:2]), (int(digits[2:4]) if len(digits) >= 4 else 0)
+    total = hours * 60 + minutes
+    if minutes > 59 or total > MAX_OFFSET_MINUTES:
+        raise OutOfRange(f"offset {text} is beyond +-18:00")
+    return -total if text[0] == "-" else total
 
 
 def parse_stamp(text: str) -> Stamp | None:
@@ -70,9 +87,11 @@ def parse_stamp(text: str) -> Stamp | None:
             int(parts["second"] or 0),
             int(fraction),
         )
-    except ValueError:
+        minutes = offset_minutes(parts["offset"])
+    except ValueError:  # an impossible date or time, or OutOfRange
         return None
-    minutes = offset_minutes(parts["offset"])
+    if not FIRST_YEAR <= local.year <= LAST_YEAR:
+        return None
     offset = None if minutes is None else timedelta(minutes=minutes)
     return Stamp(text.strip(), local, offset, is_date_only=parts["hour"] is None)
 
@@ -102,8 +121,14 @@ def parse_stamp_column(texts: pl.Expr) -> list[pl.Expr]:
         + digits.str.slice(2, 2).cast(pl.Int32, strict=False).fill_null(0)
     ) * sign
     offset = pl.when(offset_text.str.to_lowercase() == "z").then(0).otherwise(minutes)
+    local = wall_clock + pl.duration(microseconds=micros)
+    in_range = (
+        local.dt.year().is_between(FIRST_YEAR, LAST_YEAR)
+        & (digits.str.slice(2, 2).cast(pl.Int32, strict=False).fill_null(0) <= 59)
+        & (offset.abs() <= MAX_OFFSET_MINUTES).fill_null(True)
+    )
     return [
-        (wall_clock + pl.duration(microseconds=micros)).alias("local"),
+        pl.when(in_range).then(local).alias("local"),
         offset.cast(pl.Int32).alias("offset_minutes"),
         field("hour").is_null().alias("is_date_only"),
     ]
@@ -130,6 +155,9 @@ def parse_compact(text: str) -> datetime | None:
     day, hour, minute, second, offset = match.groups()
     try:
         local = datetime.fromisoformat(f"{day}T{hour}:{minute}:{second}")
-    except ValueError:
+        minutes = offset_minutes(offset) or 0
+    except ValueError:  # an impossible date or time, or OutOfRange
         return None
-    return local.replace(tzinfo=timezone(timedelta(minutes=offset_minutes(offset) or 0)))
+    if not FIRST_YEAR <= local.year <= LAST_YEAR:
+        return None
+    return local.replace(tzinfo=timezone(timedelta(minutes=minutes)))

@@ -143,7 +143,7 @@ def test_files_default_to_the_meter_drop_under_rrec_home(fetch, tmp_path: Path) 
         start="2025-03-09",
         end="2025-03-10",
     )
-    assert result.returncode == 0, result.stderr
+    assert "wrote 51 reads" in result.stderr
     assert {"site-a:main", "M1"} <= set(pl.read_parquet(tmp_path / "f.parquet")["device_id"])
 
 
@@ -153,7 +153,13 @@ def test_fetch_reads_a_file_drop_from_rrec_files_url(fetch, tmp_path: Path) -> N
     result = fetch(
         "files", out, {"RREC_FILES_URL": f"file://{drop}"}, start="2025-03-09", end="2025-03-10"
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, "the drop holds two files that are rejected"
+    rejected = [line for line in result.stderr.splitlines() if line.startswith("failed rejected")]
+    assert rejected == [
+        "failed rejected files generic/site-b/broken.csv line 4: 'lots' is not a number",
+        "failed rejected files stray.csv: put files under <vendor>/<site_id>/ with vendor one "
+        "of generic, steamaco, sparkmeter, solaredge",
+    ]
     reads = pl.read_parquet(out)
     assert set(reads["source"]) == {"files"}
     assert {"site-a:main", "M1"} <= set(reads["device_id"])

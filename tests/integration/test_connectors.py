@@ -15,7 +15,7 @@ import pytest
 
 from rrec_pipeline.meter_reads.ingest import PageRejectedError, land_day, normalise_day
 from rrec_pipeline.resources.enphase import Enphase
-from rrec_pipeline.resources.http import SourceAuthError, SourceError
+from rrec_pipeline.resources.http_errors import SourceAuthError, SourceError
 from rrec_pipeline.resources.landing import LandingZone
 from rrec_pipeline.resources.sparkmeter import SparkMeter
 from rrec_pipeline.resources.steamaco import SteamaCo

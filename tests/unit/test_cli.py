@@ -186,3 +186,12 @@ def test_rules_page_in_docs_is_generated_from_the_registry() -> None:
     assert page.read_text(encoding="utf-8") == rules_markdown(), (
         "docs/validation-rules.md is stale: run `rrec rules --markdown > docs/validation-rules.md`"
     )
+
+
+def test_control_characters_in_names_are_escaped_on_the_terminal(tmp_path: Path, capsys) -> None:
+    _, text = CsvCase().render()
+    (tmp_path / "Bad\nName\x1b[31m.csv").write_text(text)
+    code, out, _ = run_main(capsys, "validate", str(tmp_path))
+    assert code == 1
+    assert "\x1b" not in out and "Bad\\nName\\x1b[31m.csv" in out
+    assert "format.text" in out

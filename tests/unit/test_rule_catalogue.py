@@ -161,6 +161,11 @@ CASES = [
     ),
     RuleCase("filename.timestamps", lambda: edited(wrong_name), lambda: batch(CsvCase())),
     RuleCase(
+        "format.text",
+        lambda: edited(lambda c: c.with_header(**{"Project Name": '=HYPERLINK("x")'})),
+        lambda: edited(lambda c: c.with_header(**{"Project Name": "Solar 2 (-3 dB)"})),
+    ),
+    RuleCase(
         "trailing_rows",
         lambda: edited(lambda c: setattr(c, "trailer", ",\n\n,,\n")),
         lambda: batch(CsvCase()),
@@ -232,6 +237,11 @@ CASES = [
         "range.capacity",
         lambda: edited(set_row(12, kwh="15.01")),
         lambda: edited(set_row(12, kwh="15")),
+    ),
+    RuleCase(
+        "range.plausible",
+        lambda: edited(lambda c: c.with_header(**{"DC Capacity (kWp)": "20000000"})),
+        lambda: edited(lambda c: c.with_header(**{"DC Capacity (kWp)": "10000000"})),
     ),
     RuleCase(
         "overlap.temporal",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import polars as pl
+from pandera.errors import SchemaError, SchemaErrors
 
 from rrec_pipeline.meter_reads.pages import Page, PageFormatError, empty_readings
 from rrec_pipeline.meter_reads.parsers import (
@@ -19,6 +20,7 @@ from rrec_pipeline.meter_reads.parsers import (
     steamaco,
     victron,
 )
+from rrec_pipeline.text import quote
 
 Parser = Callable[[Page], pl.DataFrame]
 
@@ -67,14 +69,25 @@ PARSERS: dict[str, Parser] = {
 
 
 def parse_page(page: Page) -> pl.DataFrame:
+    """The page's readings; anything wrong with it is a `PageFormatError` naming the page."""
     parser = PARSERS.get(page.kind)
     if parser is None:
-        raise PageFormatError(f"{page.source} {page.endpoint}: no parser for kind {page.kind!r}")
+        raise PageFormatError(
+            f"{page.source} {page.endpoint}: no parser for kind {quote(page.kind)}"
+        )
     try:
         return parser(page)
-    except (KeyError, TypeError, AttributeError) as error:
+    except PageFormatError:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError, OverflowError) as error:
+        cause = f"{type(error).__name__}: {quote(str(error), 200)}"
         raise PageFormatError(
-            f"{page.source} {page.endpoint}: unexpected shape ({type(error).__name__}: {error})"
+            f"{page.source} {page.endpoint}: unexpected shape ({cause})"
+        ) from None
+    except (SchemaError, SchemaErrors, pl.exceptions.PolarsError) as error:
+        cause = quote(str(error).splitlines()[0] if str(error) else type(error).__name__, 200)
+        raise PageFormatError(
+            f"{page.source} {page.endpoint}: readings do not hold together ({cause})"
         ) from None
 
 

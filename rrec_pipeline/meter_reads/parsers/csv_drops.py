@@ -189,13 +189,21 @@ def _utc(zone_name: str) -> pl.Expr:
 
 
 def _intervals(rows: list[dict], marks: str) -> list[dict]:
-    """Give each stamped value its interval: to the next stamp (start) or from the previous."""
+    """Give each stamped value its interval: to the next stamp (start) or from the previous.
+
+    A stamp written twice for one device gives both rows the same interval; the
+    normaliser then keeps one (same value) or reports `conflicting_duplicate`.
+    """
     frame = pl.DataFrame(rows, infer_schema_length=None).with_row_index("_order")
     step = pl.col("interval_end").diff().over("device_id")
-    frame = frame.sort("device_id", "interval_end").with_columns(
-        step.alias("_before"), step.shift(-1).over("device_id").alias("_after")
+    stamps = (
+        frame.select("device_id", "interval_end")
+        .unique()
+        .sort("device_id", "interval_end")
+        .with_columns(step.alias("_before"), step.shift(-1).over("device_id").alias("_after"))
     )
-    typical = frame["_before"].drop_nulls().median() or None
+    frame = frame.join(stamps, on=["device_id", "interval_end"], how="left")
+    typical = stamps["_before"].drop_nulls().median() or None
     if typical is None:
         raise PageFormatError("files: one reading is not enough to know its interval")
     if marks == "start":
