@@ -19,23 +19,29 @@ from rrec_pipeline.assets.credits import (
     out_credits__minigrid_customer_months,
     out_credits__project_years,
 )
+from rrec_pipeline.assets.issuance import issuance_assets
 from rrec_pipeline.assets.meter_reads import core_meter, raw_meter__pages
 from rrec_pipeline.assets.reference import reference_assets
+from rrec_pipeline.assets.registry import core_registry
 from rrec_pipeline.assets.verification import (
     core_verification,
     core_verification__gap_explanations,
 )
 from rrec_pipeline.checks.credits import credit_checks
+from rrec_pipeline.checks.issuance import issuance_checks
 from rrec_pipeline.checks.meter_reads import meter_checks
 from rrec_pipeline.checks.schemas import schema_checks
 from rrec_pipeline.checks.verification import verification_checks
-from rrec_pipeline.jobs import main_job, meter_reads_job
+from rrec_pipeline.jobs import issuance_jobs, main_job, meter_reads_job
 from rrec_pipeline.locations import home_paths
 from rrec_pipeline.resources.io_managers import ParquetIOManager
 from rrec_pipeline.resources.landing import LandingZone
+from rrec_pipeline.resources.ledger import IssuanceLedger
+from rrec_pipeline.resources.lot_folder import LotFolder
 from rrec_pipeline.resources.meter_sources import meter_sources_from_env
 from rrec_pipeline.resources.registry_folder import RegistryFolder
 from rrec_pipeline.resources.submission_folder import SubmissionFolder
+from rrec_pipeline.resources.warehouse import Warehouse
 from rrec_pipeline.schedules import daily_meter_schedule
 from rrec_pipeline.sensors import late_meter_data_sensor
 
@@ -53,6 +59,9 @@ def default_resources(home: Path | None = None) -> dict[str, Any]:
         "meter_sources": meter_sources_from_env(files_dir=str(paths["meter_drop"])),
         "landing_zone": LandingZone(path=str(paths["landing"])),
         "io_manager": ParquetIOManager(base_dir=str(paths["warehouse"])),
+        "warehouse": Warehouse(base_dir=str(paths["warehouse"])),
+        "issuance_ledger": IssuanceLedger(path=str(paths["ledger"])),
+        "lot_folder": LotFolder(path=str(paths["lots"])),
     }
 
 
@@ -64,6 +73,8 @@ ASSETS = [
     *reference_assets,
     out_credits__project_years,
     out_credits__minigrid_customer_months,
+    core_registry,
+    *issuance_assets(),
 ]
 
 
@@ -78,8 +89,9 @@ def build_defs(
             *verification_checks(),
             *meter_checks(),
             *credit_checks(),
+            *issuance_checks(),
         ],
-        jobs=[main_job, meter_reads_job],
+        jobs=[main_job, meter_reads_job, *issuance_jobs],
         schedules=[daily_meter_schedule],
         sensors=[late_meter_data_sensor],
         resources={**default_resources(home), **(resource_overrides or {})},

@@ -13,7 +13,8 @@ METER_JOB_NAME = "meter_reads_job"
 
 main_job = dg.define_asset_job(
     MAIN_JOB_NAME,
-    selection=dg.AssetSelection.groups("verification", "reference", "credits"),
+    selection=dg.AssetSelection.groups("verification", "reference", "credits", "registry")
+    | dg.AssetSelection.assets("out_issuance__file_lots", "out_issuance__file_lots_issued"),
     description="Validate submitted verification files, accept or quarantine each, "
     "and compute the credits of accepted project-years.",
 )
@@ -23,3 +24,22 @@ meter_reads_job = dg.define_asset_job(
     selection=dg.AssetSelection.groups("meter_reads"),
     description="Land a (day, source)'s new meter pages and normalise the day.",
 )
+
+
+def issuance_job_name(frequency: str) -> str:
+    return f"issuance_{frequency}_job"
+
+
+# One job per frequency: a period's lots, their files, their entry in the ledger.
+issuance_jobs = [
+    dg.define_asset_job(
+        issuance_job_name(frequency),
+        selection=dg.AssetSelection.assets(
+            f"out_issuance__{frequency}_lots",
+            f"out_issuance__{frequency}_lot_files",
+            f"out_issuance__{frequency}_issued",
+        ),
+        description=f"Plan, write and issue the {frequency} lots of one period.",
+    )
+    for frequency in ("daily", "weekly", "monthly", "quarterly", "yearly")
+]

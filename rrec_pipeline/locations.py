@@ -18,6 +18,8 @@ FOLDERS = {
     "landing": ("RREC_LANDING_DIR", "landing"),
     "warehouse": ("RREC_WAREHOUSE_DIR", "warehouse"),
     "dagster_home": ("DAGSTER_HOME", "dagster_home"),
+    "ledger": ("RREC_LEDGER", "ledger.duckdb"),
+    "lots": ("RREC_LOTS_DIR", "lots"),
 }
 
 

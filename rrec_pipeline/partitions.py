@@ -27,3 +27,20 @@ def meter_partition_key(day: date, source: str) -> dg.MultiPartitionKey:
 def split_meter_key(context: dg.AssetExecutionContext) -> tuple[date, str]:
     keys = context.partition_key.keys_by_dimension
     return date.fromisoformat(keys["date"]), keys["source"]
+
+
+# Issuance windows per frequency. Keys are the first day of each calendar period
+# (`YYYY-MM-DD`), which is the `window_label` of the lots a partition plans: a
+# partition holds the windows of that period in every project's own time zone.
+_QUARTERS = "0 0 1 1,4,7,10 *"
+ISSUANCE_PARTITIONS: dict[str, dg.PartitionsDefinition] = {
+    "daily": dg.DailyPartitionsDefinition(start_date=FIRST_DAY),
+    "weekly": dg.WeeklyPartitionsDefinition(start_date=FIRST_DAY, day_offset=1),
+    "monthly": dg.MonthlyPartitionsDefinition(start_date=FIRST_DAY),
+    "quarterly": dg.TimeWindowPartitionsDefinition(
+        cron_schedule=_QUARTERS, start=FIRST_DAY, fmt="%Y-%m-%d"
+    ),
+    "yearly": dg.TimeWindowPartitionsDefinition(
+        cron_schedule="0 0 1 1 *", start=FIRST_DAY, fmt="%Y-%m-%d"
+    ),
+}

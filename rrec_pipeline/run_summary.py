@@ -23,6 +23,7 @@ class RunOutcome:
     meter_days: list[str] = field(default_factory=list)
     failed_checks: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
+    issued: pl.DataFrame | None = None  # the ledger's lots
 
 
 def summary_lines(outcome: RunOutcome, paths: dict[str, Path]) -> list[str]:
@@ -30,6 +31,7 @@ def summary_lines(outcome: RunOutcome, paths: dict[str, Path]) -> list[str]:
         *_verification(outcome),
         *_credits(outcome.project_years),
         *_meter(outcome),
+        *_issuance(outcome.issued),
         *_problems(outcome),
         "",
         "Outputs:",
@@ -84,6 +86,18 @@ def _meter(outcome: RunOutcome) -> list[str]:
         f"Meter data: {len(outcome.meter_days)} day(s), {days}: {reads.height} reads from "
         f"{reads['device_id'].n_unique()} devices, {int(reads['wh'].sum())} Wh"
     ]
+
+
+def _issuance(issued: pl.DataFrame | None) -> list[str]:
+    if issued is None or issued.is_empty():
+        return ["Issuance: no lots issued"]
+    lines = ["Issuance (ledger):"]
+    by_token = issued.group_by(pl.col("token").fill_null("(no token class)")).agg(
+        pl.len().alias("lots"), pl.col("rrecs").sum()
+    )
+    for token, lots, rrecs in by_token.sort("token").iter_rows():
+        lines.append(f"  {token:<16} {lots} lot(s), {rrecs} R-RECs")
+    return lines
 
 
 def _problems(outcome: RunOutcome) -> list[str]:

@@ -16,17 +16,27 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 
 from rrec_pipeline.build import build_defs
-from rrec_pipeline.jobs import METER_JOB_NAME
+from rrec_pipeline.issuance.plan import PlanSettings, as_of_clock, make_plan
+from rrec_pipeline.jobs import METER_JOB_NAME, issuance_job_name
 from rrec_pipeline.partitions import meter_partition_key
-from rrec_pipeline.resources.atomic import write_atomic
+from rrec_pipeline.registry.files import RegistryTables
+from rrec_pipeline.resources.atomic import read_parquet_once, write_atomic
 from rrec_pipeline.resources.lost_runs import fail_lost_runs
 from rrec_pipeline.schedules import days_to_fetch
+from rrec_pipeline.tables import CLEARANCES, DEVICES, METER_READS, PROJECTS, RESERVATIONS, TABLES
 
 INSTANCE_YAML = Path(__file__).resolve().parents[1] / "dagster.yaml"
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 log = logging.getLogger("rrec")
+REGISTRY_KEYS = (PROJECTS.key, DEVICES.key, RESERVATIONS.key, CLEARANCES.key)
+
+
+def _read_table(warehouse, key: str) -> pl.DataFrame:
+    path = Path(warehouse.base_dir, key, "part.parquet")
+    return read_parquet_once(path) if path.exists() else TABLES[key].empty()
 
 
 def open_instance(dagster_home: Path) -> dg.DagsterInstance:
@@ -65,14 +75,15 @@ class Runner:
         for run_id in fail_lost_runs(instance):
             log.warning("run %s had lost its process; marked failed", run_id)
 
-    def execute(self, job_name: str, partition_key=None) -> dg.ExecuteInProcessResult:
+    def execute(
+        self, job_name: str, partition_key=None, run_config: dict | None = None
+    ) -> dg.ExecuteInProcessResult:
         job = self.defs.resolve_job_def(job_name)
         result = job.execute_in_process(
             instance=self.instance,
             partition_key=partition_key,
-            run_config=QUIET,
+            run_config={**QUIET, **(run_config or {})},
             raise_on_error=False,
-            resources=None,
         )
         self.results.append(result)
         return result
@@ -111,6 +122,40 @@ class Runner:
                 self.execute(METER_JOB_NAME, meter_partition_key(day, name))
                 ran.append(day.isoformat())
         return sorted(set(ran))
+
+    def due_issuance(self, as_of: date | None) -> dict[str, list[str]]:
+        """Frequency -> the periods that hold new lots, as the plan sees them now."""
+        resources = self.defs.resources
+        registry = RegistryTables(
+            *(_read_table(resources["warehouse"], key) for key in REGISTRY_KEYS)
+        )
+        if registry.reservations.is_empty():
+            return {}
+        clock = as_of_clock(as_of) if as_of else datetime.now(UTC)
+        reads = resources["warehouse"].scan(METER_READS.key)
+        issued = resources["issuance_ledger"].issued_state()
+        plan = make_plan(registry, reads, PlanSettings(clock), issued)
+        frequency = dict(registry.reservations.select("reservation_id", "frequency").iter_rows())
+        due: dict[str, set[str]] = {}
+        for lot in plan.lots:
+            due.setdefault(frequency[lot.energy.reservation_id], set()).add(
+                lot.energy.window.label.isoformat()
+            )
+        return {f: sorted(keys) for f, keys in due.items()}
+
+    def run_issuance(self, due: dict[str, list[str]], as_of: date | None) -> int:
+        config = {"as_of": as_of.isoformat()} if as_of else {}
+        runs = 0
+        for frequency, keys in due.items():
+            ops = {
+                f"out_issuance__{frequency}_{name}": {"config": config}
+                for name in ("lots", "issued")
+            }
+            for key in keys:
+                log.info("issuance %s %s", frequency, key)
+                self.execute(issuance_job_name(frequency), key, {"ops": ops})
+                runs += 1
+        return runs
 
     def failed_checks(self) -> list[str]:
         failed = []

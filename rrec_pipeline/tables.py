@@ -18,6 +18,7 @@ import polars as pl
 
 from rrec_pipeline.schemas import as_schema, polars_schema
 from rrec_pipeline.schemas.credits import MiniGridCustomerMonths, ProjectYearCredits
+from rrec_pipeline.schemas.issuance import IssuanceLots, LotFiles
 from rrec_pipeline.schemas.meter_reads import MeterAnomalies, MeterReads
 from rrec_pipeline.schemas.reference import (
     AvertRates,
@@ -25,6 +26,13 @@ from rrec_pipeline.schemas.reference import (
     CountryAliases,
     EmberIntensity,
     UsStateAvertRegions,
+)
+from rrec_pipeline.schemas.registry import (
+    Clearances,
+    Devices,
+    Projects,
+    RegistryFindings,
+    Reservations,
 )
 from rrec_pipeline.schemas.verification import (
     GapExplanations,
@@ -92,6 +100,23 @@ COUNTRY_ALIASES = _table("core_reference__country_aliases", CountryAliases)
 PROJECT_YEAR_CREDITS = _table("out_credits__project_years", ProjectYearCredits)
 MINIGRID_CUSTOMER_MONTHS = _table("out_credits__minigrid_customer_months", MiniGridCustomerMonths)
 
+PROJECTS = _table("core_registry__projects", Projects)
+DEVICES = _table("core_registry__devices", Devices)
+RESERVATIONS = _table("core_registry__reservations", Reservations)
+CLEARANCES = _table("core_registry__clearances", Clearances)
+REGISTRY_FINDINGS = _table("core_registry__findings", RegistryFindings)
+
+
+def issuance_lots(frequency: str) -> Table:
+    return _table(f"out_issuance__{frequency}_lots", IssuanceLots)
+
+
+def lot_files(frequency: str) -> Table:
+    return _table(f"out_issuance__{frequency}_lot_files", LotFiles)
+
+
+FREQUENCIES = ("daily", "weekly", "monthly", "quarterly", "yearly")
+
 TABLES: dict[str, Table] = {
     table.key: table
     for table in (
@@ -108,5 +133,40 @@ TABLES: dict[str, Table] = {
         COUNTRY_ALIASES,
         PROJECT_YEAR_CREDITS,
         MINIGRID_CUSTOMER_MONTHS,
+        PROJECTS,
+        DEVICES,
+        RESERVATIONS,
+        CLEARANCES,
+        REGISTRY_FINDINGS,
+        *(issuance_lots(frequency) for frequency in FREQUENCIES),
+        issuance_lots("file"),
+        *(lot_files(frequency) for frequency in FREQUENCIES),
     )
 }
+
+
+# DuckDB column types of the polars dtypes the registry uses.
+_DUCKDB = {
+    pl.Int8: "TINYINT",
+    pl.Int32: "INTEGER",
+    pl.Int64: "BIGINT",
+    pl.UInt32: "UINTEGER",
+    pl.Float64: "DOUBLE",
+    pl.Boolean: "BOOLEAN",
+    pl.String: "VARCHAR",
+    pl.Date: "DATE",
+}
+
+
+def duckdb_type(dtype: pl.DataType) -> str:
+    if isinstance(dtype, pl.Decimal):
+        return f"DECIMAL({dtype.precision}, {dtype.scale})"
+    if isinstance(dtype, pl.Datetime):
+        return "TIMESTAMPTZ" if dtype.time_zone else "TIMESTAMP"
+    if isinstance(dtype, pl.List):
+        return f"{duckdb_type(dtype.inner)}[]"
+    return _DUCKDB[dtype.base_type()] if dtype.base_type() in _DUCKDB else _DUCKDB[dtype]
+
+
+def duckdb_columns(dtypes: dict[str, pl.DataType]) -> str:
+    return ", ".join(f'"{name}" {duckdb_type(dtype)}' for name, dtype in dtypes.items())

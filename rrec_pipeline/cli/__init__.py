@@ -1,4 +1,4 @@
-"""The `rrec` command line: validate, rules, credits, fetch, run.
+"""The `rrec` command line: validate, rules, credits, fetch, plan, run.
 
 Arguments are declared here, and each command's module (`cli/<command>.py`) is
 imported only when that command runs, so `rrec --help` and `rrec validate`
@@ -98,6 +98,43 @@ def _run(commands) -> None:
     )
     parser.add_argument("--start", type=iso_date, metavar="YYYY-MM-DD", help="first meter day")
     parser.add_argument("--end", type=iso_date, metavar="YYYY-MM-DD", help="last meter day")
+    parser.add_argument(
+        "--as-of", type=iso_date, metavar="YYYY-MM-DD", help="the issuance clock (default: now)"
+    )
+
+
+def _plan(commands) -> None:
+    parser = commands.add_parser(
+        "plan", help="plan issuance lots from the registry and meter reads (no side effects)"
+    )
+    parser.add_argument("--registry", type=Path, required=True, metavar="DIR")
+    parser.add_argument("--reservations", type=Path, metavar="FILE", help="default: DIR's")
+    parser.add_argument(
+        "--reads", type=Path, required=True, metavar="PATH", help="Parquet file or folder"
+    )
+    parser.add_argument(
+        "--as-of", type=iso_date, metavar="YYYY-MM-DD", help="the clock (default: now)"
+    )
+    parser.add_argument(
+        "--grace-days",
+        type=int,
+        default=2,
+        metavar="N",
+        help="days after a window ends (default 2)",
+    )
+    parser.add_argument(
+        "--policy", choices=("carry-forward", "floor-per-window"), default="carry-forward"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _registry(commands) -> None:
+    parser = commands.add_parser("registry", help="the registry's reviewed files")
+    actions = parser.add_subparsers(dest="action", required=True)
+    init = actions.add_parser("init", help="draft projects.csv from verification-file headers")
+    init.add_argument("--from", dest="sources", nargs="+", type=Path, required=True, metavar="PATH")
+    init.add_argument("--out", type=Path, metavar="FILE", help="default: print it")
+    init.add_argument("--force", action="store_true", help="replace an existing --out file")
 
 
 COMMANDS = {
@@ -105,6 +142,8 @@ COMMANDS = {
     "rules": _rules,
     "credits": _credits,
     "fetch": _fetch,
+    "plan": _plan,
+    "registry": _registry,
     "run": _run,
 }
 

@@ -19,6 +19,7 @@ from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
 from rrec_pipeline.jobs import MAIN_JOB_NAME
 from rrec_pipeline.locations import home_paths, rrec_home
 from rrec_pipeline.resources.atomic import read_parquet_once
+from rrec_pipeline.resources.ledger import IssuanceLedger
 from rrec_pipeline.run_summary import RunOutcome, summary_lines
 from rrec_pipeline.runs import Runner, open_instance, quiet_dagster
 from rrec_pipeline.tables import (
@@ -43,8 +44,10 @@ def run(args: argparse.Namespace) -> int:
     log = logging.getLogger("rrec")
     log.info("rrec run: RREC_HOME=%s", home)
     meter_days = runner.run_meter(runner.meter_days(args.start, args.end))
-    log.info("main job: verification, reference tables, credits")
+    log.info("main job: verification, reference tables, credits, registry")
     main = runner.execute(MAIN_JOB_NAME)
+    due = runner.due_issuance(args.as_of) if main.success else {}
+    runner.run_issuance(due, args.as_of)
     outcome = RunOutcome(
         files=_table(paths, VERIFICATION_FILES),
         findings=_table(paths, VERIFICATION_FINDINGS),
@@ -53,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
         meter_days=meter_days,
         failed_checks=runner.failed_checks(),
         failed_steps=runner.failed_steps(),
+        issued=IssuanceLedger(path=str(paths["ledger"])).issued_lots(),
     )
     print("\n".join(summary_lines(outcome, paths)))
     print(f"\nBrowse runs and checks: scripts/ui   (DAGSTER_HOME={paths['dagster_home']})")

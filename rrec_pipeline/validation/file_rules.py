@@ -87,6 +87,33 @@ def _expected_carbon(header) -> tuple[Decimal | None, str]:
     return None, ""
 
 
+def issuance_findings(file: VerificationFile, _: ValidationConfig) -> list[Finding]:
+    """A lot's file: R-RECs Issued + Carried Out = Total + Carried In, and no more than that."""
+    header = file.header
+    given = (header.carry_in_mwh, header.carry_out_mwh, header.rrecs_issued)
+    if all(value is None for value in given):
+        return []
+    if any(value is None for value in given) or header.total_energy_mwh is None:
+        return [
+            finding(
+                "consistency.issuance",
+                "R-RECs Issued, Carried Forward In and Carried Forward Out go together, "
+                "with Total Energy Production",
+            )
+        ]
+    available = header.total_energy_mwh + header.carry_in_mwh
+    if header.rrecs_issued + header.carry_out_mwh == available and header.carry_out_mwh >= 0:
+        return []
+    return [
+        finding(
+            "consistency.issuance",
+            f"{header.rrecs_issued} R-RECs issued + {header.carry_out_mwh} MWh carried out "
+            f"should equal {header.total_energy_mwh} MWh + {header.carry_in_mwh} MWh carried in",
+            field="R-RECs Issued",
+        )
+    ]
+
+
 def header_timestamp_findings(file: VerificationFile, _: ValidationConfig) -> list[Finding]:
     valid = file.valid_readings
     if valid.is_empty():
@@ -224,6 +251,7 @@ FILE_RULES: tuple[FileRule, ...] = (
     header_rules.text_findings,
     total_findings,
     carbon_findings,
+    issuance_findings,
     header_timestamp_findings,
     calendar_year_findings,
     first_operation_findings,

@@ -100,6 +100,13 @@ _RULE_LIST = (
         "or from its Type 1-MA/1-MB/2 consumption and diesel (AMS-III.BB).",
     ),
     Rule(
+        "consistency.issuance",
+        Family.CONSISTENCY,
+        Severity.ERROR,
+        "In a lot's file, R-RECs Issued + Carried Forward Out (MWh) = Total Energy "
+        "Production (MWh) + Carried Forward In (MWh).",
+    ),
+    Rule(
         "timestamps.header_mismatch",
         Family.CONSISTENCY,
         Severity.ERROR,

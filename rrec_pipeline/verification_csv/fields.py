@@ -48,6 +48,7 @@ class HeaderField:
     # Plausible magnitude: larger values are no real project's (rule range.plausible)
     # and are not used, so no arithmetic downstream can overflow.
     limit: Decimal | None = None
+    written_when_blank: bool = True  # the writer leaves the row out when it has no value
 
 
 def _text(attr, label, *aliases, role=Role.NONE, is_static=False, required=True) -> HeaderField:
@@ -205,6 +206,35 @@ HEADER_FIELDS: tuple[HeaderField, ...] = (
         limit=MAX_MWH,
     ),
     _text("installation_type", "Type of Installation", role=Role.PLACE, is_static=True),
+    # Written by the pipeline for an issuance lot (carry-forward between windows);
+    # absent from producers' files.
+    _number(
+        "carry_in_mwh",
+        "Carried Forward In (MWh)",
+        MWH,
+        decimals=MWH_DECIMALS,
+        limit=1,
+        row_required=False,
+        written_when_blank=False,
+    ),
+    _number(
+        "carry_out_mwh",
+        "Carried Forward Out (MWh)",
+        MWH,
+        decimals=MWH_DECIMALS,
+        limit=MAX_MWH,
+        row_required=False,
+        written_when_blank=False,
+    ),
+    HeaderField(
+        "rrecs_issued",
+        "R-RECs Issued",
+        Kind.INTEGER,
+        row_required=False,
+        dtype=pl.Int64,
+        limit=Decimal(MAX_MWH),
+        written_when_blank=False,
+    ),
 )
 
 FIELDS_BY_ATTR: dict[str, HeaderField] = {spec.attr: spec for spec in HEADER_FIELDS}

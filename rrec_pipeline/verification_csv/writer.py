@@ -74,7 +74,8 @@ def render_csv(
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     for spec in HEADER_FIELDS:
-        writer.writerow([spec.label, _header_value(header, spec.attr, spec.kind, offsets)])
+        if spec.written_when_blank or getattr(header, spec.attr) is not None:
+            writer.writerow([spec.label, _header_value(header, spec.attr, spec.kind, offsets)])
     writer.writerow(["", ""])
     writer.writerow(DATA_COLUMNS)
     for stamp, kwh in _data_rows(readings, default_offset):

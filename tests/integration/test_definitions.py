@@ -5,8 +5,35 @@ from __future__ import annotations
 import dagster as dg
 
 from rrec_pipeline.build import build_defs
-from rrec_pipeline.tables import TABLES
+from rrec_pipeline.tables import FREQUENCIES, TABLES
 from rrec_pipeline.validation.rules import Family
+
+ISSUANCE = {
+    f"out_issuance__{frequency}_{part}"
+    for frequency in FREQUENCIES
+    for part in ("lots", "lot_files", "issued")
+}
+MAIN = {
+    "core_reference__avert_rates",
+    "core_reference__countries",
+    "core_reference__country_aliases",
+    "core_reference__ember_co2_intensity",
+    "core_reference__us_state_avert_regions",
+    "core_registry__clearances",
+    "core_registry__devices",
+    "core_registry__findings",
+    "core_registry__projects",
+    "core_registry__reservations",
+    "core_verification__files",
+    "core_verification__findings",
+    "core_verification__gap_explanations",
+    "core_verification__readings",
+    "out_credits__minigrid_customer_months",
+    "out_credits__project_years",
+    "out_issuance__file_lots",
+    "out_issuance__file_lots_issued",
+}
+METER = {"raw_meter__pages", "core_meter__reads", "core_meter__anomalies"}
 
 
 def test_definitions_load() -> None:
@@ -15,22 +42,7 @@ def test_definitions_load() -> None:
 
 def test_asset_keys_and_checks_snapshot() -> None:
     graph = build_defs().resolve_asset_graph()
-    assert sorted(key.to_user_string() for key in graph.get_all_asset_keys()) == [
-        "core_meter__anomalies",
-        "core_meter__reads",
-        "core_reference__avert_rates",
-        "core_reference__countries",
-        "core_reference__country_aliases",
-        "core_reference__ember_co2_intensity",
-        "core_reference__us_state_avert_regions",
-        "core_verification__files",
-        "core_verification__findings",
-        "core_verification__gap_explanations",
-        "core_verification__readings",
-        "out_credits__minigrid_customer_months",
-        "out_credits__project_years",
-        "raw_meter__pages",
-    ]
+    assert {key.to_user_string() for key in graph.get_all_asset_keys()} == MAIN | METER | ISSUANCE
     checks = {(key.asset_key.to_user_string(), key.name) for key in graph.asset_check_keys}
     family_checks = {("core_verification__findings", f"{family}_rules") for family in Family}
     schema_checks = {(key, "schema") for key in TABLES}
@@ -39,38 +51,33 @@ def test_asset_keys_and_checks_snapshot() -> None:
         ("core_meter__reads", "meter_reads_do_not_overlap"),
         ("core_meter__anomalies", "meter_anomalies_reviewed"),
         ("out_credits__project_years", "every_eligible_project_year_has_a_factor"),
+        ("out_issuance__file_lots", "no_double_counting"),
+        *((f"out_issuance__{f}_lots", "no_double_counting") for f in FREQUENCIES),
+        *((f"out_issuance__{f}_lot_files", "lot_files_validate") for f in FREQUENCIES),
     }
 
 
 def test_every_table_asset_is_registered_and_every_registered_table_is_an_asset() -> None:
     graph = build_defs().resolve_asset_graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
-    assert keys - set(TABLES) == {"raw_meter__pages"}, "only the landing zone is not a table"
+    ledger_entries = {f"out_issuance__{f}_issued" for f in (*FREQUENCIES, "file_lots")}
+    assert keys - set(TABLES) == {"raw_meter__pages"} | ledger_entries, "data elsewhere"
     assert set(TABLES) <= keys
 
 
-def test_jobs_split_unpartitioned_and_partitioned_assets() -> None:
+def test_jobs_split_by_what_they_run() -> None:
     defs = build_defs()
-    main = defs.resolve_job_def("rrec_main").asset_layer.selected_asset_keys
-    meter = defs.resolve_job_def("meter_reads_job").asset_layer.selected_asset_keys
-    main_keys = {key.to_user_string() for key in main}
-    assert main_keys == {
-        "core_verification__files",
-        "core_verification__findings",
-        "core_verification__gap_explanations",
-        "core_verification__readings",
-        "core_reference__avert_rates",
-        "core_reference__countries",
-        "core_reference__country_aliases",
-        "core_reference__ember_co2_intensity",
-        "core_reference__us_state_avert_regions",
-        "out_credits__minigrid_customer_months",
-        "out_credits__project_years",
-    }
-    assert {key.to_user_string() for key in meter} == {
-        "raw_meter__pages",
-        "core_meter__reads",
-        "core_meter__anomalies",
+
+    def selected(name: str) -> set[str]:
+        keys = defs.resolve_job_def(name).asset_layer.selected_asset_keys
+        return {key.to_user_string() for key in keys}
+
+    assert selected("rrec_main") == MAIN
+    assert selected("meter_reads_job") == METER
+    assert selected("issuance_monthly_job") == {
+        "out_issuance__monthly_lots",
+        "out_issuance__monthly_lot_files",
+        "out_issuance__monthly_issued",
     }
 
 

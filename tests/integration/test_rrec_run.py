@@ -23,6 +23,7 @@ def seeded_home(tmp_path: Path) -> Path:
     home = tmp_path / "rrec"
     shutil.copytree(ROOT / "examples" / "drop", home / "drop")
     shutil.copytree(ROOT / "examples" / "meter_drop", home / "meter_drop")
+    shutil.copytree(ROOT / "examples" / "registry", home / "registry")
     return home
 
 
@@ -54,9 +55,16 @@ def test_rrec_run_on_the_examples_ends_with_the_summary(tmp_path: Path) -> None:
     # Quiet: our progress lines, no Dagster event stream, no preview or deprecation notices.
     assert len(first.stderr.splitlines()) < 15, first.stderr
     assert "Warning" not in first.stderr and "DEBUG" not in first.stderr
+    issuance = [line for line in out.splitlines() if "lot(s)" in line]
+    assert issuance == [
+        "  RREC-ACI         1 lot(s), 0 R-RECs",
+        "  RREC-GA          3 lot(s), 0 R-RECs",
+    ]
     second = rrec_run(home)
     assert second.returncode == 0
     assert "Meter data: no new days" in second.stdout
+    assert "issuance" not in second.stderr, "nothing new to plan, nothing issued twice"
+    assert [line for line in second.stdout.splitlines() if "lot(s)" in line] == issuance
 
 
 def test_rrec_run_keeps_an_existing_instance_configuration(tmp_path: Path) -> None:

@@ -25,6 +25,8 @@ DOMAIN_LAYERS = (
     ("meter_reads",),
     ("credits",),
     ("validation",),
+    ("registry",),
+    ("issuance",),
     ("run_summary",),
 )
 DAGSTER_LAYER = (

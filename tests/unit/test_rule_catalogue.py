@@ -56,6 +56,15 @@ def total_off_by(relative: float):
     return edit
 
 
+def issuance(carry_in: str, issued: str, carry_out: str):
+    values = {
+        "Carried Forward In (MWh)": carry_in,
+        "R-RECs Issued": issued,
+        "Carried Forward Out (MWh)": carry_out,
+    }
+    return lambda case: case.with_header(**values)
+
+
 def header_begin(text: str):
     return lambda case: case.with_header(**{"Begin Timestamp": text})
 
@@ -196,6 +205,12 @@ CASES = [
                 lat="-3.0",
             ),
         ),
+    ),
+    RuleCase(
+        "consistency.issuance",
+        # 0.135 MWh + 0.9 carried in is 1.035: 1 R-REC and 0.035 out, not 0.045.
+        lambda: edited(issuance("0.9", "1", "0.045")),
+        lambda: edited(issuance("0.9", "1", "0.035")),
     ),
     RuleCase(
         "timestamps.header_mismatch",

@@ -1,0 +1,300 @@
+"""Issuance per frequency: lots planned for a period, their files, and their entry in the ledger.
+
+For each frequency, three assets share its time-window partitions (`partitions.py`;
+a key is the first day of a calendar period, windows in each project's zone):
+- `out_issuance__<f>_lots`: the plan's lots of that period, new or issued, and
+  issued windows that received late reads; the plan is recorded in the ledger;
+- `out_issuance__<f>_lot_files`: each new lot's verification CSV, scorecard and
+  I-REC request, written to the lot folder and validated;
+- `out_issuance__<f>_issued`: the lots entered in the ledger with their reads,
+  behind the blocking guard and validity checks and, when required, an approval
+  (an `approvals.csv` row with the lot's id, or the run tag `rrec/approved=true`).
+"""
+
+import hashlib
+from datetime import UTC, date, datetime, timedelta
+
+import dagster as dg
+import polars as pl
+
+from rrec_pipeline import tables
+from rrec_pipeline.credits.reference import load_reference
+from rrec_pipeline.issuance.file_lots import file_lots
+from rrec_pipeline.issuance.frames import files_of_lots, late_frame, lot_reads, lots_frame
+from rrec_pipeline.issuance.plan import PlanSettings, as_of_clock, make_plan
+from rrec_pipeline.issuance.report import tokens_of
+from rrec_pipeline.partitions import ISSUANCE_PARTITIONS
+from rrec_pipeline.registry.files import RegistryTables
+from rrec_pipeline.resources.ledger import IssuanceLedger
+from rrec_pipeline.resources.lot_folder import LotFolder
+from rrec_pipeline.resources.registry_folder import RegistryFolder
+from rrec_pipeline.resources.warehouse import Warehouse
+from rrec_pipeline.validation.batch import validate_sources
+from rrec_pipeline.validation.config import DEFAULT_CONFIG
+
+GROUP = "issuance"
+REGISTRY_INS = {
+    "projects": dg.AssetIn(tables.PROJECTS.key),
+    "devices": dg.AssetIn(tables.DEVICES.key),
+    "reservations": dg.AssetIn(tables.RESERVATIONS.key),
+    "clearances": dg.AssetIn(tables.CLEARANCES.key),
+}
+APPROVED_TAG = "rrec/approved"
+
+
+class IssuanceConfig(dg.Config):
+    as_of: str | None = None  # YYYY-MM-DD; default: now
+    grace_days: int = 2
+    policy: str = "carry-forward"
+    late_reads: str = "report"
+    require_approval: bool = False
+
+
+def issued_key(frequency: str) -> str:
+    return f"out_issuance__{frequency}_issued"
+
+
+def settings_of(config: IssuanceConfig) -> PlanSettings:
+    clock = as_of_clock(date.fromisoformat(config.as_of)) if config.as_of else datetime.now(UTC)
+    return PlanSettings(clock, timedelta(days=config.grace_days), config.policy, config.late_reads)
+
+
+def partition_lots(
+    frequency: str, label: date, registry: RegistryTables, plan, issued: dict
+) -> pl.DataFrame:
+    """The plan's lots of this frequency and period, with the issued windows' late reads."""
+    frequency_of = dict(registry.reservations.select("reservation_id", "frequency").iter_rows())
+    recipients = dict(
+        registry.reservations.select("reservation_id", "recipient_wallet").iter_rows()
+    )
+    tokens = tokens_of(registry.projects, load_reference())
+
+    def mine(energy) -> bool:
+        return frequency_of[energy.reservation_id] == frequency and energy.window.label == label
+
+    plan.lots = [lot for lot in plan.lots if mine(lot.energy)]
+    plan.late = [energy for energy in plan.late if mine(energy)]
+    planned = lots_frame(plan, frequency, recipients, tokens, issued)
+    return pl.concat([planned, late_frame(plan, frequency, recipients, tokens)])
+
+
+def _lots_asset(frequency: str) -> dg.AssetsDefinition:
+    table = tables.issuance_lots(frequency)
+
+    @dg.asset(
+        name=table.key,
+        partitions_def=ISSUANCE_PARTITIONS[frequency],
+        ins=REGISTRY_INS,
+        deps=[tables.METER_READS.key],
+        group_name=GROUP,
+        kinds={"polars", "parquet"},
+        description=table.description,
+    )
+    def _asset(
+        context: dg.AssetExecutionContext,
+        config: IssuanceConfig,
+        warehouse: Warehouse,
+        issuance_ledger: IssuanceLedger,
+        projects: pl.DataFrame,
+        devices: pl.DataFrame,
+        reservations: pl.DataFrame,
+        clearances: pl.DataFrame,
+    ) -> dg.Output:
+        registry = RegistryTables(projects, devices, reservations, clearances)
+        issued = issuance_ledger.issued_state()
+        reads = warehouse.scan(tables.METER_READS.key)
+        plan = make_plan(registry, reads, settings_of(config), issued)
+        label = date.fromisoformat(context.partition_key)
+        lots = partition_lots(frequency, label, registry, plan, issued)
+        issuance_ledger.record_plan(context.run.run_id, frequency, context.partition_key, lots)
+        return dg.Output(
+            lots,
+            metadata={
+                "lots": lots.height,
+                "rrecs_new": int(lots.filter(pl.col("change") == "new")["rrecs"].sum()),
+                "changes": dg.MetadataValue.json(dict(lots.group_by("change").len().iter_rows())),
+            },
+        )
+
+    return _asset
+
+
+def _files_asset(frequency: str) -> dg.AssetsDefinition:
+    table = tables.lot_files(frequency)
+
+    @dg.asset(
+        name=table.key,
+        partitions_def=ISSUANCE_PARTITIONS[frequency],
+        ins={"lots": dg.AssetIn(tables.issuance_lots(frequency).key), **REGISTRY_INS},
+        group_name=GROUP,
+        kinds={"csv", "json"},
+        description=table.description,
+    )
+    def _asset(
+        warehouse: Warehouse,
+        lot_folder: LotFolder,
+        lots: pl.DataFrame,
+        projects: pl.DataFrame,
+        devices: pl.DataFrame,
+        reservations: pl.DataFrame,
+        clearances: pl.DataFrame,
+    ) -> dg.Output:
+        reads = warehouse.scan(tables.METER_READS.key)
+        made = files_of_lots(lots, projects, devices, reads, load_reference())
+        rows = [_file_row(files, lot_folder.write(frequency, files)) for files in made]
+        frame = table.validate(pl.DataFrame(rows, schema=table.dtypes))
+        return dg.Output(
+            frame, metadata={"files": frame.height, "invalid": int((~frame["is_valid"]).sum())}
+        )
+
+    return _asset
+
+
+def _file_row(files, folder) -> dict:
+    report = validate_sources([(files.csv_name, files.csv)], DEFAULT_CONFIG).files[0]
+    errors = [f"{f.rule}: {f.message}" for f in report.findings if f.is_error]
+    return {
+        "lot_id": files.lot_id,
+        "csv_name": files.csv_name,
+        "csv_sha256": hashlib.sha256(files.csv).hexdigest(),
+        "folder": str(folder),
+        "rrecs": files.scorecard["rrecs"],
+        "coverage": files.scorecard["coverage"],
+        "gap_hours": files.scorecard["gap_hours"],
+        "flagged_reads": files.scorecard["flagged_reads"],
+        "is_valid": report.ok,
+        "findings": "; ".join(errors),
+    }
+
+
+def _issued_asset(frequency: str) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=issued_key(frequency),
+        partitions_def=ISSUANCE_PARTITIONS[frequency],
+        ins={
+            "lots": dg.AssetIn(tables.issuance_lots(frequency).key),
+            "files": dg.AssetIn(tables.lot_files(frequency).key),
+            "devices": dg.AssetIn(tables.DEVICES.key),
+        },
+        group_name=GROUP,
+        kinds={"duckdb"},
+        description="The period's new lots entered in the issuance ledger, reads certified.",
+    )
+    def _asset(
+        context: dg.AssetExecutionContext,
+        config: IssuanceConfig,
+        warehouse: Warehouse,
+        issuance_ledger: IssuanceLedger,
+        registry_folder: RegistryFolder,
+        lots: pl.DataFrame,
+        files: pl.DataFrame,
+        devices: pl.DataFrame,
+    ) -> dg.MaterializeResult:
+        new = lots.filter(pl.col("change") == "new").join(
+            files.select("lot_id", "csv_name", "csv_sha256"), on="lot_id", how="left"
+        )
+        waiting = _unapproved(context, config, registry_folder, new)
+        ready = new.filter(~pl.col("lot_id").is_in(waiting))
+        reads = lot_reads(warehouse.scan(tables.METER_READS.key), devices, ready)
+        count = issuance_ledger.issue(
+            ready,
+            reads.select("source", "device_id", "interval_start", "lot_id"),
+            context.run.run_id,
+        )
+        for lot in waiting:
+            context.log.info(f"lot {lot} waits for approval")
+        return dg.MaterializeResult(
+            metadata={
+                "issued_lots": count,
+                "issued_rrecs": int(ready["rrecs"].sum()),
+                "waiting_for_approval": dg.MetadataValue.json(waiting),
+            }
+        )
+
+    return _asset
+
+
+def _unapproved(
+    context, config: IssuanceConfig, folder: RegistryFolder, lots: pl.DataFrame
+) -> list[str]:
+    """Lot ids that need an approval and have none."""
+    if not config.require_approval or context.run.tags.get(APPROVED_TAG) == "true":
+        return []
+    data = folder.read("approvals.csv")
+    approved: set[str] = set()
+    if data is not None:
+        approved = set(
+            pl.read_csv(data, infer_schema=False)
+            .get_column("lot_id", default=pl.Series([]))
+            .to_list()
+        )
+    return sorted(set(lots["lot_id"]) - approved)
+
+
+def issuance_assets() -> list[dg.AssetsDefinition]:
+    per_frequency = [
+        factory(frequency)
+        for frequency in tables.FREQUENCIES
+        for factory in (_lots_asset, _files_asset, _issued_asset)
+    ]
+    return [*per_frequency, out_issuance__file_lots, out_issuance__file_lots_issued]
+
+
+@dg.asset(
+    name=tables.issuance_lots("file").key,
+    ins={
+        "files": dg.AssetIn(tables.VERIFICATION_FILES.key),
+        **REGISTRY_INS,
+    },
+    group_name=GROUP,
+    kinds={"polars", "parquet"},
+    description="Producer-submitted verification files of registered projects, as lots.",
+)
+def out_issuance__file_lots(
+    context: dg.AssetExecutionContext,
+    issuance_ledger: IssuanceLedger,
+    files: pl.DataFrame,
+    projects: pl.DataFrame,
+    devices: pl.DataFrame,
+    reservations: pl.DataFrame,
+    clearances: pl.DataFrame,
+) -> dg.Output:
+    registry = RegistryTables(projects, devices, reservations, clearances)
+    lots, held = file_lots(files, registry, tokens_of(projects, load_reference()))
+    issued = set(issuance_ledger.issued_lots()["lot_id"])
+    lots = lots.with_columns(
+        pl.when(pl.col("lot_id").is_in(list(issued)))
+        .then(pl.lit("issued"))
+        .otherwise(pl.lit("new"))
+        .alias("change")
+    )
+    for item in held:
+        context.log.warning(f"held back ({item.kind}): {item.reason}")
+    return dg.Output(lots, metadata={"lots": lots.height, "held_back": len(held)})
+
+
+@dg.asset(
+    name="out_issuance__file_lots_issued",
+    ins={"lots": dg.AssetIn(tables.issuance_lots("file").key)},
+    group_name=GROUP,
+    kinds={"duckdb"},
+    description="Producer files' lots entered in the issuance ledger, behind the guard.",
+)
+def out_issuance__file_lots_issued(
+    context: dg.AssetExecutionContext, issuance_ledger: IssuanceLedger, lots: pl.DataFrame
+) -> dg.MaterializeResult:
+    new = lots.filter(pl.col("change") == "new").with_columns(
+        pl.lit(None, pl.String).alias("csv_name"), pl.lit(None, pl.String).alias("csv_sha256")
+    )
+    none = pl.DataFrame(
+        schema={
+            "source": pl.String,
+            "device_id": pl.String,
+            "interval_start": pl.Datetime("us", "UTC"),
+            "lot_id": pl.String,
+        }
+    )
+    count = issuance_ledger.issue(new, none, context.run.run_id)
+    return dg.MaterializeResult(
+        metadata={"issued_lots": count, "issued_rrecs": int(new["rrecs"].sum())}
+    )

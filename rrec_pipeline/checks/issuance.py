@@ -1,0 +1,102 @@
+"""Blocking checks in front of the ledger, per frequency and period.
+
+- The guard (Appendix B 2.1): no new lot overlaps an issued lot of the same
+  project, or of a project within 100 m that is not cleared.
+- Every new lot's verification CSV passes `rrec validate`.
+Either failing stops the period's lots from being issued (and so published
+and minted); the metadata names the lots, windows and rules.
+"""
+
+import dagster as dg
+import polars as pl
+
+from rrec_pipeline import tables
+from rrec_pipeline.checks.markdown import markdown_table, partitioned_checks
+from rrec_pipeline.issuance.frames import guard_conflicts
+from rrec_pipeline.partitions import ISSUANCE_PARTITIONS
+from rrec_pipeline.registry.checks import co_located_pairs
+from rrec_pipeline.resources.ledger import IssuanceLedger
+
+
+def _guard(frequency: str) -> dg.AssetChecksDefinition:
+    def _check(
+        issuance_ledger: IssuanceLedger,
+        lots: pl.DataFrame,
+        projects: pl.DataFrame,
+        clearances: pl.DataFrame,
+    ) -> dg.AssetCheckResult:
+        neighbours = co_located_pairs(projects, clearances)
+        conflicts = guard_conflicts(lots, issuance_ledger.issued_lots(), neighbours)
+        columns = ["lot_id", "window_start_utc", "issued_lot_id", "issued_window_start_utc"]
+        return dg.AssetCheckResult(
+            passed=conflicts.is_empty(),
+            description=f"{conflicts.height} new lots overlap issued lots",
+            metadata={"conflicts": dg.MetadataValue.md(markdown_table(conflicts, columns))},
+        )
+
+    with partitioned_checks():
+        return dg.asset_check(
+            asset=tables.issuance_lots(frequency).key,
+            name="no_double_counting",
+            partitions_def=ISSUANCE_PARTITIONS[frequency],
+            blocking=True,
+            additional_ins={
+                "projects": dg.AssetIn(tables.PROJECTS.key),
+                "clearances": dg.AssetIn(tables.CLEARANCES.key),
+            },
+            description="No new lot overlaps an issued lot of the same or a co-located project.",
+        )(_check)
+
+
+def _valid_files(frequency: str) -> dg.AssetChecksDefinition:
+    def _check(files: pl.DataFrame) -> dg.AssetCheckResult:
+        invalid = files.filter(~pl.col("is_valid"))
+        return dg.AssetCheckResult(
+            passed=invalid.is_empty(),
+            description=f"{invalid.height} of {files.height} lot files fail validation",
+            metadata={
+                "invalid": dg.MetadataValue.md(
+                    markdown_table(invalid, ["lot_id", "csv_name", "findings"])
+                )
+            },
+        )
+
+    with partitioned_checks():
+        return dg.asset_check(
+            asset=tables.lot_files(frequency).key,
+            name="lot_files_validate",
+            partitions_def=ISSUANCE_PARTITIONS[frequency],
+            blocking=True,
+            description="Every new lot's verification CSV passes rrec validate.",
+        )(_check)
+
+
+@dg.asset_check(
+    asset=tables.issuance_lots("file").key,
+    name="no_double_counting",
+    blocking=True,
+    additional_ins={
+        "projects": dg.AssetIn(tables.PROJECTS.key),
+        "clearances": dg.AssetIn(tables.CLEARANCES.key),
+    },
+    description="No producer file's lot overlaps an issued lot of the same or a nearby project.",
+)
+def file_lots_do_not_double_count(
+    issuance_ledger: IssuanceLedger,
+    out_issuance__file_lots: pl.DataFrame,
+    projects: pl.DataFrame,
+    clearances: pl.DataFrame,
+) -> dg.AssetCheckResult:
+    neighbours = co_located_pairs(projects, clearances)
+    conflicts = guard_conflicts(out_issuance__file_lots, issuance_ledger.issued_lots(), neighbours)
+    columns = ["lot_id", "window_start_utc", "issued_lot_id", "issued_window_start_utc"]
+    return dg.AssetCheckResult(
+        passed=conflicts.is_empty(),
+        description=f"{conflicts.height} file lots overlap issued lots",
+        metadata={"conflicts": dg.MetadataValue.md(markdown_table(conflicts, columns))},
+    )
+
+
+def issuance_checks() -> list[dg.AssetChecksDefinition]:
+    per_frequency = [check(f) for f in tables.FREQUENCIES for check in (_guard, _valid_files)]
+    return [*per_frequency, file_lots_do_not_double_count]

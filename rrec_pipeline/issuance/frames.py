@@ -1,0 +1,178 @@
+"""Lots as the `out_issuance__<frequency>_lots` table, their reads, and the guard.
+
+The guard (Appendix B 2.1): a lot whose window overlaps an issued lot of the
+same project, or of a project within 100 m that is not cleared, must not go on
+to publication and minting. The ledger also refuses to certify a read twice.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from rrec_pipeline.credits.reference import ReferenceTables
+from rrec_pipeline.issuance.energy import project_reads
+from rrec_pipeline.issuance.lot_files import LotFiles, lot_files, lot_id
+from rrec_pipeline.issuance.lots import Lot, WindowEnergy
+from rrec_pipeline.issuance.plan import Plan
+from rrec_pipeline.issuance.windows import Window
+from rrec_pipeline.tables import issuance_lots
+
+
+def lots_frame(
+    plan: Plan,
+    frequency: str,
+    recipients: dict[str, str],
+    tokens: dict[str, str | None],
+    issued: dict,
+) -> pl.DataFrame:
+    """Every lot of the plan (new or changed), and the issued windows with late reads."""
+    rows = [_row(lot, frequency, recipients, tokens, _change(lot, issued)) for lot in plan.lots]
+    table = issuance_lots(frequency)
+    return table.validate(pl.DataFrame(rows, schema=table.dtypes)) if rows else table.empty()
+
+
+def late_frame(plan: Plan, frequency: str, recipients: dict, tokens: dict) -> pl.DataFrame:
+    table = issuance_lots(frequency)
+    rows = []
+    for energy in plan.late:
+        lot = Lot(energy, 0, 0, 0)
+        rows.append({**_row(lot, frequency, recipients, tokens, "late"), "wh": 0})
+    return pl.DataFrame(rows, schema=table.dtypes) if rows else table.empty()
+
+
+def _change(lot: Lot, issued: dict) -> str:
+    return "issued" if lot.key in issued else "new"
+
+
+def _row(lot: Lot, frequency: str, recipients: dict, tokens: dict, change: str) -> dict:
+    energy, window = lot.energy, lot.energy.window
+    return {
+        "lot_id": lot_id(lot),
+        "reservation_id": energy.reservation_id,
+        "project_id": energy.project_id,
+        "frequency": frequency,
+        "window_label": window.label,
+        "window_first_day": window.first_day,
+        "window_last_day": window.last_day,
+        "window_start_utc": window.start_utc,
+        "window_end_utc": window.end_utc,
+        "timezone": window.zone,
+        "year": window.year,
+        "wh": energy.wh,
+        "late_wh": energy.late_wh,
+        "estimated_wh": energy.estimated_wh,
+        "reads": energy.reads,
+        "missing_reads": energy.missing_reads,
+        "carry_in_wh": lot.carry_in_wh,
+        "rrecs": lot.rrecs,
+        "carry_out_wh": lot.carry_out_wh,
+        "dropped_wh": lot.dropped_wh,
+        "is_clipped": lot.is_clipped,
+        "is_year_end": lot.is_year_end,
+        "recipient": recipients[energy.reservation_id],
+        "token": tokens.get(energy.project_id),
+        "change": change,
+    }
+
+
+def lot_reads(reads: pl.LazyFrame, devices: pl.DataFrame, lots: pl.DataFrame) -> pl.DataFrame:
+    """The generation reads each lot's window holds, tagged with the lot (one pass)."""
+    windows = lots.select("lot_id", "project_id", "window_start_utc", "window_end_utc").lazy()
+    return (
+        project_reads(reads, devices, "generation")
+        .join(windows, on="project_id")
+        .filter(
+            (pl.col("interval_start") >= pl.col("window_start_utc"))
+            & (pl.col("interval_start") < pl.col("window_end_utc"))
+        )
+        .drop("window_start_utc", "window_end_utc")
+        .collect(engine="streaming")
+    )
+
+
+def guard_conflicts(
+    lots: pl.DataFrame, issued: pl.DataFrame, neighbours: set[frozenset[str]]
+) -> pl.DataFrame:
+    """Planned lots overlapping an issued lot of the same or a co-located project."""
+    columns = ["lot_id", "project_id", "window_start_utc", "window_end_utc"]
+    planned = lots.filter(pl.col("change") == "new").select(columns)
+    done = issued.select([pl.col(c).alias(f"issued_{c}") for c in columns])
+    pairs = planned.join(done, how="cross").filter(
+        (pl.col("window_start_utc") < pl.col("issued_window_end_utc"))
+        & (pl.col("issued_window_start_utc") < pl.col("window_end_utc"))
+        & (pl.col("lot_id") != pl.col("issued_lot_id"))
+    )
+    same = pl.col("project_id") == pl.col("issued_project_id")
+    near = pl.struct("project_id", "issued_project_id").map_elements(
+        lambda row: frozenset(row.values()) in neighbours, return_dtype=pl.Boolean
+    )
+    return pairs.filter(same | near) if pairs.height else pairs
+
+
+def lots_from_frame(frame: pl.DataFrame) -> list[Lot]:
+    """Lots rebuilt from their table rows: the windows' instants and zones, the numbers."""
+    lots = []
+    for row in frame.iter_rows(named=True):
+        window = Window(
+            row["window_label"],
+            row["window_first_day"],
+            row["window_last_day"],
+            row["window_start_utc"],
+            row["window_end_utc"],
+            row["timezone"],
+        )
+        energy = WindowEnergy(
+            row["reservation_id"],
+            row["project_id"],
+            window,
+            wh=row["wh"],
+            estimated_wh=row["estimated_wh"],
+            reads=row["reads"],
+            missing_reads=row["missing_reads"],
+            late_wh=row["late_wh"],
+        )
+        lots.append(
+            Lot(
+                energy,
+                row["carry_in_wh"],
+                row["rrecs"],
+                row["carry_out_wh"],
+                row["is_clipped"],
+                row["is_year_end"],
+                row["dropped_wh"],
+            )
+        )
+    return lots
+
+
+def files_of_lots(
+    lots: pl.DataFrame,
+    projects: pl.DataFrame,
+    devices: pl.DataFrame,
+    reads: pl.LazyFrame,
+    reference: ReferenceTables,
+) -> list[LotFiles]:
+    """Each new lot's files, from one pass over the reads; lots without reads have none."""
+    new = lots.filter(pl.col("change") == "new")
+    if new.is_empty():
+        return []
+    generation = lot_reads(reads, devices, new)
+    customers = (
+        project_reads(reads, devices, "customer")
+        .filter(pl.col("project_id").is_in(new["project_id"].unique().to_list()))
+        .collect(engine="streaming")
+    )
+    by_project = {row["project_id"]: row for row in projects.iter_rows(named=True)}
+    made = []
+    for lot in lots_from_frame(new):
+        project = lot.energy.project_id
+        files = lot_files(
+            lot,
+            by_project[project],
+            generation.filter(pl.col("lot_id") == lot_id(lot)),
+            reference,
+            customers=customers.filter(pl.col("project_id") == project),
+        )
+        if files is not None:
+            made.append(files)
+    return made

@@ -1,0 +1,147 @@
+"""The issuance ledger: a DuckDB file that is only ever appended to, in transactions.
+
+It is the guard against double counting (Appendix B 2.1): every issued lot
+with its window, and per meter read the lot that certified it, so a read can
+be certified once only (its key is the table's primary key: a second insert
+fails the whole transaction). It is never rebuilt from other tables. Each
+planning run's plan is recorded too, with what changed against the ledger.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from rrec_pipeline.issuance.lots import Issued
+from rrec_pipeline.tables import duckdb_columns, issuance_lots
+
+LOT_COLUMNS = issuance_lots("monthly").dtypes
+ISSUED_EXTRA = {
+    "csv_name": pl.String,
+    "csv_sha256": pl.String,
+    "state": pl.String,
+    "issued_at": pl.Datetime("us", "UTC"),
+    "run_id": pl.String,
+}
+READ_COLUMNS = {
+    "source": pl.String,
+    "device_id": pl.String,
+    "interval_start": pl.Datetime("us", "UTC"),
+    "lot_id": pl.String,
+}
+PLAN_COLUMNS = {
+    "run_id": pl.String,
+    "planned_at": pl.Datetime("us", "UTC"),
+    "frequency": pl.String,
+    "partition": pl.String,
+    "lot_id": pl.String,
+    "change": pl.String,
+    "rrecs": pl.Int64,
+    "wh": pl.Int64,
+}
+DDL = (
+    f"CREATE TABLE IF NOT EXISTS issued_lots ({duckdb_columns({**LOT_COLUMNS, **ISSUED_EXTRA})}, "
+    "PRIMARY KEY (lot_id))",
+    f"CREATE TABLE IF NOT EXISTS certified_reads ({duckdb_columns(READ_COLUMNS)}, "
+    "PRIMARY KEY (source, device_id, interval_start))",
+    f"CREATE TABLE IF NOT EXISTS plans ({duckdb_columns(PLAN_COLUMNS)})",
+)
+
+
+class DoubleCertification(RuntimeError):
+    """A read already certified by another lot: nothing of this issue was recorded."""
+
+
+class IssuanceLedger(dg.ConfigurableResource):
+    path: str
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        connection = duckdb.connect(self.path)
+        for statement in DDL:
+            connection.execute(statement)
+        return connection
+
+    def issued_lots(self) -> pl.DataFrame:
+        with self._connect() as connection:
+            frame = connection.sql("SELECT * FROM issued_lots ORDER BY lot_id").pl()
+        return frame.cast({**LOT_COLUMNS, **ISSUED_EXTRA})
+
+    def issued_state(self) -> dict[tuple[str, str, str], Issued]:
+        """(reservation, project, first day) -> what that window issued: the plan continues."""
+        lots = self.issued_lots()
+        return {
+            (row["reservation_id"], row["project_id"], row["window_first_day"].isoformat()): Issued(
+                row["rrecs"], row["carry_out_wh"], row["wh"]
+            )
+            for row in lots.iter_rows(named=True)
+        }
+
+    def record_plan(self, run_id: str, frequency: str, partition: str, lots: pl.DataFrame) -> None:
+        rows = lots.select(
+            pl.lit(run_id).alias("run_id"),
+            pl.lit(datetime.now(UTC)).dt.cast_time_unit("us").alias("planned_at"),
+            pl.lit(frequency).alias("frequency"),
+            pl.lit(partition).alias("partition"),
+            "lot_id",
+            "change",
+            "rrecs",
+            "wh",
+        ).cast(PLAN_COLUMNS)
+        with self._connect() as connection:
+            _append(connection, "plans", rows)
+
+    def issue(self, lots: pl.DataFrame, reads: pl.DataFrame, run_id: str) -> int:
+        """Append lots not yet in the ledger and certify their reads, all or nothing.
+
+        `lots` has the lot columns plus csv_name and csv_sha256; `reads` has
+        source, device_id, interval_start and lot_id. Returns how many lots were new.
+        """
+        now = datetime.now(UTC)
+        rows = (
+            lots.with_columns(
+                pl.lit("issued").alias("state"),
+                pl.lit(now).dt.cast_time_unit("us").alias("issued_at"),
+                pl.lit(run_id).alias("run_id"),
+            )
+            .select(list({**LOT_COLUMNS, **ISSUED_EXTRA}))
+            .cast({**LOT_COLUMNS, **ISSUED_EXTRA})
+        )
+        certified = reads.select(list(READ_COLUMNS)).cast(READ_COLUMNS)
+        with self._connect() as connection:
+            connection.execute("BEGIN TRANSACTION")
+            try:
+                known = [
+                    r[0] for r in connection.execute("SELECT lot_id FROM issued_lots").fetchall()
+                ]
+                new = rows.filter(~pl.col("lot_id").is_in(known))
+                _append(connection, "issued_lots", new)
+                _append(
+                    connection, "certified_reads", certified.filter(~pl.col("lot_id").is_in(known))
+                )
+                connection.execute("COMMIT")
+            except duckdb.ConstraintException as error:
+                connection.execute("ROLLBACK")
+                raise DoubleCertification(
+                    f"a read is already certified by another lot: {error}"
+                ) from None
+            except Exception:
+                connection.execute("ROLLBACK")
+                raise
+        return new.height
+
+    def certified_reads(self) -> pl.DataFrame:
+        with self._connect() as connection:
+            return connection.sql("SELECT * FROM certified_reads").pl().cast(READ_COLUMNS)
+
+
+def _append(connection: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame) -> None:
+    connection.register("incoming", rows.to_arrow())
+    try:
+        connection.execute(f"INSERT INTO {table} SELECT * FROM incoming")
+    finally:
+        connection.unregister("incoming")
