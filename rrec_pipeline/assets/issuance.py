@@ -20,7 +20,13 @@ import polars as pl
 from rrec_pipeline import tables
 from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.issuance.file_lots import file_lots
-from rrec_pipeline.issuance.frames import files_of_lots, late_frame, lot_reads, lots_frame
+from rrec_pipeline.issuance.frames import (
+    files_of_lots,
+    late_frame,
+    lot_reads,
+    lots_frame,
+    mark_changes,
+)
 from rrec_pipeline.issuance.plan import PlanSettings, as_of_clock, make_plan
 from rrec_pipeline.issuance.report import tokens_of
 from rrec_pipeline.partitions import ISSUANCE_PARTITIONS
@@ -29,6 +35,7 @@ from rrec_pipeline.resources.ledger import IssuanceLedger
 from rrec_pipeline.resources.lot_folder import LotFolder
 from rrec_pipeline.resources.registry_folder import RegistryFolder
 from rrec_pipeline.resources.warehouse import Warehouse
+from rrec_pipeline.schemas.issuance import TO_ISSUE
 from rrec_pipeline.validation.batch import validate_sources
 from rrec_pipeline.validation.config import DEFAULT_CONFIG
 
@@ -105,13 +112,15 @@ def _lots_asset(frequency: str) -> dg.AssetsDefinition:
         reads = warehouse.scan(tables.METER_READS.key)
         plan = make_plan(registry, reads, settings_of(config), issued)
         label = date.fromisoformat(context.partition_key)
-        lots = partition_lots(frequency, label, registry, plan, issued)
+        lots = mark_changes(
+            partition_lots(frequency, label, registry, plan, issued), issuance_ledger.last_planned()
+        )
         issuance_ledger.record_plan(context.run.run_id, frequency, context.partition_key, lots)
         return dg.Output(
             lots,
             metadata={
                 "lots": lots.height,
-                "rrecs_new": int(lots.filter(pl.col("change") == "new")["rrecs"].sum()),
+                "rrecs_to_issue": int(lots.filter(pl.col("change").is_in(TO_ISSUE))["rrecs"].sum()),
                 "changes": dg.MetadataValue.json(dict(lots.group_by("change").len().iter_rows())),
             },
         )
@@ -190,7 +199,7 @@ def _issued_asset(frequency: str) -> dg.AssetsDefinition:
         files: pl.DataFrame,
         devices: pl.DataFrame,
     ) -> dg.MaterializeResult:
-        new = lots.filter(pl.col("change") == "new").join(
+        new = lots.filter(pl.col("change").is_in(TO_ISSUE)).join(
             files.select("lot_id", "csv_name", "csv_sha256"), on="lot_id", how="left"
         )
         waiting = _unapproved(context, config, registry_folder, new)
@@ -283,7 +292,7 @@ def out_issuance__file_lots(
 def out_issuance__file_lots_issued(
     context: dg.AssetExecutionContext, issuance_ledger: IssuanceLedger, lots: pl.DataFrame
 ) -> dg.MaterializeResult:
-    new = lots.filter(pl.col("change") == "new").with_columns(
+    new = lots.filter(pl.col("change").is_in(TO_ISSUE)).with_columns(
         pl.lit(None, pl.String).alias("csv_name"), pl.lit(None, pl.String).alias("csv_sha256")
     )
     none = pl.DataFrame(

@@ -15,6 +15,7 @@ from rrec_pipeline.issuance.lot_files import LotFiles, lot_files, lot_id
 from rrec_pipeline.issuance.lots import Lot, WindowEnergy
 from rrec_pipeline.issuance.plan import Plan
 from rrec_pipeline.issuance.windows import Window
+from rrec_pipeline.schemas.issuance import TO_ISSUE
 from rrec_pipeline.tables import issuance_lots
 
 
@@ -95,7 +96,7 @@ def guard_conflicts(
 ) -> pl.DataFrame:
     """Planned lots overlapping an issued lot of the same or a co-located project."""
     columns = ["lot_id", "project_id", "window_start_utc", "window_end_utc"]
-    planned = lots.filter(pl.col("change") == "new").select(columns)
+    planned = lots.filter(pl.col("change").is_in(TO_ISSUE)).select(columns)
     done = issued.select([pl.col(c).alias(f"issued_{c}") for c in columns])
     pairs = planned.join(done, how="cross").filter(
         (pl.col("window_start_utc") < pl.col("issued_window_end_utc"))
@@ -153,7 +154,7 @@ def files_of_lots(
     reference: ReferenceTables,
 ) -> list[LotFiles]:
     """Each new lot's files, from one pass over the reads; lots without reads have none."""
-    new = lots.filter(pl.col("change") == "new")
+    new = lots.filter(pl.col("change").is_in(TO_ISSUE))
     if new.is_empty():
         return []
     generation = lot_reads(reads, devices, new)
@@ -176,3 +177,19 @@ def files_of_lots(
         if files is not None:
             made.append(files)
     return made
+
+
+def mark_changes(lots: pl.DataFrame, planned: pl.DataFrame) -> pl.DataFrame:
+    """A new lot whose numbers differ from the last plan that held it is `changed`."""
+    before = planned.rename({"rrecs": "_rrecs", "wh": "_wh"})
+    differs = (pl.col("_rrecs") != pl.col("rrecs")) | (pl.col("_wh") != pl.col("wh"))
+    return (
+        lots.join(before, on="lot_id", how="left")
+        .with_columns(
+            pl.when((pl.col("change") == "new") & differs.fill_null(False))
+            .then(pl.lit("changed"))
+            .otherwise(pl.col("change"))
+            .alias("change")
+        )
+        .drop("_rrecs", "_wh")
+    )

@@ -81,6 +81,15 @@ class IssuanceLedger(dg.ConfigurableResource):
             for row in lots.iter_rows(named=True)
         }
 
+    def last_planned(self) -> pl.DataFrame:
+        """Each lot's numbers in the latest plan that held it: lot_id, rrecs, wh."""
+        query = (
+            "SELECT lot_id, rrecs, wh FROM plans "
+            "QUALIFY row_number() OVER (PARTITION BY lot_id ORDER BY planned_at DESC) = 1"
+        )
+        with self._connect() as connection:
+            return connection.sql(query).pl().cast({"rrecs": pl.Int64, "wh": pl.Int64})
+
     def record_plan(self, run_id: str, frequency: str, partition: str, lots: pl.DataFrame) -> None:
         rows = lots.select(
             pl.lit(run_id).alias("run_id"),

@@ -9,6 +9,7 @@ from rrec_pipeline.amounts import WH
 
 UTC = pl.Datetime(time_unit="us", time_zone="UTC")
 CHANGES = ["new", "changed", "late", "issued"]
+TO_ISSUE = ["new", "changed"]  # the changes a run issues; late and issued are already done
 
 
 class IssuanceLots(pa.DataFrameModel):

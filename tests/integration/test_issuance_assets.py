@@ -75,3 +75,65 @@ def test_a_year_of_monthly_lots_is_issued_once(tmp_path) -> None:
     ]
     assert issued.materialization.metadata["issued_lots"].value == 0, "a second run issues nothing"
     assert ledger.issued_lots().height == 48
+
+
+def local_month_wh(reads: pl.DataFrame, project_id: str, month: int) -> int:
+    zone = PROJECTS[project_id][7]
+    local = pl.col("interval_start").dt.convert_time_zone(zone)
+    mine = reads.filter(pl.col("site_id") == project_id.lower())
+    return int(mine.filter((local.dt.year() == 2024) & (local.dt.month() == month))["wh"].sum())
+
+
+def metadata_of(result, name: str) -> dict:
+    [event] = [
+        e for e in result.get_asset_materialization_events() if e.asset_key.path[-1].endswith(name)
+    ]
+    return {key: value.value for key, value in event.materialization.metadata.items()}
+
+
+def add_wh_on(home: Path, day: str, wh: int) -> None:
+    """A corrected read arrives: one more hour's Wh on `day` for every project's device."""
+    part = home / "warehouse" / "core_meter__reads" / "source=files" / f"date={day}"
+    part = part / "part.parquet"
+    reads = pl.read_parquet(part)
+    first = reads.group_by("device_id").agg(pl.all().first()).select(reads.columns)
+    bumped = first.with_columns(pl.col("wh") + wh)
+    kept = reads.join(first, on=["device_id", "interval_start"], how="anti")
+    pl.concat([kept, bumped]).write_parquet(part)
+
+
+def test_approval_gate_holds_lots_and_a_changed_plan_is_issued_with_its_new_numbers(
+    tmp_path,
+) -> None:
+    home = home_with_reads(tmp_path, "monthly")
+    defs, instance = build_defs(home=home), dg.DagsterInstance.ephemeral()
+    assert defs.resolve_job_def("rrec_main").execute_in_process(instance=instance).success
+    job = defs.resolve_job_def("issuance_monthly_job")
+    config = {**CONFIG, "require_approval": True}
+    ops = {f"out_issuance__monthly_{name}": {"config": config} for name in ("lots", "issued")}
+
+    def run(tags=None):
+        result = job.execute_in_process(
+            instance=instance, partition_key="2024-01-01", run_config={"ops": ops}, tags=tags
+        )
+        return metadata_of(result, "monthly_lots"), metadata_of(result, "monthly_issued")
+
+    planned, issued = run()
+    assert planned["changes"] == {"new": 4} and issued["issued_lots"] == 0
+    assert len(issued["waiting_for_approval"]) == 4
+
+    add_wh_on(home, "2024-01-15", 200_000)
+    first, *rest = issued["waiting_for_approval"]
+    (home / "registry" / "approvals.csv").write_text(f"lot_id\n{first}\n")
+    planned, issued = run()
+    assert planned["changes"] == {"changed": 4}, "each project has 200 kWh more than the last plan"
+    assert issued["issued_lots"] == 1 and issued["waiting_for_approval"] == rest
+
+    planned, issued = run(tags={"rrec/approved": "true"})
+    assert planned["changes"] == {"new": 3}, "the issued lot is done; the rest as last planned"
+    assert issued["issued_lots"] == 3
+    ledger = IssuanceLedger(path=str(home / "ledger.duckdb"))
+    january = dict(ledger.issued_lots().select("project_id", "wh").iter_rows())
+    reads = pl.read_parquet(home / "warehouse" / "core_meter__reads" / "**" / "*.parquet")
+    assert january == {p: local_month_wh(reads, p, 1) for p in PROJECTS}
+    assert january == {p: local_month_wh(READS, p, 1) + 200_000 for p in PROJECTS}
