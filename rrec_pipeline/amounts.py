@@ -33,6 +33,8 @@ MWH = pl.Decimal(38, MWH_DECIMALS)
 FACTOR = pl.Decimal(38, 12)
 TCO2E = pl.Decimal(38, TCO2E_DECIMALS)
 LITRES = pl.Decimal(38, 6)
+TOKEN_DECIMALS = 18  # ERC-20 base units per whole R-REC token: 10**18
+TOKENS = pl.Decimal(38, TOKEN_DECIMALS)
 
 WH_PER_KWH = 1_000
 WH_PER_MWH = 1_000_000

@@ -15,6 +15,7 @@ from typing import Any
 
 import dagster as dg
 
+from rrec_pipeline.assets.chain import chain_assets
 from rrec_pipeline.assets.credits import (
     out_credits__minigrid_customer_months,
     out_credits__project_years,
@@ -27,18 +28,21 @@ from rrec_pipeline.assets.verification import (
     core_verification,
     core_verification__gap_explanations,
 )
+from rrec_pipeline.checks.chain import chain_checks
 from rrec_pipeline.checks.credits import credit_checks
 from rrec_pipeline.checks.issuance import issuance_checks
 from rrec_pipeline.checks.meter_reads import meter_checks
 from rrec_pipeline.checks.schemas import schema_checks
 from rrec_pipeline.checks.verification import verification_checks
-from rrec_pipeline.jobs import issuance_jobs, main_job, meter_reads_job
-from rrec_pipeline.locations import home_paths
+from rrec_pipeline.jobs import issuance_jobs, main_job, meter_reads_job, minting_job
+from rrec_pipeline.locations import home_paths, publish_repository
+from rrec_pipeline.resources.chain import Chain
 from rrec_pipeline.resources.io_managers import ParquetIOManager
 from rrec_pipeline.resources.landing import LandingZone
 from rrec_pipeline.resources.ledger import IssuanceLedger
 from rrec_pipeline.resources.lot_folder import LotFolder
 from rrec_pipeline.resources.meter_sources import meter_sources_from_env
+from rrec_pipeline.resources.publisher import GitPublisher
 from rrec_pipeline.resources.registry_folder import RegistryFolder
 from rrec_pipeline.resources.submission_folder import SubmissionFolder
 from rrec_pipeline.resources.warehouse import Warehouse
@@ -62,6 +66,19 @@ def default_resources(home: Path | None = None) -> dict[str, Any]:
         "warehouse": Warehouse(base_dir=str(paths["warehouse"])),
         "issuance_ledger": IssuanceLedger(path=str(paths["ledger"])),
         "lot_folder": LotFolder(path=str(paths["lots"])),
+        "publisher": GitPublisher(
+            repository=publish_repository(home),
+            checkout=str(paths["publish_checkout"]),
+            url_template=os.environ.get("RREC_PUBLISH_URL_TEMPLATE") or None,
+        ),
+        "chain": Chain(
+            rpc_url=os.environ.get("RREC_CHAIN_RPC_URL") or None,
+            state_dir=str(paths["chain"]),
+            contracts_file=str(paths["contracts_file"]),
+            confirmations=int(os.environ.get("RREC_CONFIRMATIONS") or 1),
+            retirement_wallet=os.environ.get("RREC_RETIREMENT_WALLET") or None,
+            return_wallet=os.environ.get("RREC_RETURN_WALLET") or None,
+        ),
     }
 
 
@@ -75,6 +92,7 @@ ASSETS = [
     out_credits__minigrid_customer_months,
     core_registry,
     *issuance_assets(),
+    *chain_assets,
 ]
 
 
@@ -90,8 +108,9 @@ def build_defs(
             *meter_checks(),
             *credit_checks(),
             *issuance_checks(),
+            *chain_checks(),
         ],
-        jobs=[main_job, meter_reads_job, *issuance_jobs],
+        jobs=[main_job, meter_reads_job, *issuance_jobs, minting_job],
         schedules=[daily_meter_schedule],
         sensors=[late_meter_data_sensor],
         resources={**default_resources(home), **(resource_overrides or {})},

@@ -30,9 +30,19 @@ def reference_data_dir() -> Path:
 
 
 @cache
-def _state_codes() -> dict[str, str]:
+def _us_states() -> list[dict[str, str]]:
     with (reference_data_dir() / "us_states.csv").open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+        return list(csv.DictReader(handle))
+
+
+def us_state_name(code: str) -> str | None:
+    """`GA` -> `Georgia`; None for a code that is not a US state."""
+    return next((row["state_name"] for row in _us_states() if row["state"] == code), None)
+
+
+@cache
+def _state_codes() -> dict[str, str]:
+    rows = _us_states()
     codes = {row["state"].casefold(): row["state"] for row in rows}
     codes.update({row["state_name"].casefold(): row["state"] for row in rows})
     return codes

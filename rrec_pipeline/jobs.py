@@ -10,6 +10,7 @@ import dagster as dg
 
 MAIN_JOB_NAME = "rrec_main"
 METER_JOB_NAME = "meter_reads_job"
+MINTING_JOB_NAME = "minting_job"
 
 main_job = dg.define_asset_job(
     MAIN_JOB_NAME,
@@ -43,3 +44,9 @@ issuance_jobs = [
     )
     for frequency in ("daily", "weekly", "monthly", "quarterly", "yearly")
 ]
+
+minting_job = dg.define_asset_job(
+    MINTING_JOB_NAME,
+    selection=dg.AssetSelection.groups("chain"),
+    description="Publish issued lots, mint each exactly once, read the chain back.",
+)

@@ -20,6 +20,9 @@ FOLDERS = {
     "dagster_home": ("DAGSTER_HOME", "dagster_home"),
     "ledger": ("RREC_LEDGER", "ledger.duckdb"),
     "lots": ("RREC_LOTS_DIR", "lots"),
+    "chain": ("RREC_CHAIN_DIR", "chain"),
+    "contracts_file": ("RREC_CONTRACTS_FILE", "contracts.json"),
+    "publish_checkout": ("RREC_PUBLISH_CHECKOUT", "publish_checkout"),
 }
 
 
@@ -34,3 +37,15 @@ def home_paths(home: Path | None = None) -> dict[str, Path]:
         name: Path(os.environ.get(variable) or home / default).absolute()
         for name, (variable, default) in FOLDERS.items()
     }
+
+
+def publish_repository(home: Path | None = None) -> str:
+    """Where lots are published: `RREC_PUBLISH_REPO` (a path or a remote URL), else a local
+    repository `$RREC_HOME/published`."""
+    configured = os.environ.get("RREC_PUBLISH_REPO")
+    return configured or str(((home or rrec_home()).absolute()) / "published")
+
+
+def project_root() -> Path:
+    """The checkout this package runs from (holds `contracts/` and `reference_data/`)."""
+    return Path(__file__).resolve().parents[1]

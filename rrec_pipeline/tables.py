@@ -17,6 +17,7 @@ import pandera.polars as pa
 import polars as pl
 
 from rrec_pipeline.schemas import as_schema, polars_schema
+from rrec_pipeline.schemas.chain import ChainTransactions, LotMints
 from rrec_pipeline.schemas.credits import MiniGridCustomerMonths, ProjectYearCredits
 from rrec_pipeline.schemas.issuance import IssuanceLots, LotFiles
 from rrec_pipeline.schemas.meter_reads import MeterAnomalies, MeterReads
@@ -115,6 +116,10 @@ def lot_files(frequency: str) -> Table:
     return _table(f"out_issuance__{frequency}_lot_files", LotFiles)
 
 
+PUBLISHED_LOTS = _table("out_chain__published_lots", LotMints)
+LOT_MINTS = _table("out_chain__mints", LotMints)
+CHAIN_TRANSACTIONS = _table("core_chain__transactions", ChainTransactions)
+
 FREQUENCIES = ("daily", "weekly", "monthly", "quarterly", "yearly")
 
 TABLES: dict[str, Table] = {
@@ -141,6 +146,9 @@ TABLES: dict[str, Table] = {
         *(issuance_lots(frequency) for frequency in FREQUENCIES),
         issuance_lots("file"),
         *(lot_files(frequency) for frequency in FREQUENCIES),
+        PUBLISHED_LOTS,
+        LOT_MINTS,
+        CHAIN_TRANSACTIONS,
     )
 }
 

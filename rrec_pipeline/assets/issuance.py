@@ -284,17 +284,27 @@ def out_issuance__file_lots(
 
 @dg.asset(
     name="out_issuance__file_lots_issued",
-    ins={"lots": dg.AssetIn(tables.issuance_lots("file").key)},
+    ins={
+        "lots": dg.AssetIn(tables.issuance_lots("file").key),
+        "files": dg.AssetIn(tables.VERIFICATION_FILES.key),
+    },
     group_name=GROUP,
     kinds={"duckdb"},
     description="Producer files' lots entered in the issuance ledger, behind the guard.",
 )
 def out_issuance__file_lots_issued(
-    context: dg.AssetExecutionContext, issuance_ledger: IssuanceLedger, lots: pl.DataFrame
+    context: dg.AssetExecutionContext,
+    issuance_ledger: IssuanceLedger,
+    lots: pl.DataFrame,
+    files: pl.DataFrame,
 ) -> dg.MaterializeResult:
-    new = lots.filter(pl.col("change").is_in(TO_ISSUE)).with_columns(
-        pl.lit(None, pl.String).alias("csv_name"), pl.lit(None, pl.String).alias("csv_sha256")
-    )
+    """Each lot keeps its file's name and hash: the bytes published and minted against."""
+    named = files.select(
+        pl.concat_str(pl.lit("file__"), pl.col("sha256").str.slice(0, 16)).alias("lot_id"),
+        pl.col("file").alias("csv_name"),
+        pl.col("sha256").alias("csv_sha256"),
+    ).unique("lot_id")
+    new = lots.filter(pl.col("change").is_in(TO_ISSUE)).join(named, on="lot_id", how="left")
     none = pl.DataFrame(
         schema={
             "source": pl.String,

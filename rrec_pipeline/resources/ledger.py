@@ -17,6 +17,8 @@ import duckdb
 import polars as pl
 
 from rrec_pipeline.issuance.lots import Issued
+from rrec_pipeline.resources.duck import append, transaction
+from rrec_pipeline.resources.mint_ledger import MINT_DDL, MintLedgerMixin
 from rrec_pipeline.tables import duckdb_columns, issuance_lots
 
 LOT_COLUMNS = issuance_lots("monthly").dtypes
@@ -56,13 +58,15 @@ class DoubleCertification(RuntimeError):
     """A read already certified by another lot: nothing of this issue was recorded."""
 
 
-class IssuanceLedger(dg.ConfigurableResource):
+class IssuanceLedger(MintLedgerMixin, dg.ConfigurableResource):
+    """The ledger file; its mint-ledger half is `MintLedgerMixin`."""
+
     path: str
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         connection = duckdb.connect(self.path)
-        for statement in DDL:
+        for statement in (*DDL, *MINT_DDL):
             connection.execute(statement)
         return connection
 
@@ -102,7 +106,7 @@ class IssuanceLedger(dg.ConfigurableResource):
             "wh",
         ).cast(PLAN_COLUMNS)
         with self._connect() as connection:
-            _append(connection, "plans", rows)
+            append(connection, "plans", rows)
 
     def issue(self, lots: pl.DataFrame, reads: pl.DataFrame, run_id: str) -> int:
         """Append lots not yet in the ledger and certify their reads, all or nothing.
@@ -121,36 +125,24 @@ class IssuanceLedger(dg.ConfigurableResource):
             .cast({**LOT_COLUMNS, **ISSUED_EXTRA})
         )
         certified = reads.select(list(READ_COLUMNS)).cast(READ_COLUMNS)
-        with self._connect() as connection:
-            connection.execute("BEGIN TRANSACTION")
-            try:
+        try:
+            with self._connect() as connection, transaction(connection):
                 known = [
                     r[0] for r in connection.execute("SELECT lot_id FROM issued_lots").fetchall()
                 ]
                 new = rows.filter(~pl.col("lot_id").is_in(known))
-                _append(connection, "issued_lots", new)
-                _append(
+                append(connection, "issued_lots", new)
+                append(
                     connection, "certified_reads", certified.filter(~pl.col("lot_id").is_in(known))
                 )
-                connection.execute("COMMIT")
-            except duckdb.ConstraintException as error:
-                connection.execute("ROLLBACK")
-                raise DoubleCertification(
-                    f"a read is already certified by another lot: {error}"
-                ) from None
-            except Exception:
-                connection.execute("ROLLBACK")
-                raise
+        except duckdb.ConstraintException as error:
+            raise DoubleCertification(
+                f"a read is already certified by another lot: {error}"
+            ) from None
         return new.height
 
     def certified_reads(self) -> pl.DataFrame:
+        """Reads claimed by an issued lot; `certified_at` is set when the lot's mint confirms."""
         with self._connect() as connection:
-            return connection.sql("SELECT * FROM certified_reads").pl().cast(READ_COLUMNS)
-
-
-def _append(connection: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame) -> None:
-    connection.register("incoming", rows.to_arrow())
-    try:
-        connection.execute(f"INSERT INTO {table} SELECT * FROM incoming")
-    finally:
-        connection.unregister("incoming")
+            frame = connection.sql("SELECT * FROM certified_reads").pl()
+        return frame.cast({**READ_COLUMNS, "certified_at": pl.Datetime("us", "UTC")})

@@ -55,3 +55,13 @@ def postgres_db() -> Iterator[dict[str, object]]:
         with admin.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+@pytest.fixture
+def anvil(tmp_path) -> Iterator["AnvilNode"]:
+    """A real anvil node on 127.0.0.1 with its state under tmp_path (fails if anvil is missing:
+    scripts/setup installs it)."""
+    from rrec_pipeline.resources.anvil import AnvilNode
+
+    with AnvilNode(tmp_path / "anvil") as node:
+        yield node

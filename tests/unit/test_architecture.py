@@ -27,6 +27,7 @@ DOMAIN_LAYERS = (
     ("validation",),
     ("registry",),
     ("issuance",),
+    ("minting",),
     ("run_summary",),
 )
 DAGSTER_LAYER = (
@@ -102,11 +103,11 @@ def test_asset_checks_never_import_assets() -> None:
 
 
 def test_domain_and_light_commands_import_without_dagster_or_network_clients() -> None:
-    """In a fresh interpreter where `import dagster` (or requests, web3) fails."""
+    """In a fresh interpreter where `import dagster` (or requests, web3, git) fails."""
     targets = [f"rrec_pipeline.{m}" for m in (*DOMAIN, *LIGHT_COMMANDS)]
     script = (
         "import sys\n"
-        "for blocked in ('dagster', 'requests', 'web3', 'urllib3'):\n"
+        "for blocked in ('dagster', 'requests', 'web3', 'urllib3', 'git', 'eth_account'):\n"
         "    sys.modules[blocked] = None\n"
         "import importlib\n"
         f"for name in {targets!r}:\n"

@@ -1,0 +1,139 @@
+"""Publication, minting and the chain read back: the end of an R-REC's issuance.
+
+Three unpartitioned assets run in order by `minting_job` after issuance:
+- `out_chain__published_lots`: every issued lot not yet published has its files
+  committed and pushed; the mint ledger holds its commit-pinned link.
+- `out_chain__mints`: every published lot minted exactly once (`resources/minter.py`);
+  one minting run per chain at a time (the `rrec_chain` pool).
+- `core_chain__transactions`: mints, transfers, retirements and returns of our
+  contracts, read back; the reconciliation checks run on it.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+import polars as pl
+
+from rrec_pipeline import tables
+from rrec_pipeline.credits.reference import load_reference
+from rrec_pipeline.minting.onchain import transactions
+from rrec_pipeline.minting.tokens import token_name
+from rrec_pipeline.resources.chain import Chain
+from rrec_pipeline.resources.evm import ChainError
+from rrec_pipeline.resources.ledger import IssuanceLedger
+from rrec_pipeline.resources.lot_folder import LotFolder
+from rrec_pipeline.resources.minter import Minter
+from rrec_pipeline.resources.publication import publish_issued
+from rrec_pipeline.resources.publisher import GitPublisher, PublishError
+from rrec_pipeline.resources.submission_folder import SubmissionFolder
+
+GROUP = "chain"
+POOL = "rrec_chain"
+ISSUED = [f"out_issuance__{f}_issued" for f in tables.FREQUENCIES] + [
+    "out_issuance__file_lots_issued"
+]
+
+
+@dg.asset(
+    name=tables.PUBLISHED_LOTS.key,
+    deps=ISSUED,
+    group_name=GROUP,
+    kinds={"git"},
+    description=tables.PUBLISHED_LOTS.description,
+)
+def out_chain__published_lots(
+    context: dg.AssetExecutionContext,
+    issuance_ledger: IssuanceLedger,
+    publisher: GitPublisher,
+    lot_folder: LotFolder,
+    submission_folder: SubmissionFolder,
+) -> dg.Output:
+    try:
+        report = publish_issued(
+            issuance_ledger, publisher, Path(lot_folder.path), Path(submission_folder.path)
+        )
+    except PublishError as error:
+        raise dg.Failure(f"publication failed, nothing was minted: {error}") from None
+    for lot_id, problem in report.problems.items():
+        context.log.warning(f"lot {lot_id} not published: {problem}")
+    return dg.Output(
+        issuance_ledger.mints(),
+        metadata={
+            "published_lots": report.rows.height,
+            "not_published": dg.MetadataValue.json(report.problems),
+            "without_token_class": dg.MetadataValue.json(issuance_ledger.lots_without_token()),
+        },
+    )
+
+
+@dg.asset(
+    name=tables.LOT_MINTS.key,
+    deps=[tables.PUBLISHED_LOTS.key],
+    group_name=GROUP,
+    kinds={"ethereum"},
+    pool=POOL,
+    description=tables.LOT_MINTS.description,
+)
+def out_chain__mints(
+    context: dg.AssetExecutionContext, issuance_ledger: IssuanceLedger, chain: Chain
+) -> dg.Output:
+    reference = load_reference()
+    tokens = set(issuance_ledger.mints()["token"].drop_nulls())
+    names = {token: token_name(token, reference) for token in tokens}
+    try:
+        with chain.connect() as node:
+            report = Minter(issuance_ledger, chain, node, names).run()
+    except (ChainError, OSError, ConnectionError) as error:
+        raise dg.Failure(f"the chain is unreachable; nothing changed: {error}") from None
+    for lot_id, reason in report.failed.items():
+        context.log.warning(f"{lot_id} not minted: {reason}")
+    return dg.Output(
+        issuance_ledger.mints(),
+        metadata={
+            "confirmed": len(report.confirmed),
+            "recovered": len(report.recovered),
+            "waiting": dg.MetadataValue.json(report.waiting),
+            "failed": dg.MetadataValue.json(report.failed),
+        },
+    )
+
+
+@dg.asset(
+    name=tables.CHAIN_TRANSACTIONS.key,
+    deps=[tables.LOT_MINTS.key],
+    group_name=GROUP,
+    kinds={"ethereum", "polars"},
+    pool=POOL,
+    description=tables.CHAIN_TRANSACTIONS.description,
+)
+def core_chain__transactions(chain: Chain) -> dg.Output:
+    frames = [tables.CHAIN_TRANSACTIONS.empty()]
+    try:
+        with chain.connect() as node:
+            for token, address in sorted(chain.addresses().items()):
+                if not node.has_code(address):
+                    continue
+                mints = node.events(address, "MintWithInfo")
+                for event in mints:
+                    event["sender"] = node.sender(event["tx_hash"])
+                moves = node.events(address, "Transfer")
+                blocks = {e["block_number"] for e in [*mints, *moves]}
+                times = {block: node.block_time(block) for block in blocks}
+                frames.append(
+                    transactions(
+                        token,
+                        mints,
+                        moves,
+                        times,
+                        retirement=chain.retirement_wallet,
+                        returns=chain.return_wallet,
+                    )
+                )
+    except (ChainError, OSError, ConnectionError) as error:
+        raise dg.Failure(f"the chain is unreachable: {error}") from None
+    frame = pl.concat(frames)
+    counts = dict(frame.group_by("action").len().iter_rows())
+    return dg.Output(frame, metadata={"transactions": frame.height, **counts})
+
+
+chain_assets = [out_chain__published_lots, out_chain__mints, core_chain__transactions]

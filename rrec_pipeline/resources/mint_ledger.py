@@ -1,0 +1,133 @@
+"""The mint ledger: each issued lot's publication and mint, in the issuance ledger's file.
+
+Keyed by the mint key (reservation, project, window, file hash). Every change
+of state is a transaction that also appends to `mint_log`, so ops can read a
+lot's whole history. The signed transaction is stored with the `sent` state
+before it is broadcast (the intent), and reads are certified (`certified_at`)
+in the same transaction that confirms the mint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+import polars as pl
+
+from rrec_pipeline.resources.duck import append, transaction
+from rrec_pipeline.schemas.chain import MintState
+from rrec_pipeline.tables import LOT_MINTS, duckdb_columns
+
+MINT_COLUMNS = LOT_MINTS.dtypes
+MINT_DDL = (
+    f"CREATE TABLE IF NOT EXISTS mints ({duckdb_columns(MINT_COLUMNS)}, raw_tx BLOB, "
+    "PRIMARY KEY (mint_key))",
+    "CREATE TABLE IF NOT EXISTS mint_log (mint_key VARCHAR, logged_at TIMESTAMPTZ, state VARCHAR, "
+    "tx_hash VARCHAR, detail VARCHAR)",
+    "ALTER TABLE certified_reads ADD COLUMN IF NOT EXISTS certified_at TIMESTAMPTZ",
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class MintLedgerMixin:
+    """Mint-ledger operations of `IssuanceLedger` (which supplies `_connect`)."""
+
+    def mints(self) -> pl.DataFrame:
+        columns = ", ".join(f'"{name}"' for name in MINT_COLUMNS)
+        with self._connect() as connection:
+            frame = connection.sql(f"SELECT {columns} FROM mints ORDER BY lot_id").pl()
+        return frame.cast(MINT_COLUMNS)
+
+    def mint_log(self) -> pl.DataFrame:
+        with self._connect() as connection:
+            return connection.sql("SELECT * FROM mint_log ORDER BY logged_at").pl()
+
+    def unpublished_lots(self) -> pl.DataFrame:
+        """Issued lots with whole R-RECs, a token class and no mint row yet."""
+        query = (
+            "SELECT * FROM issued_lots WHERE rrecs > 0 AND token IS NOT NULL "
+            "AND lot_id NOT IN (SELECT lot_id FROM mints) ORDER BY lot_id"
+        )
+        with self._connect() as connection:
+            return connection.sql(query).pl()
+
+    def lots_without_token(self) -> list[str]:
+        """Issued lots no R-REC token class applies to (outside the US and Africa): not minted."""
+        query = "SELECT lot_id FROM issued_lots WHERE rrecs > 0 AND token IS NULL ORDER BY lot_id"
+        with self._connect() as connection:
+            return [row[0] for row in connection.execute(query).fetchall()]
+
+    def record_published(self, rows: pl.DataFrame) -> int:
+        """Add published lots (LotMints columns); a key already present is left as it is."""
+        if rows.is_empty():
+            return 0
+        frame = rows.select(list(MINT_COLUMNS)).cast(MINT_COLUMNS)
+        with self._connect() as connection, transaction(connection):
+            known = {r[0] for r in connection.execute("SELECT mint_key FROM mints").fetchall()}
+            new = frame.filter(~pl.col("mint_key").is_in(list(known)))
+            append(connection, "mints", new)
+            _log(connection, new["mint_key"], MintState.PUBLISHED, None, "published")
+        return new.height
+
+    def record_sent(self, key: str, contract: str, nonce: int, tx_hash: str, raw: bytes) -> None:
+        """The intent: the signed transaction, written before it is broadcast."""
+        self._update(
+            key,
+            "state = ?, contract = ?, nonce = ?, tx_hash = ?, raw_tx = ?, error = NULL, "
+            "attempts = attempts + 1",
+            [MintState.SENT.value, contract, nonce, tx_hash, raw],
+            MintState.SENT,
+            tx_hash,
+        )
+
+    def raw_tx(self, key: str) -> bytes | None:
+        with self._connect() as connection:
+            row = connection.execute(
+                "SELECT raw_tx FROM mints WHERE mint_key = ?", [key]
+            ).fetchone()
+        return bytes(row[0]) if row and row[0] is not None else None
+
+    def record_confirmed(self, key: str, tx_hash: str, block_number: int) -> None:
+        """Confirm the mint and certify the lot's reads, in one transaction."""
+        now = _now()
+        with self._connect() as connection, transaction(connection):
+            connection.execute(
+                "UPDATE mints SET state = ?, tx_hash = ?, block_number = ?, error = NULL, "
+                "updated_at = ? WHERE mint_key = ?",
+                [MintState.CONFIRMED.value, tx_hash, block_number, now, key],
+            )
+            connection.execute(
+                "UPDATE certified_reads SET certified_at = ? WHERE certified_at IS NULL AND "
+                "lot_id = (SELECT lot_id FROM mints WHERE mint_key = ?)",
+                [now, key],
+            )
+            _log(connection, [key], MintState.CONFIRMED, tx_hash, f"block {block_number}")
+
+    def record_failed(self, key: str, error: str) -> None:
+        self._update(
+            key,
+            "state = ?, error = ?",
+            [MintState.FAILED.value, error[:500]],
+            MintState.FAILED,
+            None,
+            error[:500],
+        )
+
+    def _update(self, key, assignments, values, state, tx_hash, detail=None) -> None:
+        with self._connect() as connection, transaction(connection):
+            connection.execute(
+                f"UPDATE mints SET {assignments}, updated_at = ? WHERE mint_key = ?",
+                [*values, _now(), key],
+            )
+            _log(connection, [key], state, tx_hash, detail)
+
+
+def _log(connection, keys: Iterable[str], state: MintState, tx_hash, detail) -> None:
+    now = _now()
+    for key in keys:
+        connection.execute(
+            "INSERT INTO mint_log VALUES (?, ?, ?, ?, ?)", [key, now, state.value, tx_hash, detail]
+        )

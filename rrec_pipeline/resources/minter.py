@@ -1,0 +1,160 @@
+"""Mint every published lot exactly once, recovering whatever a crash left behind.
+
+The protocol (the rules are `minting/states.py`):
+1. Reconcile before sending anything: every `MintWithInfo` of our contracts is
+   matched by its link to the ledger; a lot already minted is confirmed, never
+   sent again.
+2. Lots left `sent` are recovered: confirmed, waited for, re-broadcast with
+   the very same signed bytes, or signed again once their nonce went elsewhere.
+3. Lots `published` or `failed` are signed (the gas estimate surfaces a
+   revert's reason), recorded as `sent` with the signed bytes, then broadcast.
+4. Receipts are awaited to the configured depth; what is not deep enough in
+   time stays `sent` for the next run.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from rrec_pipeline.minting.states import MintState, Seen, Step, next_step
+from rrec_pipeline.resources.chain import Chain
+from rrec_pipeline.resources.evm import ChainError, SignedTx, TokenChain
+from rrec_pipeline.resources.ledger import IssuanceLedger
+
+POLL_S = 0.2
+
+
+@dataclass
+class MintReport:
+    confirmed: list[str] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    recovered: list[str] = field(default_factory=list)
+
+
+class Minter:
+    def __init__(
+        self, ledger: IssuanceLedger, chain: Chain, node: TokenChain, names: dict[str, str]
+    ) -> None:
+        self.ledger, self.chain, self.node, self.names = ledger, chain, node, names
+        self.report = MintReport()
+        self.addresses: dict[str, str] = {}
+        self.onchain: dict[str, dict] = {}
+
+    def run(self) -> MintReport:
+        rows = [r for r in self.ledger.mints().iter_rows(named=True) if r["state"] != "confirmed"]
+        self._resolve_contracts({r["token"] for r in rows if r["token"]})
+        self._read_chain()
+        pending = []
+        for row in rows:
+            if self._settle_from_chain(row):
+                continue
+            if row["state"] == MintState.SENT:
+                pending.extend(self._recover(row))
+            else:
+                pending.extend(self._send(row))
+        self._await(pending)
+        return self.report
+
+    def _resolve_contracts(self, tokens: set[str]) -> None:
+        for token in sorted(tokens):
+            try:
+                self.addresses[token] = self.chain.token_address(
+                    self.node, token, self.names.get(token, token)
+                )
+            except ChainError as error:
+                self.report.failed[token] = str(error)
+
+    def _read_chain(self) -> None:
+        """Link -> the mint carrying it, over every contract we mint on."""
+        for address in self.addresses.values():
+            for event in self.node.events(address, "MintWithInfo"):
+                self.onchain.setdefault(event["additionalInfo"], event)
+
+    def _depth(self, block: int) -> int:
+        return self.node.block_number() - block + 1
+
+    def _settle_from_chain(self, row: dict) -> bool:
+        event = self.onchain.get(row["info"])
+        if event is None or self._depth(event["block_number"]) < self.chain.confirmations:
+            return False
+        self.ledger.record_confirmed(row["mint_key"], event["tx_hash"], event["block_number"])
+        self.report.recovered.append(row["lot_id"])
+        return True
+
+    def _recover(self, row: dict) -> list[tuple[dict, SignedTx]]:
+        receipt = self.node.receipt(row["tx_hash"])
+        seen = Seen(
+            receipt_status=None if receipt is None else int(receipt["status"]),
+            depth=0 if receipt is None else self._depth(int(receipt["blockNumber"])),
+            event_found=row["info"] in self.onchain,
+            pending=receipt is None and self.node.is_pending(row["tx_hash"]),
+            nonce_used=self.node.mined_nonce() > (row["nonce"] or 0),
+        )
+        step = next_step(seen, self.chain.confirmations)
+        signed = SignedTx(row["nonce"], row["tx_hash"], self.ledger.raw_tx(row["mint_key"]) or b"")
+        if step is Step.FAIL:
+            self.ledger.record_failed(row["mint_key"], "the mint transaction reverted")
+            self.report.failed[row["lot_id"]] = "reverted"
+            return []
+        if step is Step.SIGN_AGAIN:
+            return self._send(row)
+        if step is Step.REBROADCAST and not self._broadcast(row, signed):
+            return []
+        self.report.recovered.append(row["lot_id"])
+        return [(row, signed)]
+
+    def _send(self, row: dict) -> list[tuple[dict, SignedTx]]:
+        address = self.addresses.get(row["token"] or "")
+        if address is None:
+            reason = self.report.failed.get(row["token"] or "", "the lot has no token class")
+            return self._fail(row, reason)
+        try:
+            call = self.node.mint_call(address, row["recipient"], row["rrecs"], row["info"])
+            signed = self.node.sign(call, self.node.next_nonce())
+        except ChainError as error:
+            return self._fail(row, str(error))
+        self.ledger.record_sent(row["mint_key"], address, signed.nonce, signed.tx_hash, signed.raw)
+        if not self._broadcast(row, signed):
+            return []
+        self.report.sent.append(row["lot_id"])
+        return [(row, signed)]
+
+    def _broadcast(self, row: dict, signed: SignedTx) -> bool:
+        """Send; a refusal leaves the lot `sent` (recovered next run) and is reported."""
+        try:
+            self.node.broadcast(signed)
+        except ChainError as error:
+            self.report.failed[row["lot_id"]] = str(error)
+            return False
+        return True
+
+    def _fail(self, row: dict, reason: str) -> list:
+        self.ledger.record_failed(row["mint_key"], reason)
+        self.report.failed[row["lot_id"]] = reason
+        return []
+
+    def _await(self, pending: list[tuple[dict, SignedTx]]) -> None:
+        deadline = time.monotonic() + self.chain.receipt_timeout_s
+        while pending and time.monotonic() < deadline:
+            still = []
+            for row, signed in pending:
+                receipt = self.node.receipt(signed.tx_hash)
+                if (
+                    receipt is None
+                    or self._depth(int(receipt["blockNumber"])) < self.chain.confirmations
+                ):
+                    still.append((row, signed))
+                elif int(receipt["status"]) != 1:
+                    self._fail(row, "the mint transaction reverted")
+                else:
+                    self.ledger.record_confirmed(
+                        row["mint_key"], signed.tx_hash, int(receipt["blockNumber"])
+                    )
+                    self.report.confirmed.append(row["lot_id"])
+            pending = still
+            if pending:
+                time.sleep(POLL_S)
+        self.report.waiting.extend(row["lot_id"] for row, _ in pending)

@@ -1,0 +1,63 @@
+"""Publish every issued lot not yet published: read its files, commit them, record the rows.
+
+One commit per run for all the lots it publishes. A lot whose files cannot be
+read, or whose CSV no longer hashes to what was issued, is reported and left
+for the next run; the rest are published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from rrec_pipeline.drop_files import read_source
+from rrec_pipeline.minting.publication import csv_problem, mint_row, repository_paths, source_of
+from rrec_pipeline.resources.ledger import IssuanceLedger
+from rrec_pipeline.resources.publisher import GitPublisher
+from rrec_pipeline.tables import PUBLISHED_LOTS
+
+
+@dataclass
+class PublicationReport:
+    rows: pl.DataFrame
+    problems: dict[str, str] = field(default_factory=dict)
+
+
+def publish_issued(
+    ledger: IssuanceLedger, publisher: GitPublisher, lots_dir: Path, drop_dir: Path
+) -> PublicationReport:
+    files, lots, problems = {}, [], {}
+    for lot in ledger.unpublished_lots().iter_rows(named=True):
+        gathered = _gather(lot, lots_dir, drop_dir)
+        if isinstance(gathered, str):
+            problems[lot["lot_id"]] = gathered
+            continue
+        files.update(gathered)
+        lots.append((lot, next(iter(gathered))))
+    if not lots:
+        return PublicationReport(PUBLISHED_LOTS.empty(), problems)
+    names = ", ".join(lot["lot_id"] for lot, _ in lots[:5]) + (" …" if len(lots) > 5 else "")
+    pinned = publisher.publish(files, f"Publish {len(lots)} lot(s): {names}")
+    rows = [
+        mint_row(lot, path, pinned[path].commit, pinned[path].url, files[path])
+        for lot, path in lots
+    ]
+    frame = PUBLISHED_LOTS.validate(pl.DataFrame(rows, schema=PUBLISHED_LOTS.dtypes))
+    ledger.record_published(frame)
+    return PublicationReport(frame, problems)
+
+
+def _gather(lot: dict, lots_dir: Path, drop_dir: Path) -> dict[str, bytes] | str:
+    source = source_of(lot)
+    if source is None:
+        return "no verification CSV was recorded for this lot"
+    root = drop_dir if source.from_drop else lots_dir / source.folder
+    gathered = {}
+    for path, name in repository_paths(lot, source).items():
+        data = read_source(root / name, root)
+        if not isinstance(data, bytes):
+            return f"{name}: {data.message}"
+        gathered[path] = data
+    return csv_problem(lot, next(iter(gathered.values()))) or gathered

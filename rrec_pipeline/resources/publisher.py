@@ -1,0 +1,155 @@
+"""Publication: lots' files committed to the verification-data repository, then pushed.
+
+`repository` is a path or a remote URL. A path to a repository with a work tree
+(or to nothing yet: one is created) is committed to directly; anything else (a
+URL, a bare repository) is cloned into `checkout`, committed there and pushed.
+A rejected push is retried after fetching and rebasing onto the remote, never
+forced, so the remote's history is always kept. Writing the same bytes again
+makes no commit, and a file's URL pins the last commit that changed it, so the
+same content always gets the same link.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import git
+
+from rrec_pipeline.minting.links import default_template, pinned_url
+from rrec_pipeline.resources.atomic import write_atomic
+
+AUTHOR = git.Actor("rrec-pipeline", "rrec-pipeline@localhost")
+IDENTITY = {
+    "GIT_AUTHOR_NAME": AUTHOR.name,
+    "GIT_AUTHOR_EMAIL": AUTHOR.email,
+    "GIT_COMMITTER_NAME": AUTHOR.name,
+    "GIT_COMMITTER_EMAIL": AUTHOR.email,
+    "GIT_TERMINAL_PROMPT": "0",
+}
+
+
+class PublishError(RuntimeError):
+    """The repository refused the publication (after retries); nothing was minted for it."""
+
+
+@dataclass(frozen=True)
+class Published:
+    path: str
+    commit: str
+    url: str
+
+
+class GitPublisher(dg.ConfigurableResource):
+    repository: str
+    checkout: str
+    branch: str = "main"
+    url_template: str | None = None
+    push_attempts: int = 3
+
+    @property
+    def is_remote(self) -> bool:
+        path = Path(self.repository)
+        if "://" in self.repository or self.repository.startswith("git@"):
+            return True
+        return path.exists() and not (path / ".git").exists() and (path / "HEAD").exists()
+
+    def publish(self, files: dict[str, bytes], message: str) -> dict[str, Published]:
+        """Commit `files` (repository path -> bytes), push, and pin each path's URL."""
+        repo = self._open()
+        with repo.git.custom_environment(**IDENTITY):
+            changed = self._write(repo, files)
+            if changed:
+                repo.index.commit(message, author=AUTHOR, committer=AUTHOR)
+            if self.is_remote and (changed or self._ahead(repo)):
+                self._push(repo)
+            return {path: self._pin(repo, path) for path in files}
+
+    def read(self, commit: str, path: str) -> bytes:
+        """The bytes of `path` at `commit` (for verification)."""
+        repo = self._open()
+        return repo.git.show(f"{commit}:{path}", stdout_as_string=False)
+
+    def _open(self) -> git.Repo:
+        if not self.is_remote:
+            return _local(Path(self.repository), self.branch)
+        target = Path(self.checkout)
+        with git.Git().custom_environment(**IDENTITY):
+            if not (target / ".git").exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                repo = git.Repo.clone_from(self.repository, target)
+            else:
+                repo = git.Repo(target)
+                repo.remotes.origin.fetch()
+        _on_branch(repo, self.branch)
+        return repo
+
+    def _write(self, repo: git.Repo, files: dict[str, bytes]) -> bool:
+        root = Path(repo.working_tree_dir)
+        for path, data in files.items():
+            target = (root / path).resolve()
+            if root.resolve() not in target.parents:
+                raise PublishError(f"refusing to write outside the repository: {path!r}")
+            write_atomic(target, data)
+        repo.index.add(list(files))
+        return not repo.head.is_valid() or bool(repo.index.diff("HEAD"))
+
+    def _ahead(self, repo: git.Repo) -> bool:
+        remote = f"origin/{self.branch}"
+        if remote not in [ref.name for ref in repo.remotes.origin.refs]:
+            return repo.head.is_valid()
+        return bool(list(repo.iter_commits(f"{remote}..HEAD")))
+
+    def _push(self, repo: git.Repo) -> None:
+        problem = ""
+        for _attempt in range(self.push_attempts):
+            infos = repo.remotes.origin.push(f"HEAD:refs/heads/{self.branch}")
+            failed = [i for i in infos if i.flags & (i.ERROR | i.REJECTED | i.REMOTE_REJECTED)]
+            if infos and not failed:
+                return
+            problem = "; ".join(i.summary.strip() for i in failed) or "no push result"
+            repo.remotes.origin.fetch()
+            try:
+                repo.git.rebase(f"origin/{self.branch}")
+            except git.GitCommandError as error:
+                repo.git.rebase("--abort")
+                raise PublishError(
+                    f"cannot rebase onto the remote: {error.stderr.strip()}"
+                ) from None
+        raise PublishError(f"push rejected {self.push_attempts} times: {problem}")
+
+    def _pin(self, repo: git.Repo, path: str) -> Published:
+        commit = repo.git.log("-1", "--format=%H", "--", path)
+        template = self.url_template or default_template(self.repository)
+        url = pinned_url(template, repo=self._repo_url(), commit=commit, path=path)
+        return Published(path, commit, url)
+
+    def _repo_url(self) -> str:
+        if self.is_remote and "://" in self.repository:
+            return self.repository.removesuffix(".git")
+        return Path(os.path.abspath(self.repository)).as_uri()
+
+
+def _local(path: Path, branch: str) -> git.Repo:
+    if (path / ".git").exists():
+        return git.Repo(path)
+    path.mkdir(parents=True, exist_ok=True)
+    return git.Repo.init(path, initial_branch=branch)
+
+
+def _on_branch(repo: git.Repo, branch: str) -> None:
+    """Check out `branch` at the remote's tip, keeping commits not yet pushed (a crash
+    between commit and push); uncommitted leftovers are dropped (this run rewrites them)."""
+    on_remote = branch in {ref.remote_head for ref in repo.remotes.origin.refs}
+    if not repo.head.is_valid():
+        repo.git.checkout(
+            *(["-B", branch, f"origin/{branch}"] if on_remote else ["--orphan", branch])
+        )
+        return
+    repo.git.reset("--hard")
+    if repo.active_branch.name != branch:
+        repo.git.checkout(*(["-B", branch, f"origin/{branch}"] if on_remote else ["-b", branch]))
+    elif on_remote and not list(repo.iter_commits(f"origin/{branch}..{branch}")):
+        repo.git.merge("--ff-only", f"origin/{branch}")
