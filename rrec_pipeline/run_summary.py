@@ -24,6 +24,8 @@ class RunOutcome:
     failed_checks: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
     issued: pl.DataFrame | None = None  # the ledger's lots
+    mints: pl.DataFrame | None = None  # the mint ledger
+    publish_repository: str | None = None
 
 
 def summary_lines(outcome: RunOutcome, paths: dict[str, Path]) -> list[str]:
@@ -32,12 +34,15 @@ def summary_lines(outcome: RunOutcome, paths: dict[str, Path]) -> list[str]:
         *_credits(outcome.project_years),
         *_meter(outcome),
         *_issuance(outcome.issued),
+        *_minting(outcome.mints),
         *_problems(outcome),
         "",
         "Outputs:",
         f"  Parquet tables  {paths['warehouse']}",
         f"  quarantine      {paths['quarantine']}",
         f"  raw meter pages {paths['landing']}",
+        f"  issuance ledger {paths['ledger']}",
+        f"  published lots  {outcome.publish_repository or '(not configured)'}",
     ]
 
 
@@ -97,6 +102,18 @@ def _issuance(issued: pl.DataFrame | None) -> list[str]:
     )
     for token, lots, rrecs in by_token.sort("token").iter_rows():
         lines.append(f"  {token:<16} {lots} lot(s), {rrecs} R-RECs")
+    return lines
+
+
+def _minting(mints: pl.DataFrame | None) -> list[str]:
+    if mints is None or mints.is_empty():
+        return ["Minting: nothing published yet"]
+    lines = ["Minting (published lots by state):"]
+    by_state = mints.group_by("state").agg(pl.len().alias("lots"), pl.col("rrecs").sum())
+    for state, lots, rrecs in by_state.sort("state").iter_rows():
+        lines.append(f"  {state:<16} {lots} lot(s), {rrecs} R-RECs")
+    failed = mints.filter(pl.col("state") == "failed")
+    lines += [f"  ! {lot}: {error}" for lot, error in failed.select("lot_id", "error").iter_rows()]
     return lines
 
 

@@ -1,4 +1,4 @@
-"""The `rrec` command line: validate, rules, credits, fetch, plan, run.
+"""The `rrec` command line: validate, rules, credits, fetch, plan, run, minting.
 
 Arguments are declared here, and each command's module (`cli/<command>.py`) is
 imported only when that command runs, so `rrec --help` and `rrec validate`
@@ -137,6 +137,23 @@ def _registry(commands) -> None:
     init.add_argument("--force", action="store_true", help="replace an existing --out file")
 
 
+def _minting(commands) -> None:
+    status = commands.add_parser("mint-status", help="each issued lot's publication and mint")
+    status.add_argument("--json", action="store_true", help="print one JSON array")
+    verify = commands.add_parser(
+        "verify-mint", help="check a mint's amount against the file its link pins"
+    )
+    verify.add_argument("tx_hash", metavar="TX_HASH")
+    verify.add_argument(
+        "--rpc", metavar="URL", help="a JSON-RPC endpoint (default: the configured chain)"
+    )
+    verify.add_argument("--repo", metavar="PATH_OR_URL", help="read the file from this git repo")
+    verify.add_argument("--json", action="store_true")
+    deploy = commands.add_parser("deploy", help="deploy a token contract on the configured chain")
+    deploy.add_argument("--token", required=True, metavar="SYMBOL", help="e.g. RREC-GA")
+    deploy.add_argument("--name", help="display name (default: e.g. 'Georgia R-RECs')")
+
+
 COMMANDS = {
     "validate": _validate,
     "rules": _rules,
@@ -145,6 +162,7 @@ COMMANDS = {
     "plan": _plan,
     "registry": _registry,
     "run": _run,
+    "minting": _minting,
 }
 
 
@@ -158,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    command = importlib.import_module(f"rrec_pipeline.cli.{args.command}")
+    command = importlib.import_module(f"rrec_pipeline.cli.{args.command.replace('-', '_')}")
     try:
         return command.run(args)
     except UsageError as error:

@@ -2,8 +2,10 @@
 
 Meter data first (the given days, else what is new in the file drop and what
 is unsettled for API sources), then the main job (verification, reference
-tables, credits). Everything lands under `RREC_HOME`; runs and checks are in
-the Dagster instance under `DAGSTER_HOME` (default `$RREC_HOME/dagster_home`).
+tables, credits, registry), the issuance periods that are due, and the
+minting job (publish, mint each lot once, read the chain back). Everything
+lands under `RREC_HOME`; runs and checks are in the Dagster instance under
+`DAGSTER_HOME` (default `$RREC_HOME/dagster_home`).
 Exit 1 when a step failed or a blocking check did not pass.
 """
 
@@ -16,8 +18,8 @@ import sys
 import polars as pl
 
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
-from rrec_pipeline.jobs import MAIN_JOB_NAME
-from rrec_pipeline.locations import home_paths, rrec_home
+from rrec_pipeline.jobs import MAIN_JOB_NAME, MINTING_JOB_NAME
+from rrec_pipeline.locations import home_paths, publish_repository, rrec_home
 from rrec_pipeline.resources.atomic import read_parquet_once
 from rrec_pipeline.resources.ledger import IssuanceLedger
 from rrec_pipeline.run_summary import RunOutcome, summary_lines
@@ -48,6 +50,9 @@ def run(args: argparse.Namespace) -> int:
     main = runner.execute(MAIN_JOB_NAME)
     due = runner.due_issuance(args.as_of) if main.success else {}
     runner.run_issuance(due, args.as_of)
+    log.info("minting job: publish issued lots, mint each once, read the chain back")
+    minting = runner.execute(MINTING_JOB_NAME) if main.success else None
+    ledger = IssuanceLedger(path=str(paths["ledger"]))
     outcome = RunOutcome(
         files=_table(paths, VERIFICATION_FILES),
         findings=_table(paths, VERIFICATION_FINDINGS),
@@ -56,12 +61,15 @@ def run(args: argparse.Namespace) -> int:
         meter_days=meter_days,
         failed_checks=runner.failed_checks(),
         failed_steps=runner.failed_steps(),
-        issued=IssuanceLedger(path=str(paths["ledger"])).issued_lots(),
+        issued=ledger.issued_lots(),
+        mints=ledger.mints(),
+        publish_repository=publish_repository(),
     )
     print("\n".join(summary_lines(outcome, paths)))
     print(f"\nBrowse runs and checks: scripts/ui   (DAGSTER_HOME={paths['dagster_home']})")
     blocked = any("(ERROR)" in check for check in outcome.failed_checks)
-    return EXIT_OK if main.success and not outcome.failed_steps and not blocked else EXIT_INVALID
+    ok = main.success and minting is not None and minting.success
+    return EXIT_OK if ok and not outcome.failed_steps and not blocked else EXIT_INVALID
 
 
 def _table(paths, table: Table) -> pl.DataFrame:

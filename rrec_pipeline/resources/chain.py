@@ -92,6 +92,10 @@ class Chain(dg.ConfigurableResource):
             problem = "has no contract" if address else "has no address"
             where = f"in {self.contracts_file}"
             raise ChainError(f"token {token} {problem} {where}: run `rrec deploy --token {token}`")
+        return self.deploy(chain, token, name)
+
+    def deploy(self, chain: TokenChain, token: str, name: str) -> str:
+        """Deploy the token (implementation + proxy) and record its proxy address."""
         address = chain.deploy_token(name, token)
         self.record_address(token, address)
         return address

@@ -70,10 +70,11 @@ def revert_reason(error: Exception) -> str:
 class TokenChain:
     """Calls on one chain as one account; create with `connect()` of the Chain resource."""
 
-    def __init__(self, rpc_url: str, account: LocalAccount) -> None:
+    def __init__(self, rpc_url: str, account: LocalAccount | None = None) -> None:
+        """Without an account the connection only reads (`rrec verify-mint`)."""
         self.w3 = Web3(Web3.HTTPProvider(rpc_url, request_kwargs={"timeout": RPC_TIMEOUT_S}))
         self.account = account
-        self.address = account.address
+        self.address = account.address if account else None
 
     @property
     def chain_id(self) -> int:
@@ -165,6 +166,19 @@ class TokenChain:
         event = getattr(self.token(address).events, name)()
         logs = event.get_logs(from_block=from_block, to_block="latest")
         return [_plain(log) for log in logs]
+
+    def mints_in(self, tx_hash: str) -> list[dict]:
+        """The `MintWithInfo` events of one transaction (empty when it has none)."""
+        receipt = self.receipt(tx_hash)
+        if receipt is None:
+            return []
+        topic = keccak(text="MintWithInfo(address,uint256,string)")
+        found = []
+        for log in receipt["logs"]:
+            if log["topics"] and bytes(log["topics"][0]) == topic:
+                event = self.token(log["address"]).events.MintWithInfo().process_log(log)
+                found.append(_plain(event))
+        return found
 
     def sender(self, tx_hash: str) -> str:
         return self.w3.eth.get_transaction(tx_hash)["from"]

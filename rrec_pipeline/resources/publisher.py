@@ -67,11 +67,6 @@ class GitPublisher(dg.ConfigurableResource):
                 self._push(repo)
             return {path: self._pin(repo, path) for path in files}
 
-    def read(self, commit: str, path: str) -> bytes:
-        """The bytes of `path` at `commit` (for verification)."""
-        repo = self._open()
-        return repo.git.show(f"{commit}:{path}", stdout_as_string=False)
-
     def _open(self) -> git.Repo:
         if not self.is_remote:
             return _local(Path(self.repository), self.branch)

@@ -9,11 +9,16 @@ server the PostgreSQL tests skip with the reason, unless RREC_REQUIRE_POSTGRES=1
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg2
 import pytest
+
+from rrec_pipeline.resources.anvil import AnvilNode
+from tests.minting_home import issued_home
 
 PG_HOST = os.environ.get("RREC_TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("RREC_TEST_PG_PORT", "5432"))
@@ -58,10 +63,22 @@ def postgres_db() -> Iterator[dict[str, object]]:
 
 
 @pytest.fixture
-def anvil(tmp_path) -> Iterator["AnvilNode"]:
+def anvil(tmp_path) -> Iterator[AnvilNode]:
     """A real anvil node on 127.0.0.1 with its state under tmp_path (fails if anvil is missing:
     scripts/setup installs it)."""
-    from rrec_pipeline.resources.anvil import AnvilNode
-
     with AnvilNode(tmp_path / "anvil") as node:
         yield node
+
+
+@pytest.fixture(scope="module")
+def issued_template(tmp_path_factory) -> Path:
+    home, _ = issued_home(tmp_path_factory.mktemp("issued"))
+    return home
+
+
+@pytest.fixture
+def issued(issued_template, tmp_path) -> Path:
+    """A private copy of a home with the issuance scenario's January and February lots issued."""
+    home = tmp_path / "home"
+    shutil.copytree(issued_template, home)
+    return home

@@ -2,57 +2,29 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import dagster as dg
 import git
 import polars as pl
 import pytest
+from dagster._serdes import serialize_value
+from eth_account import Account
+from web3 import Web3
 
-from rrec_pipeline.build import build_defs
-from rrec_pipeline.resources.chain import Chain
+from rrec_pipeline.cli import main
+from rrec_pipeline.resources.chain import DEV_KEY
+from rrec_pipeline.resources.evm import TokenChain
 from rrec_pipeline.resources.ledger import IssuanceLedger
-from rrec_pipeline.resources.publisher import GitPublisher
-from tests.integration.test_issuance_assets import home_with_reads, issue
+from tests.minting_home import chain_defs, mint
 
 pytestmark = pytest.mark.integration
 
 
-def chain_defs(home: Path, rpc_url: str | None = None, **chain):
-    remote = home / "remote.git"
-    if not remote.exists():
-        git.Repo.init(remote, bare=True, initial_branch="main")
-    return build_defs(
-        {
-            "publisher": GitPublisher(repository=str(remote), checkout=str(home / "checkout")),
-            "chain": Chain(
-                rpc_url=rpc_url,
-                state_dir=str(home / "chain"),
-                contracts_file=str(home / "contracts.json"),
-                **chain,
-            ),
-        },
-        home=home,
-    )
-
-
-def issued_home(tmp_path: Path, months=(1, 2)) -> tuple[Path, dg.DagsterInstance]:
-    home = home_with_reads(tmp_path, "monthly")
-    defs, instance = chain_defs(home), dg.DagsterInstance.ephemeral()
-    assert defs.resolve_job_def("rrec_main").execute_in_process(instance=instance).success
-    for month in months:
-        assert issue(defs, instance, "monthly", f"2024-{month:02d}-01").success
-    return home, instance
-
-
-def mint(defs, instance, raise_on_error=True):
-    return defs.resolve_job_def("minting_job").execute_in_process(
-        instance=instance, raise_on_error=raise_on_error
-    )
-
-
-def test_every_issued_lot_is_published_and_minted_once_and_a_second_run_sends_nothing(tmp_path):
-    home, instance = issued_home(tmp_path)
+def test_every_issued_lot_is_published_and_minted_once_and_a_second_run_sends_nothing(issued):
+    """On the embedded chain: the resource starts anvil, deploys the tokens, stops it."""
+    home, instance = issued, dg.DagsterInstance.ephemeral()
     defs = chain_defs(home)
     result = mint(defs, instance)
     checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
@@ -60,11 +32,11 @@ def test_every_issued_lot_is_published_and_minted_once_and_a_second_run_sends_no
     ledger = IssuanceLedger(path=str(home / "ledger.duckdb"))
     mints = ledger.mints()
     assert mints.height == 6 and set(mints["state"]) == {"confirmed"}
-    issued = ledger.issued_lots().filter(pl.col("rrecs") > 0, pl.col("token").is_not_null())
+    lots = ledger.issued_lots().filter(pl.col("rrecs") > 0, pl.col("token").is_not_null())
     assert ledger.lots_without_token() == ["R1__P-DE__2024-01-01", "R1__P-DE__2024-02-01"]
-    assert sorted(mints["lot_id"]) == sorted(issued["lot_id"])
+    assert sorted(mints["lot_id"]) == sorted(lots["lot_id"])
     assert dict(mints.select("lot_id", "rrecs").iter_rows()) == dict(
-        issued.select("lot_id", "rrecs").iter_rows()
+        lots.select("lot_id", "rrecs").iter_rows()
     )
     head = git.Repo(home / "remote.git").commit("main").hexsha
     assert set(mints["commit"]) == {head}
@@ -86,3 +58,97 @@ def test_every_issued_lot_is_published_and_minted_once_and_a_second_run_sends_no
     transactions = pl.read_parquet(home / "warehouse" / "core_chain__transactions" / "part.parquet")
     assert transactions.filter(pl.col("action") == "mint").height == 6, "one mint per lot, still"
     assert git.Repo(home / "remote.git").commit("main").hexsha == head, "no new commit"
+
+
+def _tokens_deployed(home: Path, url: str) -> None:
+    resource = chain_defs(home, url).resources["chain"]
+    with resource.connect() as node:
+        for token in ("RREC-GA", "RREC-AKE", "RREC-ASN"):
+            resource.deploy(node, token, token)
+
+
+@pytest.fixture
+def minted_on_anvil(issued, anvil, monkeypatch):
+    monkeypatch.setenv("RREC_MINTER_PRIVATE_KEY", DEV_KEY)
+    monkeypatch.setenv("RREC_HOME", str(issued))
+    _tokens_deployed(issued, anvil.url)
+    instance = dg.DagsterInstance.ephemeral()
+    result = mint(chain_defs(issued, anvil.url), instance)
+    assert result.success
+    return issued, anvil, instance, result
+
+
+def test_mint_status_lists_each_lot_with_its_state_link_and_transaction(
+    minted_on_anvil, capsys
+) -> None:
+    home, *_ = minted_on_anvil
+    assert main(["mint-status", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 6 and {r["state"] for r in rows} == {"confirmed"}
+    assert set(rows[0]) == {
+        "reservation",
+        "project",
+        "window_start",
+        "window_end",
+        "rrecs",
+        "state",
+        "url",
+        "tx_hash",
+    }
+    assert all(r["url"].startswith((home / "remote.git").as_uri()) for r in rows)
+
+
+def test_verify_mint_accepts_every_mint_the_pipeline_made(minted_on_anvil, capsys) -> None:
+    home, anvil, *_ = minted_on_anvil
+    for tx_hash in IssuanceLedger(path=str(home / "ledger.duckdb")).mints()["tx_hash"]:
+        code = main(
+            ["verify-mint", tx_hash, "--rpc", anvil.url, "--repo", str(home / "remote.git")]
+        )
+        assert code == 0, capsys.readouterr().out
+
+
+def test_verify_mint_rejects_a_wrong_amount_and_a_wrong_file(minted_on_anvil, capsys) -> None:
+    home, anvil, *_ = minted_on_anvil
+    row = IssuanceLedger(path=str(home / "ledger.duckdb")).mints().row(0, named=True)
+    owner = TokenChain(anvil.url, Account.from_key(DEV_KEY))
+    token = owner.token(row["contract"])
+    too_many = owner.send_and_wait(
+        token.functions.mint(
+            Web3.to_checksum_address(row["recipient"]), row["rrecs"] + 1, row["info"]
+        )
+    )
+    other_bytes = row["url"] + "#sha256=" + "ab" * 32
+    wrong_file = owner.send_and_wait(
+        token.functions.mint(Web3.to_checksum_address(row["recipient"]), row["rrecs"], other_bytes)
+    )
+    capsys.readouterr()
+    remote = str(home / "remote.git")
+    tx = Web3.to_hex(too_many["transactionHash"])
+    assert main(["verify-mint", tx, "--rpc", anvil.url, "--repo", remote]) == 1
+    assert f"minted {row['rrecs'] + 1} R-RECs, the data supports {row['rrecs']} (+1)" in (
+        capsys.readouterr().out
+    )
+    tx = Web3.to_hex(wrong_file["transactionHash"])
+    assert main(["verify-mint", tx, "--rpc", anvil.url, "--repo", remote]) == 1
+    assert "SHA-256" in capsys.readouterr().out
+    assert main(["verify-mint", "0x" + "00" * 32, "--rpc", anvil.url]) == 2
+
+
+def test_the_key_never_reaches_the_event_log_metadata_or_output(minted_on_anvil, capfd) -> None:
+    _, _, instance, result = minted_on_anvil
+    secret = DEV_KEY.removeprefix("0x")
+    records = instance.all_logs(result.run_id)
+    assert records, "the run's event log was read"
+    assert all(secret not in serialize_value(record).lower() for record in records)
+    assert secret not in capfd.readouterr().err.lower()
+
+
+def test_an_invalid_key_fails_without_echoing_it(issued, anvil, monkeypatch) -> None:
+    bad = "0x" + "12" * 31 + "zz"
+    monkeypatch.setenv("RREC_MINTER_PRIVATE_KEY", bad)
+    instance = dg.DagsterInstance.ephemeral()
+    result = mint(chain_defs(issued, anvil.url), instance, raise_on_error=False)
+    assert not result.success
+    text = "".join(serialize_value(r) for r in instance.all_logs(result.run_id))
+    assert "RREC_MINTER_PRIVATE_KEY is not a valid private key" in text
+    assert "12121212" not in text
