@@ -1,12 +1,45 @@
-"""Two DuckDB idioms the ledgers share: append a polars frame, run a block in a transaction."""
+"""DuckDB idioms the ledgers share: open a file another process may hold, append a polars
+frame, run a block in a transaction, hold a lock beside the file."""
 
 from __future__ import annotations
 
+import fcntl
+import random
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import duckdb
 import polars as pl
+
+LOCK_WAIT_S = 120.0
+
+
+def connect(path: Path, wait_s: float = LOCK_WAIT_S) -> duckdb.DuckDBPyConnection:
+    """Open the database file, waiting while another process holds it (DuckDB lets one
+    process write a file at a time; every ledger connection is short)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05 + random.random() / 10)
+
+
+@contextmanager
+def held(lock_file: Path) -> Iterator[None]:
+    """An exclusive lock across processes for the length of the block (waits for it)."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with lock_file.open("a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def append(connection: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame) -> None:

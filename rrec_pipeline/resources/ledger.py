@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 
 from rrec_pipeline.issuance.lots import Issued
-from rrec_pipeline.resources.duck import append, transaction
+from rrec_pipeline.resources.duck import append, connect, transaction
 from rrec_pipeline.resources.mint_ledger import MINT_DDL, MintLedgerMixin
 from rrec_pipeline.tables import duckdb_columns, issuance_lots
 
@@ -64,8 +64,7 @@ class IssuanceLedger(MintLedgerMixin, dg.ConfigurableResource):
     path: str
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
-        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        connection = duckdb.connect(self.path)
+        connection = connect(Path(self.path))
         for statement in (*DDL, *MINT_DDL):
             connection.execute(statement)
         return connection

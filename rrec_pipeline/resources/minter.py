@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rrec_pipeline.minting.states import MintState, Seen, Step, next_step
 from rrec_pipeline.resources.chain import Chain
+from rrec_pipeline.resources.duck import held
 from rrec_pipeline.resources.evm import ChainError, SignedTx, TokenChain
 from rrec_pipeline.resources.ledger import IssuanceLedger
 
@@ -44,6 +46,11 @@ class Minter:
         self.onchain: dict[str, dict] = {}
 
     def run(self) -> MintReport:
+        """One minting run per ledger at a time, across processes (a lock file beside it)."""
+        with held(Path(self.ledger.path).with_suffix(".mint.lock")):
+            return self._run()
+
+    def _run(self) -> MintReport:
         rows = [r for r in self.ledger.mints().iter_rows(named=True) if r["state"] != "confirmed"]
         self._resolve_contracts({r["token"] for r in rows if r["token"]})
         self._read_chain()

@@ -20,6 +20,7 @@ import git
 
 from rrec_pipeline.minting.links import default_template, pinned_url
 from rrec_pipeline.resources.atomic import write_atomic
+from rrec_pipeline.resources.duck import held
 
 AUTHOR = git.Actor("rrec-pipeline", "rrec-pipeline@localhost")
 IDENTITY = {
@@ -57,7 +58,16 @@ class GitPublisher(dg.ConfigurableResource):
         return path.exists() and not (path / ".git").exists() and (path / "HEAD").exists()
 
     def publish(self, files: dict[str, bytes], message: str) -> dict[str, Published]:
-        """Commit `files` (repository path -> bytes), push, and pin each path's URL."""
+        """Commit `files` (repository path -> bytes), push, and pin each path's URL.
+
+        One publisher at a time per work tree (a lock file beside it)."""
+        with held(self._work_tree().with_name(f".{self._work_tree().name}.publish.lock")):
+            return self._publish(files, message)
+
+    def _work_tree(self) -> Path:
+        return Path(self.checkout if self.is_remote else self.repository).absolute()
+
+    def _publish(self, files: dict[str, bytes], message: str) -> dict[str, Published]:
         repo = self._open()
         with repo.git.custom_environment(**IDENTITY):
             changed = self._write(repo, files)

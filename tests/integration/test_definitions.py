@@ -34,6 +34,7 @@ MAIN = {
     "out_issuance__file_lots_issued",
 }
 METER = {"raw_meter__pages", "core_meter__reads", "core_meter__anomalies"}
+CHAIN = {"out_chain__published_lots", "out_chain__mints", "core_chain__transactions"}
 
 
 def test_definitions_load() -> None:
@@ -42,7 +43,9 @@ def test_definitions_load() -> None:
 
 def test_asset_keys_and_checks_snapshot() -> None:
     graph = build_defs().resolve_asset_graph()
-    assert {key.to_user_string() for key in graph.get_all_asset_keys()} == MAIN | METER | ISSUANCE
+    assert {
+        key.to_user_string() for key in graph.get_all_asset_keys()
+    } == MAIN | METER | ISSUANCE | CHAIN
     checks = {(key.asset_key.to_user_string(), key.name) for key in graph.asset_check_keys}
     family_checks = {("core_verification__findings", f"{family}_rules") for family in Family}
     schema_checks = {(key, "schema") for key in TABLES}
@@ -54,6 +57,10 @@ def test_asset_keys_and_checks_snapshot() -> None:
         ("out_issuance__file_lots", "no_double_counting"),
         *((f"out_issuance__{f}_lots", "no_double_counting") for f in FREQUENCIES),
         *((f"out_issuance__{f}_lot_files", "lot_files_validate") for f in FREQUENCIES),
+        ("core_chain__transactions", "each_lot_minted_once"),
+        ("core_chain__transactions", "no_mint_without_published_file"),
+        ("core_chain__transactions", "no_overlapping_mints"),
+        ("out_chain__mints", "every_published_lot_minted"),
     }
 
 
@@ -74,6 +81,7 @@ def test_jobs_split_by_what_they_run() -> None:
 
     assert selected("rrec_main") == MAIN
     assert selected("meter_reads_job") == METER
+    assert selected("minting_job") == CHAIN
     assert selected("issuance_monthly_job") == {
         "out_issuance__monthly_lots",
         "out_issuance__monthly_lot_files",

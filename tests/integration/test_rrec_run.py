@@ -27,11 +27,20 @@ def seeded_home(tmp_path: Path) -> Path:
     return home
 
 
+def _clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(("RREC_", "DAGSTER_"))}
+
+
+def _chain_tip(home: Path) -> tuple[int, int]:
+    """(best block, transactions) of the embedded chain's saved state."""
+    state = json.loads((home / "chain" / "state.json").read_text())
+    return state["best_block_number"], len(state["transactions"])
+
+
 def rrec_run(home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("RREC_", "DAGSTER_"))}
     return subprocess.run(
         [sys.executable, "-m", "rrec_pipeline.cli", "run", *args],
-        env={**env, "RREC_HOME": str(home)},
+        env={**_clean_env(), "RREC_HOME": str(home)},
         cwd=home.parent,
         capture_output=True,
         text=True,
@@ -58,13 +67,25 @@ def test_rrec_run_on_the_examples_ends_with_the_summary(tmp_path: Path) -> None:
     issuance = [line for line in out.splitlines() if "lot(s)" in line]
     assert issuance == [
         "  RREC-ACI         1 lot(s), 0 R-RECs",
-        "  RREC-GA          3 lot(s), 0 R-RECs",
-    ]
+        "  RREC-AKE         1 lot(s), 24 R-RECs",
+        "  RREC-GA          4 lot(s), 6 R-RECs",
+        "  confirmed        2 lot(s), 30 R-RECs",
+    ], "the two accepted producer files are minted on the embedded chain"
+    tip = _chain_tip(home)
     second = rrec_run(home)
     assert second.returncode == 0
     assert "Meter data: no new days" in second.stdout
     assert "issuance" not in second.stderr, "nothing new to plan, nothing issued twice"
     assert [line for line in second.stdout.splitlines() if "lot(s)" in line] == issuance
+    status = subprocess.run(
+        [str(Path(sys.executable).parent / "rrec"), "mint-status", "--json"],
+        env={**_clean_env(), "RREC_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert [row["state"] for row in json.loads(status.stdout)] == ["confirmed", "confirmed"]
+    assert _chain_tip(home) == tip, "the second run sent no transaction"
 
 
 def test_rrec_run_keeps_an_existing_instance_configuration(tmp_path: Path) -> None:
