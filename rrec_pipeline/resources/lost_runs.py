@@ -4,7 +4,8 @@ A run killed with `kill -9` cannot report its own end, so it would stay
 STARTED forever, and a step worker it had started could go on writing
 outputs. The process that started a run is in its RUN_START event; on a
 local instance (SQLite, one machine) a run whose process no longer exists is
-lost. `rrec run` marks lost runs failed before it starts, and the Parquet IO
+lost. `rrec run` marks lost runs failed (returning any concurrency-pool slot
+they held) before it starts, and the Parquet IO
 manager refuses to write for a run that is not live. On a shared PostgreSQL
 instance Dagster's own run monitoring (the daemon) does this.
 """
@@ -56,5 +57,7 @@ def fail_lost_runs(instance: dg.DagsterInstance) -> list[str]:
     for run in instance.get_runs(filters=dg.RunsFilter(statuses=list(IN_FLIGHT))):
         if is_lost(instance, run):
             instance.report_run_failed(run, "the process running it is gone (killed?)")
+            # A killed run never returns the pool slot it held (minting's `rrec_chain`).
+            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
             lost.append(run.run_id)
     return lost

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -113,10 +114,10 @@ def test_quarantine_entries_write_findings_before_the_copy(tmp_path) -> None:
     assert [p.name for p in names] == ["findings.json", "a.csv"]
 
 
-def test_a_killed_run_writes_nothing_and_is_marked_failed(tmp_path) -> None:
+def test_a_killed_run_writes_nothing_is_marked_failed_and_frees_its_pool_slot(tmp_path) -> None:
     warehouse, home = tmp_path / "warehouse", tmp_path / "dagster_home"
     home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RREC_", "DAGSTER_"))}
     env.update(
         DAGSTER_HOME=str(home), RREC_TEST_SLOW_SECONDS="6", RREC_TEST_WAREHOUSE=str(warehouse)
@@ -146,8 +147,11 @@ def test_a_killed_run_writes_nothing_and_is_marked_failed(tmp_path) -> None:
         with dg.DagsterInstance.get() as instance:
             [run] = instance.get_runs()
             assert run.status == dg.DagsterRunStatus.STARTED  # nobody could report its end
+            slots = instance.event_log_storage.get_concurrency_info
+            assert len(slots("rrec_chain").claimed_slots) == 1, "the killed step held the slot"
             assert fail_lost_runs(instance) == [run.run_id]
             assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.FAILURE
+            assert slots("rrec_chain").claimed_slots == [], "the next minting run can start"
     finally:
         del os.environ["DAGSTER_HOME"]
 
