@@ -19,7 +19,12 @@ import dagster as dg
 import polars as pl
 
 from rrec_pipeline.build import build_defs
-from rrec_pipeline.issuance.plan import PlanSettings, as_of_clock, make_plan
+from rrec_pipeline.issuance.plan import (
+    OWNER_FREQUENCY_VARIABLE,
+    PlanSettings,
+    as_of_clock,
+    make_plan,
+)
 from rrec_pipeline.jobs import METER_JOB_NAME, issuance_job_name
 from rrec_pipeline.partitions import meter_partition_key
 from rrec_pipeline.registry.files import RegistryTables
@@ -134,8 +139,10 @@ class Runner:
         clock = as_of_clock(as_of) if as_of else datetime.now(UTC)
         reads = resources["warehouse"].scan(METER_READS.key)
         issued = resources["issuance_ledger"].issued_state()
-        plan = make_plan(registry, reads, PlanSettings(clock), issued)
-        frequency = dict(registry.reservations.select("reservation_id", "frequency").iter_rows())
+        owner = os.environ.get(OWNER_FREQUENCY_VARIABLE) or None
+        plan = make_plan(registry, reads, PlanSettings(clock, owner_frequency=owner), issued)
+        planned = plan.registry.reservations
+        frequency = dict(planned.select("reservation_id", "frequency").iter_rows())
         due: dict[str, set[str]] = {}
         for lot in plan.lots:
             due.setdefault(frequency[lot.energy.reservation_id], set()).add(

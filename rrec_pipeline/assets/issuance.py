@@ -12,6 +12,7 @@ a key is the first day of a calendar period, windows in each project's zone):
 """
 
 import hashlib
+import os
 from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
@@ -27,7 +28,12 @@ from rrec_pipeline.issuance.frames import (
     lots_frame,
     mark_changes,
 )
-from rrec_pipeline.issuance.plan import PlanSettings, as_of_clock, make_plan
+from rrec_pipeline.issuance.plan import (
+    OWNER_FREQUENCY_VARIABLE,
+    PlanSettings,
+    as_of_clock,
+    make_plan,
+)
 from rrec_pipeline.issuance.report import tokens_of
 from rrec_pipeline.partitions import ISSUANCE_PARTITIONS
 from rrec_pipeline.registry.files import RegistryTables
@@ -55,6 +61,7 @@ class IssuanceConfig(dg.Config):
     policy: str = "carry-forward"
     late_reads: str = "report"
     require_approval: bool = False
+    owner_frequency: str | None = None  # default: RREC_OWNER_FREQUENCY (unset: off)
 
 
 def issued_key(frequency: str) -> str:
@@ -63,7 +70,11 @@ def issued_key(frequency: str) -> str:
 
 def settings_of(config: IssuanceConfig) -> PlanSettings:
     clock = as_of_clock(date.fromisoformat(config.as_of)) if config.as_of else datetime.now(UTC)
-    return PlanSettings(clock, timedelta(days=config.grace_days), config.policy, config.late_reads)
+    owner = config.owner_frequency or os.environ.get(OWNER_FREQUENCY_VARIABLE) or None
+    if owner is not None and owner not in tables.FREQUENCIES:
+        raise dg.Failure(f"owner frequency {owner!r} is not one of {', '.join(tables.FREQUENCIES)}")
+    grace = timedelta(days=config.grace_days)
+    return PlanSettings(clock, grace, config.policy, config.late_reads, owner)
 
 
 def partition_lots(
@@ -113,7 +124,8 @@ def _lots_asset(frequency: str) -> dg.AssetsDefinition:
         plan = make_plan(registry, reads, settings_of(config), issued)
         label = date.fromisoformat(context.partition_key)
         lots = mark_changes(
-            partition_lots(frequency, label, registry, plan, issued), issuance_ledger.last_planned()
+            partition_lots(frequency, label, plan.registry, plan, issued),
+            issuance_ledger.last_planned(),
         )
         issuance_ledger.record_plan(context.run.run_id, frequency, context.partition_key, lots)
         return dg.Output(

@@ -125,6 +125,12 @@ def _plan(commands) -> None:
     parser.add_argument(
         "--policy", choices=("carry-forward", "floor-per-window"), default="carry-forward"
     )
+    parser.add_argument(
+        "--owner-frequency",
+        choices=("daily", "weekly", "monthly", "quarterly", "yearly"),
+        help="also issue energy outside every reservation to the project's owner, this often "
+        "(default: RREC_OWNER_FREQUENCY; unset: not issued)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 

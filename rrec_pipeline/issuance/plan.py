@@ -19,8 +19,10 @@ from rrec_pipeline.issuance.lots import Issued, Lot, WindowEnergy, plan_lots
 from rrec_pipeline.issuance.windows import Window, windows
 from rrec_pipeline.registry.checks import Claim, Held, RegistryState, check_registry
 from rrec_pipeline.registry.files import RegistryTables
+from rrec_pipeline.registry.owners import owner_reservation_ids, with_owner_reservations
 
 LATE_POLICIES = ("report", "next-window")
+OWNER_FREQUENCY_VARIABLE = "RREC_OWNER_FREQUENCY"  # rule 10's switch: unset is off
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class PlanSettings:
     grace: timedelta = timedelta(days=2)
     policy: str = "carry-forward"
     late_reads: str = "report"  # or "next-window": into the next open window of the year
+    owner_frequency: str | None = None  # rule 10: unreserved energy to the owner (off: None)
 
 
 @dataclass
@@ -39,6 +42,7 @@ class Plan:
     contested: list[tuple[Claim, Window]] = field(default_factory=list)
     late: list[WindowEnergy] = field(default_factory=list)  # issued windows with new reads
     state: RegistryState | None = None
+    registry: RegistryTables | None = None  # as planned: with the owner reservations, if any
 
 
 def make_plan(
@@ -47,6 +51,9 @@ def make_plan(
     settings: PlanSettings,
     issued: dict[tuple[str, str, str], Issued] | None = None,
 ) -> Plan:
+    if settings.owner_frequency:
+        until = settings.as_of.date()
+        registry = with_owner_reservations(registry, settings.owner_frequency, until)
     state = check_registry(
         registry.projects, registry.devices, registry.reservations, registry.clearances
     )
@@ -54,7 +61,7 @@ def make_plan(
     claims = [c for c in state.claims if c.project_id not in state.held_projects]
     frequency = dict(registry.reservations.select("reservation_id", "frequency").iter_rows())
     zones = dict(registry.projects.select("project_id", "timezone").iter_rows())
-    plan = Plan([], held, state=state)
+    plan = Plan([], held, state=state, registry=registry)
     due: list[tuple[Claim, Window]] = []
     for claim in claims:
         for window in windows(
@@ -68,6 +75,8 @@ def make_plan(
                 plan.waiting.append((claim, window))
     energy = _energy_by_window(registry, reads, claims, frequency, zones)
     energies = [_window_energy(claim, window, energy) for claim, window in due]
+    owners = owner_reservation_ids(registry.reservations)
+    energies = [e for e in energies if e.reads or e.reservation_id not in owners]
     energies, plan.late = _late_reads(energies, issued or {}, settings.late_reads)
     volumes = {
         rid: int(volume)

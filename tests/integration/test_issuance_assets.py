@@ -12,7 +12,9 @@ import pytest
 from rrec_pipeline.build import build_defs
 from rrec_pipeline.resources.ledger import IssuanceLedger
 from tests.issuance_scenario import (
+    OWNER,
     PROJECTS,
+    WALLET_A,
     hourly_reads,
     local_year_wh,
     write_registry,
@@ -137,3 +139,32 @@ def test_approval_gate_holds_lots_and_a_changed_plan_is_issued_with_its_new_numb
     reads = pl.read_parquet(home / "warehouse" / "core_meter__reads" / "**" / "*.parquet")
     assert january == {p: local_month_wh(reads, p, 1) for p in PROJECTS}
     assert january == {p: local_month_wh(READS, p, 1) + 200_000 for p in PROJECTS}
+
+
+def test_the_owner_policy_issues_unreserved_months_to_the_owner(tmp_path) -> None:
+    half = [
+        (
+            "R1",
+            "Acme",
+            WALLET_A,
+            ";".join(PROJECTS),
+            "100000",
+            "2024-01-01",
+            "2024-06-30",
+            "monthly",
+        )
+    ]
+    home = home_with_reads(tmp_path, "monthly")
+    write_registry(home / "registry", half)
+    defs, instance = build_defs(home=home), dg.DagsterInstance.ephemeral()
+    assert defs.resolve_job_def("rrec_main").execute_in_process(instance=instance).success
+    job = defs.resolve_job_def("issuance_monthly_job")
+    config = {**CONFIG, "owner_frequency": "monthly"}
+    ops = {f"out_issuance__monthly_{name}": {"config": config} for name in ("lots", "issued")}
+    result = job.execute_in_process(
+        instance=instance, partition_key="2024-07-01", run_config={"ops": ops}
+    )
+    assert result.success
+    lots = IssuanceLedger(path=str(home / "ledger.duckdb")).issued_lots()
+    assert set(lots["recipient"]) == {OWNER} and lots.height == len(PROJECTS)
+    assert set(lots["reservation_id"]) == {f"owner-{p}-2024-07-01" for p in PROJECTS}

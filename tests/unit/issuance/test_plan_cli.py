@@ -10,6 +10,7 @@ import pytest
 
 from rrec_pipeline.cli import main
 from tests.issuance_scenario import (
+    OWNER,
     WALLET_A,
     WALLET_B,
     hourly_reads,
@@ -143,3 +144,18 @@ def test_a_hive_folder_of_reads_and_a_separate_reservations_file(tmp_path, capsy
 def test_usage_errors_exit_2(args, capsys):
     code, _, err = run(capsys, *args)
     assert code == 2 and err.strip()
+
+
+def test_owner_frequency_issues_unreserved_energy_to_the_owner(tmp_path, capsys, reads_file):
+    half = [("R1", "Acme", WALLET_A, "P-GA", "1000", "2024-01-01", "2024-06-30", "monthly")]
+    registry = write_registry(tmp_path / "registry", half)
+    args = ["--registry", str(registry), "--reads", str(reads_file), "--as-of", "2025-02-01"]
+    _, off, _ = run(capsys, *args, "--json")
+    code, on, _ = run(capsys, *args, "--owner-frequency", "yearly", "--json")
+    assert code == 0
+    assert {lot["reservation"] for lot in off["lots"]} == {"R1"}
+    owner = [lot for lot in on["lots"] if lot["reservation"] != "R1"]
+    assert {lot["recipient"] for lot in owner} == {OWNER}
+    assert {lot["project"] for lot in owner} == {"P-GA", "P-KE", "P-SN", "P-DE"}
+    bad, _, err = run(capsys, *args, "--owner-frequency", "hourly")
+    assert bad == 2 and "invalid choice" in err
