@@ -15,6 +15,7 @@ from typing import Any
 
 import dagster as dg
 
+from rrec_pipeline.assets.analysts import out_analysts__duckdb
 from rrec_pipeline.assets.chain import chain_assets
 from rrec_pipeline.assets.credits import (
     out_credits__minigrid_customer_months,
@@ -34,8 +35,15 @@ from rrec_pipeline.checks.issuance import issuance_checks
 from rrec_pipeline.checks.meter_reads import meter_checks
 from rrec_pipeline.checks.schemas import schema_checks
 from rrec_pipeline.checks.verification import verification_checks
-from rrec_pipeline.jobs import issuance_jobs, main_job, meter_reads_job, minting_job
+from rrec_pipeline.jobs import (
+    analysts_job,
+    issuance_jobs,
+    main_job,
+    meter_reads_job,
+    minting_job,
+)
 from rrec_pipeline.locations import home_paths, publish_repository
+from rrec_pipeline.resources.analyst_db import AnalystDatabase
 from rrec_pipeline.resources.chain import Chain
 from rrec_pipeline.resources.io_managers import ParquetIOManager
 from rrec_pipeline.resources.landing import LandingZone
@@ -71,6 +79,7 @@ def default_resources(home: Path | None = None) -> dict[str, Any]:
             checkout=str(paths["publish_checkout"]),
             url_template=os.environ.get("RREC_PUBLISH_URL_TEMPLATE") or None,
         ),
+        "analyst_db": AnalystDatabase(path=str(paths["analyst_db"])),
         "chain": Chain(
             rpc_url=os.environ.get("RREC_CHAIN_RPC_URL") or None,
             state_dir=str(paths["chain"]),
@@ -93,6 +102,7 @@ ASSETS = [
     core_registry,
     *issuance_assets(),
     *chain_assets,
+    out_analysts__duckdb,
 ]
 
 
@@ -110,7 +120,7 @@ def build_defs(
             *issuance_checks(),
             *chain_checks(),
         ],
-        jobs=[main_job, meter_reads_job, *issuance_jobs, minting_job],
+        jobs=[main_job, meter_reads_job, *issuance_jobs, minting_job, analysts_job],
         schedules=[daily_meter_schedule],
         sensors=[late_meter_data_sensor],
         resources={**default_resources(home), **(resource_overrides or {})},

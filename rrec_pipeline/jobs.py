@@ -11,6 +11,7 @@ import dagster as dg
 MAIN_JOB_NAME = "rrec_main"
 METER_JOB_NAME = "meter_reads_job"
 MINTING_JOB_NAME = "minting_job"
+ANALYSTS_JOB_NAME = "analysts_job"
 
 main_job = dg.define_asset_job(
     MAIN_JOB_NAME,
@@ -49,4 +50,10 @@ minting_job = dg.define_asset_job(
     MINTING_JOB_NAME,
     selection=dg.AssetSelection.groups("chain"),
     description="Publish issued lots, mint each exactly once, read the chain back.",
+)
+
+analysts_job = dg.define_asset_job(
+    ANALYSTS_JOB_NAME,
+    selection=dg.AssetSelection.groups("analysts"),
+    description="Rebuild the analysts' DuckDB database from the warehouse and the ledger.",
 )

@@ -23,6 +23,7 @@ FOLDERS = {
     "chain": ("RREC_CHAIN_DIR", "chain"),
     "contracts_file": ("RREC_CONTRACTS_FILE", "contracts.json"),
     "publish_checkout": ("RREC_PUBLISH_CHECKOUT", "publish_checkout"),
+    "analyst_db": ("RREC_ANALYST_DB", "rrec.duckdb"),
 }
 
 

@@ -42,6 +42,7 @@ def summary_lines(outcome: RunOutcome, paths: dict[str, Path]) -> list[str]:
         f"  quarantine      {paths['quarantine']}",
         f"  raw meter pages {paths['landing']}",
         f"  issuance ledger {paths['ledger']}",
+        f"  DuckDB          {paths['analyst_db']}   (rrec sql 'select * from mints')",
         f"  published lots  {outcome.publish_repository or '(not configured)'}",
     ]
 

@@ -19,7 +19,7 @@ import polars as pl
 from rrec_pipeline.schemas import as_schema, polars_schema
 from rrec_pipeline.schemas.chain import ChainTransactions, LotMints
 from rrec_pipeline.schemas.credits import MiniGridCustomerMonths, ProjectYearCredits
-from rrec_pipeline.schemas.issuance import IssuanceLots, LotFiles
+from rrec_pipeline.schemas.issuance import IssuanceLots, IssuancePlans, IssuedLots, LotFiles
 from rrec_pipeline.schemas.meter_reads import MeterAnomalies, MeterReads
 from rrec_pipeline.schemas.reference import (
     AvertRates,
@@ -152,6 +152,10 @@ TABLES: dict[str, Table] = {
     )
 }
 
+
+# Tables of the issuance ledger (a DuckDB file, not assets): their columns come from here too.
+ISSUED_LOTS = _table("ledger__issued_lots", IssuedLots)
+ISSUANCE_PLANS = _table("ledger__plans", IssuancePlans)
 
 # DuckDB column types of the polars dtypes the registry uses.
 _DUCKDB = {

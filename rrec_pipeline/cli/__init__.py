@@ -1,4 +1,4 @@
-"""The `rrec` command line: validate, rules, credits, fetch, plan, run, minting.
+"""The `rrec` command line: validate, rules, credits, fetch, plan, run, minting, sql.
 
 Arguments are declared here, and each command's module (`cli/<command>.py`) is
 imported only when that command runs, so `rrec --help` and `rrec validate`
@@ -160,6 +160,12 @@ def _minting(commands) -> None:
     deploy.add_argument("--name", help="display name (default: e.g. 'Georgia R-RECs')")
 
 
+def _sql(commands) -> None:
+    parser = commands.add_parser("sql", help="query the analysts' DuckDB database (read-only)")
+    parser.add_argument("query", metavar="QUERY", help='e.g. "select * from mints"')
+    parser.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+
+
 COMMANDS = {
     "validate": _validate,
     "rules": _rules,
@@ -169,6 +175,7 @@ COMMANDS = {
     "registry": _registry,
     "run": _run,
     "minting": _minting,
+    "sql": _sql,
 }
 
 

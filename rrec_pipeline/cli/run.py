@@ -18,7 +18,7 @@ import sys
 import polars as pl
 
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
-from rrec_pipeline.jobs import MAIN_JOB_NAME, MINTING_JOB_NAME
+from rrec_pipeline.jobs import ANALYSTS_JOB_NAME, MAIN_JOB_NAME, MINTING_JOB_NAME
 from rrec_pipeline.locations import home_paths, publish_repository, rrec_home
 from rrec_pipeline.resources.atomic import read_parquet_once
 from rrec_pipeline.resources.ledger import IssuanceLedger
@@ -52,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
     runner.run_issuance(due, args.as_of)
     log.info("minting job: publish issued lots, mint each once, read the chain back")
     minting = runner.execute(MINTING_JOB_NAME) if main.success else None
+    log.info("analysts job: rebuild the DuckDB database")
+    runner.execute(ANALYSTS_JOB_NAME)
     ledger = IssuanceLedger(path=str(paths["ledger"]))
     outcome = RunOutcome(
         files=_table(paths, VERIFICATION_FILES),

@@ -19,34 +19,18 @@ import polars as pl
 from rrec_pipeline.issuance.lots import Issued
 from rrec_pipeline.resources.duck import append, connect, transaction
 from rrec_pipeline.resources.mint_ledger import MINT_DDL, MintLedgerMixin
-from rrec_pipeline.tables import duckdb_columns, issuance_lots
+from rrec_pipeline.tables import ISSUANCE_PLANS, ISSUED_LOTS, duckdb_columns
 
-LOT_COLUMNS = issuance_lots("monthly").dtypes
-ISSUED_EXTRA = {
-    "csv_name": pl.String,
-    "csv_sha256": pl.String,
-    "state": pl.String,
-    "issued_at": pl.Datetime("us", "UTC"),
-    "run_id": pl.String,
-}
+ISSUED_COLUMNS = ISSUED_LOTS.dtypes
 READ_COLUMNS = {
     "source": pl.String,
     "device_id": pl.String,
     "interval_start": pl.Datetime("us", "UTC"),
     "lot_id": pl.String,
 }
-PLAN_COLUMNS = {
-    "run_id": pl.String,
-    "planned_at": pl.Datetime("us", "UTC"),
-    "frequency": pl.String,
-    "partition": pl.String,
-    "lot_id": pl.String,
-    "change": pl.String,
-    "rrecs": pl.Int64,
-    "wh": pl.Int64,
-}
+PLAN_COLUMNS = ISSUANCE_PLANS.dtypes
 DDL = (
-    f"CREATE TABLE IF NOT EXISTS issued_lots ({duckdb_columns({**LOT_COLUMNS, **ISSUED_EXTRA})}, "
+    f"CREATE TABLE IF NOT EXISTS issued_lots ({duckdb_columns(ISSUED_COLUMNS)}, "
     "PRIMARY KEY (lot_id))",
     f"CREATE TABLE IF NOT EXISTS certified_reads ({duckdb_columns(READ_COLUMNS)}, "
     "PRIMARY KEY (source, device_id, interval_start))",
@@ -72,7 +56,7 @@ class IssuanceLedger(MintLedgerMixin, dg.ConfigurableResource):
     def issued_lots(self) -> pl.DataFrame:
         with self._connect() as connection:
             frame = connection.sql("SELECT * FROM issued_lots ORDER BY lot_id").pl()
-        return frame.cast({**LOT_COLUMNS, **ISSUED_EXTRA})
+        return frame.cast(ISSUED_COLUMNS)
 
     def issued_state(self) -> dict[tuple[str, str, str], Issued]:
         """(reservation, project, first day) -> what that window issued: the plan continues."""
@@ -83,6 +67,10 @@ class IssuanceLedger(MintLedgerMixin, dg.ConfigurableResource):
             )
             for row in lots.iter_rows(named=True)
         }
+
+    def plans(self) -> pl.DataFrame:
+        with self._connect() as connection:
+            return connection.sql("SELECT * FROM plans ORDER BY planned_at").pl().cast(PLAN_COLUMNS)
 
     def last_planned(self) -> pl.DataFrame:
         """Each lot's numbers in the latest plan that held it: lot_id, rrecs, wh."""
@@ -120,8 +108,8 @@ class IssuanceLedger(MintLedgerMixin, dg.ConfigurableResource):
                 pl.lit(now).dt.cast_time_unit("us").alias("issued_at"),
                 pl.lit(run_id).alias("run_id"),
             )
-            .select(list({**LOT_COLUMNS, **ISSUED_EXTRA}))
-            .cast({**LOT_COLUMNS, **ISSUED_EXTRA})
+            .select(list(ISSUED_COLUMNS))
+            .cast(ISSUED_COLUMNS)
         )
         certified = reads.select(list(READ_COLUMNS)).cast(READ_COLUMNS)
         try:

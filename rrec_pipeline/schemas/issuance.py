@@ -65,3 +65,26 @@ class LotFiles(pa.DataFrameModel):
     class Config:
         strict = True
         unique = ("lot_id",)
+
+
+class IssuedLots(IssuanceLots):
+    """One row per lot in the issuance ledger (append-only): the lot as issued, and its file."""
+
+    csv_name: str = pa.Field(nullable=True, description="the lot's verification CSV")
+    csv_sha256: str = pa.Field(nullable=True, description="SHA-256 of the CSV as issued")
+    state: str = pa.Field(description="`issued`")
+    issued_at: UTC = pa.Field(description="when the ledger recorded the lot")
+    run_id: str = pa.Field(description="the Dagster run that issued it")
+
+
+class IssuancePlans(pa.DataFrameModel):
+    """One row per lot per planning run: what the plan said, against the ledger."""
+
+    run_id: str = pa.Field(description="the planning run")
+    planned_at: UTC = pa.Field(description="when it planned")
+    frequency: str = pa.Field(description="the partition's frequency")
+    partition: str = pa.Field(description="the partition key (first day of the period)")
+    lot_id: str = pa.Field(description="the lot")
+    change: str = pa.Field(isin=CHANGES, description="new, changed, late or issued")
+    rrecs: pl.Int64 = pa.Field(description="whole R-RECs planned")
+    wh: WH = pa.Field(description="energy of the window, Wh")

@@ -28,7 +28,7 @@ DOMAIN_LAYERS = (
     ("registry",),
     ("issuance",),
     ("minting",),
-    ("run_summary",),
+    ("analysts", "run_summary"),
 )
 DAGSTER_LAYER = (
     "assets",

@@ -1,0 +1,125 @@
+"""The analysts' DuckDB database: which tables it holds, their keys, and ten questions.
+
+Each analyst table is a registered table (`tables.py`) under a plain name, so
+its column types and comments come from the one registry; its rows come from
+the Parquet warehouse or from the issuance ledger. The builder is
+`resources/analyst_db.py`; the questions below are the ones `docs/analysts.md`
+answers, kept here so a test can run every one of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rrec_pipeline import tables
+from rrec_pipeline.tables import Table
+
+
+@dataclass(frozen=True)
+class AnalystTable:
+    name: str
+    table: Table
+    primary_key: tuple[str, ...] = ()
+    from_ledger: str | None = None  # the ledger's table, else the warehouse's Parquet
+
+    @property
+    def comment(self) -> str:
+        origin = f"issuance ledger, {self.from_ledger}" if self.from_ledger else self.table.key
+        return f"{self.table.description} (from {origin})"
+
+
+ANALYST_TABLES = (
+    AnalystTable("projects", tables.PROJECTS, ("project_id",)),
+    AnalystTable("devices", tables.DEVICES),
+    AnalystTable("reservations", tables.RESERVATIONS, ("reservation_id",)),
+    AnalystTable("meter_reads", tables.METER_READS, ("source", "device_id", "interval_start")),
+    AnalystTable("meter_anomalies", tables.METER_ANOMALIES),
+    AnalystTable("verification_files", tables.VERIFICATION_FILES, ("file",)),
+    AnalystTable("validation_findings", tables.VERIFICATION_FINDINGS),
+    AnalystTable("issuance_lots", tables.ISSUED_LOTS, ("lot_id",), from_ledger="issued_lots"),
+    AnalystTable("issuance_plans", tables.ISSUANCE_PLANS, from_ledger="plans"),
+    AnalystTable("mints", tables.LOT_MINTS, ("mint_key",), from_ledger="mints"),
+    AnalystTable("onchain_transactions", tables.CHAIN_TRANSACTIONS),
+    AnalystTable(
+        "carbon_credits", tables.PROJECT_YEAR_CREDITS, ("project_name", "generation_year")
+    ),
+    AnalystTable(
+        "minigrid_customer_months",
+        tables.MINIGRID_CUSTOMER_MONTHS,
+        ("source", "site_id", "year", "month"),
+    ),
+)
+
+VIEWS = {
+    "published_files": (
+        "Each published lot's verification CSV: its commit-pinned link and SHA-256.",
+        "SELECT lot_id, project_id, reservation_id, path, commit, url, sha256 "
+        "FROM mints WHERE commit IS NOT NULL",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    title: str
+    sql: str
+
+
+QUESTIONS = (
+    Question(
+        "R-RECs minted per token and month",
+        "SELECT token, date_trunc('month', timestamp) AS month, sum(amount) AS rrecs\n"
+        "FROM onchain_transactions WHERE action = 'mint'\nGROUP BY ALL ORDER BY ALL",
+    ),
+    Question(
+        "Open volume of each reservation (R-RECs still to issue)",
+        "SELECT r.reservation_id, r.volume_mwh,\n"
+        "       coalesce(sum(l.rrecs), 0) AS issued_rrecs,\n"
+        "       floor(r.volume_mwh) - coalesce(sum(l.rrecs), 0) AS open_rrecs\n"
+        "FROM reservations r LEFT JOIN issuance_lots l USING (reservation_id)\n"
+        "GROUP BY r.reservation_id, r.volume_mwh ORDER BY r.reservation_id",
+    ),
+    Question(
+        "Missing reads and estimated energy per project",
+        "SELECT project_id, sum(missing_reads) AS missing_reads,\n"
+        "       sum(estimated_wh) AS estimated_wh, sum(reads) AS reads\n"
+        "FROM issuance_lots GROUP BY project_id ORDER BY project_id",
+    ),
+    Question(
+        "Carry-forward left unissued at year end",
+        "SELECT project_id, year, carry_out_wh\n"
+        "FROM issuance_lots WHERE is_year_end ORDER BY project_id, year",
+    ),
+    Question(
+        "Carbon credits by class",
+        "SELECT credit_class, count(*) AS project_years, sum(whole_credits) AS whole_credits,\n"
+        "       sum(tco2e) AS tco2e\n"
+        "FROM carbon_credits WHERE is_eligible GROUP BY credit_class ORDER BY credit_class",
+    ),
+    Question(
+        "Lots with late reads",
+        "SELECT DISTINCT lot_id FROM issuance_plans WHERE change = 'late' ORDER BY lot_id",
+    ),
+    Question(
+        "Quarantined files by failing rule",
+        "SELECT f.rule, count(DISTINCT f.file) AS files\n"
+        "FROM validation_findings f JOIN verification_files v USING (file)\n"
+        "WHERE NOT v.is_accepted AND f.severity = 'error'\n"
+        "GROUP BY f.rule ORDER BY files DESC, f.rule",
+    ),
+    Question(
+        "Metered energy per project and month (Wh)",
+        "SELECT d.project_id, date_trunc('month', r.interval_start) AS month, sum(r.wh) AS wh\n"
+        "FROM meter_reads r JOIN devices d ON d.source = r.source AND d.site_id = r.site_id\n"
+        "GROUP BY ALL ORDER BY ALL",
+    ),
+    Question(
+        "Lots not yet minted, and why",
+        "SELECT lot_id, state, error FROM mints WHERE state <> 'confirmed' ORDER BY lot_id",
+    ),
+    Question(
+        "R-RECs minted per recipient wallet",
+        "SELECT to_address AS wallet, sum(amount) AS minted_rrecs\n"
+        "FROM onchain_transactions WHERE action = 'mint' GROUP BY wallet ORDER BY wallet",
+    ),
+)

@@ -1,0 +1,32 @@
+"""`rrec sql "QUERY" [--csv]`: ask the analysts' DuckDB database, read-only.
+
+The database is `$RREC_HOME/rrec.duckdb` (RREC_ANALYST_DB), rebuilt by every
+`rrec run`; its tables and ten worked questions are in docs/analysts.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import duckdb
+import polars as pl
+
+from rrec_pipeline.cli.exits import EXIT_OK, UsageError
+from rrec_pipeline.locations import home_paths
+
+
+def run(args: argparse.Namespace) -> int:
+    path = home_paths()["analyst_db"]
+    if not path.exists():
+        raise UsageError(f"no database at {path}: run `rrec run` (or scripts/run) first")
+    try:
+        with duckdb.connect(str(path), read_only=True) as connection:
+            frame = connection.sql(args.query).pl()
+    except duckdb.Error as error:
+        raise UsageError(str(error).split("\n")[0]) from None
+    if args.csv:
+        print(frame.write_csv(), end="")
+    else:
+        with pl.Config(tbl_rows=200, tbl_cols=30, tbl_width_chars=160, fmt_str_lengths=80):
+            print(frame)
+    return EXIT_OK
