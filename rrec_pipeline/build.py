@@ -54,8 +54,14 @@ from rrec_pipeline.resources.publisher import GitPublisher
 from rrec_pipeline.resources.registry_folder import RegistryFolder
 from rrec_pipeline.resources.submission_folder import SubmissionFolder
 from rrec_pipeline.resources.warehouse import Warehouse
-from rrec_pipeline.schedules import daily_meter_schedule
-from rrec_pipeline.sensors import late_meter_data_sensor
+from rrec_pipeline.schedules import daily_meter_schedule, issuance_schedules
+from rrec_pipeline.sensors import (
+    analysts_after_minting_sensor,
+    chain_transfers_sensor,
+    late_meter_data_sensor,
+    mint_after_issuance_sensor,
+    producer_drop_sensor,
+)
 
 
 def default_resources(home: Path | None = None) -> dict[str, Any]:
@@ -121,7 +127,13 @@ def build_defs(
             *chain_checks(),
         ],
         jobs=[main_job, meter_reads_job, *issuance_jobs, minting_job, analysts_job],
-        schedules=[daily_meter_schedule],
-        sensors=[late_meter_data_sensor],
+        schedules=[daily_meter_schedule, *issuance_schedules],
+        sensors=[
+            late_meter_data_sensor,
+            producer_drop_sensor,
+            mint_after_issuance_sensor,
+            analysts_after_minting_sensor,
+            chain_transfers_sensor,
+        ],
         resources={**default_resources(home), **(resource_overrides or {})},
     )

@@ -1,19 +1,28 @@
-"""Schedules: the daily meter run.
+"""Schedules: the daily meter run, and issuance per reservation frequency.
 
 Each morning, for every configured source, yesterday's partition is fetched,
 plus any of the last week's days whose cursor is not yet complete (sources
 such as Koios deliver a day's data with a lag).
+
+Each frequency's issuance job runs every morning for the newest period that
+is past its grace: the period's UTC end, plus the longest time-zone lead
+(14 h: a window ends at local midnight), plus the grace days the lots asset
+waits by default. The lots asset itself plans only windows past their grace,
+so an early request plans nothing; a run key per period makes each request once.
 """
 
 from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
 
-from rrec_pipeline.partitions import meter_partition_key
+from rrec_pipeline.jobs import issuance_job_name
+from rrec_pipeline.partitions import ISSUANCE_PARTITIONS, meter_partition_key
 from rrec_pipeline.resources.landing import LandingZone
 from rrec_pipeline.resources.meter_sources import MeterSources
 
 LOOKBACK_DAYS = 7
+GRACE = timedelta(days=2)  # the lots asset's default `grace_days`
+ZONE_LEAD = timedelta(hours=14)  # the latest local midnight is UTC+14
 
 
 def days_to_fetch(landing: LandingZone, source: str, today: date) -> list[date]:
@@ -49,3 +58,32 @@ def daily_meter_schedule(
 ):
     now = context.scheduled_execution_time or datetime.now(UTC)
     return daily_meter_requests(meter_sources, landing_zone, now.astimezone(UTC).date())
+
+
+def due_period(frequency: str, now: datetime) -> str | None:
+    """The newest period of `frequency` whose windows are all past their grace at `now`."""
+    keys = ISSUANCE_PARTITIONS[frequency].get_partition_keys(current_time=now - GRACE - ZONE_LEAD)
+    return keys[-1] if keys else None
+
+
+def _issuance_schedule(frequency: str) -> dg.ScheduleDefinition:
+    @dg.schedule(
+        name=f"issuance_{frequency}_schedule",
+        cron_schedule="0 4 * * *",
+        execution_timezone="UTC",
+        job_name=issuance_job_name(frequency),
+        description=f"Issue the newest {frequency} period once it is past its grace.",
+    )
+    def _schedule(context: dg.ScheduleEvaluationContext):
+        now = context.scheduled_execution_time or datetime.now(UTC)
+        key = due_period(frequency, now.astimezone(UTC))
+        if key is None:
+            return dg.SkipReason("no period is past its grace yet")
+        return dg.RunRequest(partition_key=key, run_key=f"issuance-{frequency}-{key}")
+
+    return _schedule
+
+
+issuance_schedules = [
+    _issuance_schedule(f) for f in ("daily", "weekly", "monthly", "quarterly", "yearly")
+]

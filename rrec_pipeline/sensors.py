@@ -1,14 +1,33 @@
 """Sensors: react to what landed, not to the clock.
 
-`late_meter_data_sensor` asks for a (day, source) to be normalised again when
-a later fetch or a dropped file brought readings for that day.
+- `late_meter_data_sensor` asks for a (day, source) to be normalised again when
+  a later fetch or a dropped file brought readings for that day.
+- `producer_drop_sensor` runs the main job when the drop folder's files change.
+- `mint_after_issuance_sensor` runs the minting job after any issuance job (or
+  the main job, which issues producer files) succeeds, and
+  `analysts_after_minting_sensor` rebuilds the analysts' database after it.
+- `chain_transfers_sensor` reads the chain back when tokens move to the
+  retirement or return wallet.
 """
+
+import hashlib
+from pathlib import Path
 
 import dagster as dg
 
+from rrec_pipeline.jobs import (
+    MAIN_JOB_NAME,
+    analysts_job,
+    issuance_jobs,
+    main_job,
+    minting_job,
+)
 from rrec_pipeline.partitions import DAILY, meter_partition_key
+from rrec_pipeline.resources.chain import Chain
+from rrec_pipeline.resources.evm import ChainError
 from rrec_pipeline.resources.landing import LandingZone
-from rrec_pipeline.tables import METER_ANOMALIES, METER_READS
+from rrec_pipeline.resources.submission_folder import SubmissionFolder
+from rrec_pipeline.tables import CHAIN_TRANSACTIONS, METER_ANOMALIES, METER_READS
 
 
 @dg.sensor(
@@ -32,3 +51,73 @@ def late_meter_data_sensor(context: dg.SensorEvaluationContext, landing_zone: La
             run_key=f"late-{marker.source}-{marker.day}-{stamp}",
         )
     context.update_cursor(str(newest))
+
+
+def drop_fingerprint(folder: Path) -> str:
+    """Names, sizes and modification times of the drop folder's CSVs, hashed."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*.csv")) if folder.is_dir() else []:
+        stat = path.stat()
+        digest.update(f"{path.relative_to(folder)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+@dg.sensor(
+    job_name=MAIN_JOB_NAME,
+    minimum_interval_seconds=60,
+    description="Validate (and issue) producer files when the drop folder changes.",
+)
+def producer_drop_sensor(context: dg.SensorEvaluationContext, submission_folder: SubmissionFolder):
+    fingerprint = drop_fingerprint(Path(submission_folder.path))
+    if fingerprint == context.cursor:
+        return dg.SkipReason("the drop folder has not changed")
+    context.update_cursor(fingerprint)
+    return dg.RunRequest(run_key=f"drop-{fingerprint[:16]}")
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[main_job, *issuance_jobs],
+    request_job=minting_job,
+    description="Publish and mint what an issuance run (or the main job) issued.",
+)
+def mint_after_issuance_sensor(context: dg.RunStatusSensorContext):
+    return dg.RunRequest(run_key=f"mint-after-{context.dagster_run.run_id}")
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[minting_job],
+    request_job=analysts_job,
+    description="Rebuild the analysts' DuckDB database after a minting run.",
+)
+def analysts_after_minting_sensor(context: dg.RunStatusSensorContext):
+    return dg.RunRequest(run_key=f"analysts-after-{context.dagster_run.run_id}")
+
+
+@dg.sensor(
+    asset_selection=dg.AssetSelection.assets(CHAIN_TRANSACTIONS.key, "out_analysts__duckdb"),
+    minimum_interval_seconds=600,
+    description="Read the chain back when R-RECs move to the retirement or return wallet.",
+)
+def chain_transfers_sensor(context: dg.SensorEvaluationContext, chain: Chain):
+    wallets = {w.lower() for w in (chain.retirement_wallet, chain.return_wallet) if w}
+    if not wallets or not chain.addresses():
+        return dg.SkipReason("no retirement or return wallet, or no contract, configured")
+    since = int(context.cursor or 0)
+    try:
+        with chain.connect() as node:
+            newest = node.block_number()
+            moved = [
+                event
+                for address in chain.addresses().values()
+                if newest > since and node.has_code(address)
+                for event in node.events(address, "Transfer", from_block=since + 1)
+                if event["to"].lower() in wallets
+            ]
+    except (ChainError, OSError) as error:
+        return dg.SkipReason(f"the chain is unreachable: {error}")
+    context.update_cursor(str(newest))
+    if not moved:
+        return dg.SkipReason(f"no retirement or return up to block {newest}")
+    return dg.RunRequest(run_key=f"transfers-{since}-{newest}")

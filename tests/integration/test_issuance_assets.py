@@ -168,3 +168,30 @@ def test_the_owner_policy_issues_unreserved_months_to_the_owner(tmp_path) -> Non
     lots = IssuanceLedger(path=str(home / "ledger.duckdb")).issued_lots()
     assert set(lots["recipient"]) == {OWNER} and lots.height == len(PROJECTS)
     assert set(lots["reservation_id"]) == {f"owner-{p}-2024-07-01" for p in PROJECTS}
+
+
+def test_issuance_on_a_postgres_instance_reads_back_its_runs_and_checks(
+    tmp_path, postgres_db
+) -> None:
+    home = home_with_reads(tmp_path, "monthly")
+    defs = build_defs(home=home)
+    overrides = {"storage": {"postgres": {"postgres_db": postgres_db}}}
+    (tmp_path / "dagster_home").mkdir()
+    with dg.instance_for_test(overrides=overrides, temp_dir=str(tmp_path / "dagster_home")) as pg:
+        assert type(pg.run_storage).__name__ == "PostgresRunStorage"
+        assert defs.resolve_job_def("rrec_main").execute_in_process(instance=pg).success
+        result = issue(defs, pg, "monthly", "2024-01-01")
+        assert result.success
+    again = dg.DagsterInstance.from_config(str(tmp_path / "dagster_home"))
+    run = again.get_run_by_id(result.run_id)
+    assert run.is_success and run.tags["dagster/partition"] == "2024-01-01"
+    records = again.get_records_for_run(
+        result.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+    ).records
+    passed = {
+        r.event_log_entry.dagster_event.event_specific_data.check_name: (
+            r.event_log_entry.dagster_event.event_specific_data.passed
+        )
+        for r in records
+    }
+    assert passed["no_double_counting"] and passed["lot_files_validate"]
