@@ -112,11 +112,25 @@ ASSETS = [
 ]
 
 
+def default_executor() -> dg.ExecutorDefinition | None:
+    """Dagster's default (multiprocess) executor, or Celery when `RREC_CELERY_BROKER` names a
+    broker: each step becomes a task for `dagster-celery worker` processes on any machine
+    that shares the instance storage and the warehouse (docs/deploy.md)."""
+    broker = os.environ.get("RREC_CELERY_BROKER")
+    if not broker:
+        return None
+    from dagster_celery import celery_executor
+
+    backend = os.environ.get("RREC_CELERY_BACKEND") or broker
+    return celery_executor.configured({"broker": broker, "backend": backend})
+
+
 def build_defs(
     resource_overrides: Mapping[str, Any] | None = None, *, home: Path | None = None
 ) -> dg.Definitions:
     """Everything, on the resources under `home` (default `$RREC_HOME`), with overrides."""
     return dg.Definitions(
+        executor=default_executor(),
         assets=ASSETS,
         asset_checks=[
             *schema_checks(ASSETS),
