@@ -1,0 +1,128 @@
+"""The Dagster UI in a real browser (Debian chromium, driven by Playwright): the asset graph,
+a failing blocking check with readable metadata that held issuance (and so minting) back, and
+the runs' status. Screenshots are kept as test artifacts (RREC_TEST_ARTIFACTS, else under
+tmp_path); a console error fails the test."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from rrec_pipeline.build import build_defs
+from rrec_pipeline.runs import open_instance
+from tests.integration.test_issuance_assets import CONFIG, add_wh_on, home_with_reads
+from tests.integration.test_rrec_run import _graphql_when_up
+
+pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = ["1-asset-graph.png", "2-failing-blocking-check.png", "3-runs.png"]
+
+
+@pytest.fixture
+def held_back_home(tmp_path) -> tuple[Path, Path]:
+    """A home whose January lots fail `lot_files_validate` (a read far over capacity), so the
+    ledger, publication and minting never see them."""
+    home = home_with_reads(tmp_path, "monthly")
+    add_wh_on(home, "2024-01-15", 3_000_000)
+    dagster_home = home / "dagster_home"
+    instance = open_instance(dagster_home)
+    defs = build_defs(home=home)
+    assert defs.resolve_job_def("rrec_main").execute_in_process(instance=instance).success
+    ops = {f"out_issuance__monthly_{n}": {"config": CONFIG} for n in ("lots", "issued")}
+    held = defs.resolve_job_def("issuance_monthly_job").execute_in_process(
+        instance=instance,
+        partition_key="2024-01-01",
+        run_config={"ops": ops},
+        raise_on_error=False,
+    )
+    assert not held.success, "the blocking check stopped the run before the ledger"
+    instance.dispose()
+    return home, dagster_home
+
+
+def test_the_ui_shows_the_graph_a_failing_blocking_check_and_run_status(
+    held_back_home, tmp_path
+) -> None:
+    home, dagster_home = held_back_home
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RREC_", "DAGSTER_"))}
+    ui = subprocess.Popen(
+        [str(ROOT / "scripts" / "ui"), "-h", "127.0.0.1", "-p", str(port)],
+        cwd=ROOT,
+        env={**env, "RREC_HOME": str(home), "DAGSTER_HOME": str(dagster_home)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    shots = Path(os.environ.get("RREC_TEST_ARTIFACTS") or tmp_path / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    try:
+        _graphql_when_up(port, "{ version }")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+            )
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            try:
+                _walk(page, f"http://127.0.0.1:{port}", shots)
+            except Exception:  # keep what the browser showed, then fail
+                page.screenshot(path=str(shots / "failure.png"), full_page=True)
+                raise
+            finally:
+                browser.close()
+        assert errors == [], errors
+        assert all((shots / name).stat().st_size > 10_000 for name in SHOTS)
+    finally:
+        os.killpg(ui.pid, signal.SIGTERM)
+        ui.wait(timeout=30)
+
+
+def _walk(page, base: str, shots: Path) -> None:
+    """Graph, failing check, runs: the three things ops look at first."""
+    page.goto(f"{base}/assets/out_issuance__monthly_lot_files?view=lineage")
+    _skip_welcome(page)
+    page.get_by_text("issuance", exact=True).first.wait_for(timeout=60_000)
+    page.get_by_text("registry", exact=True).first.wait_for()
+    page.get_by_text(re.compile("monthly_lots$")).first.wait_for()  # long names are elided
+    page.get_by_text(re.compile("_issued$")).first.wait_for()
+    page.screenshot(path=str(shots / SHOTS[0]))
+
+    page.goto(f"{base}/assets/out_issuance__monthly_lot_files?view=checks")
+    page.get_by_text("lot_files_validate").first.click(timeout=60_000)
+    page.get_by_text("blocking").first.wait_for(timeout=30_000)
+    page.get_by_text("Failed").first.wait_for()
+    page.get_by_text("[Show Markdown]").first.click()
+    page.get_by_text("range.capacity").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(800)  # the dialog fades in
+    page.screenshot(path=str(shots / SHOTS[1]))
+    page.keyboard.press("Escape")
+
+    page.goto(f"{base}/runs")
+    page.get_by_text("issuance_monthly_job").first.wait_for(timeout=60_000)
+    page.get_by_text("Failure").first.wait_for()
+    page.get_by_text("rrec_main").first.wait_for()
+    page.screenshot(path=str(shots / SHOTS[2]))
+
+
+def _skip_welcome(page) -> None:
+    """Dismiss the first-visit community dialog if the UI shows it."""
+    skip = page.get_by_role("button", name="Skip")
+    try:
+        skip.wait_for(timeout=5_000)
+    except Exception:
+        return
+    skip.click()
