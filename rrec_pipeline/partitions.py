@@ -29,6 +29,27 @@ def split_meter_key(context: dg.AssetExecutionContext) -> tuple[date, str]:
     return date.fromisoformat(keys["date"]), keys["source"]
 
 
+def split_meter_keys(context: dg.AssetExecutionContext) -> tuple[list[date], str]:
+    """(the run's consecutive days, its one source): a single partition or a range of days.
+
+    A range run (tags `dagster/asset_partition_range_start` and `_end`, as a
+    single-run backfill sets them) covers days x sources; ours keep one source.
+    """
+    keys = [key.keys_by_dimension for key in context.partition_keys]
+    sources = {key["source"] for key in keys}
+    if len(sources) != 1:
+        raise dg.Failure(f"a meter run covers one source, not {sorted(sources)}")
+    return sorted(date.fromisoformat(key["date"]) for key in keys), sources.pop()
+
+
+def meter_range_tags(first: date, last: date, source: str) -> dict[str, str]:
+    """Run tags for one run over the days `first`..`last` of one source."""
+    return {
+        "dagster/asset_partition_range_start": meter_partition_key(first, source),
+        "dagster/asset_partition_range_end": meter_partition_key(last, source),
+    }
+
+
 # Issuance windows per frequency. Keys are the first day of each calendar period
 # (`YYYY-MM-DD`), which is the `window_label` of the lots a partition plans: a
 # partition holds the windows of that period in every project's own time zone.

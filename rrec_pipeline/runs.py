@@ -26,7 +26,7 @@ from rrec_pipeline.issuance.plan import (
     make_plan,
 )
 from rrec_pipeline.jobs import METER_JOB_NAME, issuance_job_name
-from rrec_pipeline.partitions import meter_partition_key
+from rrec_pipeline.partitions import meter_partition_key, meter_range_tags
 from rrec_pipeline.registry.files import RegistryTables
 from rrec_pipeline.resources.atomic import read_parquet_once, write_atomic
 from rrec_pipeline.resources.lost_runs import fail_lost_runs
@@ -72,6 +72,17 @@ def quiet_dagster() -> None:
     logging.getLogger("dagster").setLevel(logging.WARNING)
 
 
+def consecutive_stretches(days: list[date]) -> list[tuple[date, date]]:
+    """Sorted days as (first, last) stretches without a missing day."""
+    stretches: list[tuple[date, date]] = []
+    for day in sorted(set(days)):
+        if stretches and day == stretches[-1][1] + timedelta(days=1):
+            stretches[-1] = (stretches[-1][0], day)
+        else:
+            stretches.append((day, day))
+    return stretches
+
+
 class Runner:
     def __init__(self, instance: dg.DagsterInstance, home: Path):
         self.instance = instance
@@ -81,13 +92,18 @@ class Runner:
             log.warning("run %s had lost its process; marked failed", run_id)
 
     def execute(
-        self, job_name: str, partition_key=None, run_config: dict | None = None
+        self,
+        job_name: str,
+        partition_key=None,
+        run_config: dict | None = None,
+        tags: dict[str, str] | None = None,
     ) -> dg.ExecuteInProcessResult:
         job = self.defs.resolve_job_def(job_name)
         result = job.execute_in_process(
             instance=self.instance,
             partition_key=partition_key,
             run_config={**QUIET, **(run_config or {})},
+            tags=tags,
             raise_on_error=False,
         )
         self.results.append(result)
@@ -120,12 +136,17 @@ class Runner:
         return sorted(days - {day})
 
     def run_meter(self, wanted: dict[str, list[date]]) -> list[str]:
+        """One run per source and stretch of consecutive days (a day alone: its partition)."""
         ran = []
         for name, days in wanted.items():
-            for day in days:
-                log.info("meter %s %s", name, day)
-                self.execute(METER_JOB_NAME, meter_partition_key(day, name))
-                ran.append(day.isoformat())
+            for first, last in consecutive_stretches(days):
+                log.info("meter %s %s%s", name, first, f" to {last}" if last != first else "")
+                if first == last:
+                    self.execute(METER_JOB_NAME, meter_partition_key(first, name))
+                else:
+                    self.execute(METER_JOB_NAME, tags=meter_range_tags(first, last, name))
+                days_run = range((last - first).days + 1)
+                ran += [(first + timedelta(days=n)).isoformat() for n in days_run]
         return sorted(set(ran))
 
     def due_issuance(self, as_of: date | None) -> dict[str, list[str]]:

@@ -1,5 +1,9 @@
 """Meter data per (UTC day, source): raw pages landed, then the normalised table.
 
+A run covers one (day, source) partition or a range of days of one source
+(what `rrec run` and single-run backfills do: a year of a file drop is one
+run, each file read once); each day's output is still its own partition.
+
 `raw_meter__pages` asks the source for what is new since the day's cursor and
 lands it as received; a page that fails after retries, or does not parse, fails
 that (day, source) only. `core_meter__reads` is re-derived from the landed
@@ -7,14 +11,15 @@ pages every time, so re-running a partition changes nothing.
 """
 
 import dagster as dg
+import polars as pl
 
 from rrec_pipeline.meter_reads.ingest import (
     LandingReport,
     PageRejectedError,
-    land_day,
-    normalise_day,
+    land_days,
+    normalise_days,
 )
-from rrec_pipeline.partitions import METER_PARTITIONS, split_meter_key
+from rrec_pipeline.partitions import METER_PARTITIONS, meter_partition_key, split_meter_keys
 from rrec_pipeline.resources.http_errors import SourceError
 from rrec_pipeline.resources.landing import LandingZone
 from rrec_pipeline.resources.meter_sources import MeterSources
@@ -27,10 +32,10 @@ RAW = "raw_meter__pages"  # not a table: its data is the landing zone
 def raw_meter__pages(
     context: dg.AssetExecutionContext, meter_sources: MeterSources, landing_zone: LandingZone
 ) -> dg.MaterializeResult:
-    day, name = split_meter_key(context)
+    days, name = split_meter_keys(context)
     source = meter_sources.get(name)
     try:
-        report = land_day(source, landing_zone, day, skip_bad_pages=source.always_rescan)
+        report = land_days(source, landing_zone, days, skip_bad_pages=source.always_rescan)
     except (SourceError, PageRejectedError) as error:
         raise dg.Failure(description=str(error)) from None
     for late in sorted(report.late_days):
@@ -71,13 +76,14 @@ def _landing_metadata(report: LandingReport) -> dict[str, object]:
 def core_meter(
     context: dg.AssetExecutionContext, meter_sources: MeterSources, landing_zone: LandingZone
 ):
-    day, name = split_meter_key(context)
-    result = normalise_day(
-        name, landing_zone, day, max_kwh_per_hour=meter_sources.get(name).max_kwh_per_hour
+    days, name = split_meter_keys(context)
+    by_day = normalise_days(
+        name, landing_zone, days, max_kwh_per_hour=meter_sources.get(name).max_kwh_per_hour
     )
-    reads = result.reads
+    reads = pl.concat([result.reads for result in by_day.values()])
+    anomalies = pl.concat([result.anomalies for result in by_day.values()])
     yield dg.Output(
-        reads,
+        _per_partition(by_day, name, "reads"),
         METER_READS.key,
         metadata={
             "devices": reads["device_id"].n_unique(),
@@ -86,11 +92,16 @@ def core_meter(
         },
     )
     yield dg.Output(
-        result.anomalies,
+        _per_partition(by_day, name, "anomalies"),
         METER_ANOMALIES.key,
         metadata={
-            "by_kind": dg.MetadataValue.json(
-                dict(result.anomalies.group_by("anomaly").len().iter_rows())
-            ),
+            "by_kind": dg.MetadataValue.json(dict(anomalies.group_by("anomaly").len().iter_rows())),
         },
     )
+
+
+def _per_partition(by_day: dict, source: str, field: str) -> pl.DataFrame | dict[str, pl.DataFrame]:
+    """One day's frame, or partition key -> frame for a range run (the IO manager splits it)."""
+    if len(by_day) == 1:
+        return getattr(next(iter(by_day.values())), field)
+    return {meter_partition_key(day, source): getattr(r, field) for day, r in by_day.items()}

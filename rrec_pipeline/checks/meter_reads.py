@@ -1,4 +1,7 @@
-"""Checks on meter reads, per (day, source) partition.
+"""Checks on meter reads: what a run wrote, one (day, source) or a range of days.
+
+They are not partitioned checks: a run over a range of days evaluates once,
+and Dagster cannot attribute one result to each of its partitions.
 
 No overlapping intervals is blocking (issuance must never count an hour twice);
 anomalies warn, since normalisation has already held them back.
@@ -9,9 +12,8 @@ from __future__ import annotations
 import dagster as dg
 import polars as pl
 
-from rrec_pipeline.checks.markdown import markdown_table, partitioned_checks
+from rrec_pipeline.checks.markdown import markdown_table
 from rrec_pipeline.meter_reads.overlaps import overlapping_intervals
-from rrec_pipeline.partitions import METER_PARTITIONS
 from rrec_pipeline.tables import METER_ANOMALIES, METER_READS
 
 READ_COLUMNS = ["source", "site_id", "device_id", "interval_start", "interval_end", "wh"]
@@ -39,20 +41,17 @@ def _anomalies(anomalies: pl.DataFrame) -> dg.AssetCheckResult:
     )
 
 
-with partitioned_checks():
-    meter_reads_do_not_overlap = dg.asset_check(
-        asset=METER_READS.key,
-        name="meter_reads_do_not_overlap",
-        partitions_def=METER_PARTITIONS,
-        blocking=True,
-        description="No device has overlapping intervals: no hour counted twice.",
-    )(_no_overlap)
-    meter_anomalies_reviewed = dg.asset_check(
-        asset=METER_ANOMALIES.key,
-        name="meter_anomalies_reviewed",
-        partitions_def=METER_PARTITIONS,
-        description="Meter anomalies (resets, rollovers, held-back values) for review.",
-    )(_anomalies)
+meter_reads_do_not_overlap = dg.asset_check(
+    asset=METER_READS.key,
+    name="meter_reads_do_not_overlap",
+    blocking=True,
+    description="No device has overlapping intervals: no hour counted twice.",
+)(_no_overlap)
+meter_anomalies_reviewed = dg.asset_check(
+    asset=METER_ANOMALIES.key,
+    name="meter_anomalies_reviewed",
+    description="Meter anomalies (resets, rollovers, held-back values) for review.",
+)(_anomalies)
 
 
 def meter_checks() -> list[dg.AssetChecksDefinition]:

@@ -142,12 +142,20 @@ def lot_header(
     return with_credit_fields(header, result, type1_customers=households, type2_customers=others)
 
 
-def scorecard(lot: Lot, project: dict, flagged: int) -> dict[str, object]:
-    """Coverage, gaps, estimated and flagged reads, and yield against the capacity bound."""
+def scorecard(lot: Lot, project: dict, flagged: int, reads: pl.DataFrame) -> dict[str, object]:
+    """Coverage, gaps, estimated and flagged reads, and yield against the capacity bound.
+
+    Coverage is measured on the lot's own reads (a lot rebuilt from its table
+    row does not carry the planner's meter counts): the seconds with energy per
+    meter that reported in the window.
+    """
     energy, window = lot.energy, lot.energy.window
     hours = Decimal(window.seconds) / 3600
-    possible = energy.devices * window.seconds
-    coverage = Decimal(energy.covered_seconds) / possible if possible else Decimal(0)
+    devices = reads["device_id"].n_unique()
+    counted = reads.filter(pl.col("quality") != "missing")
+    covered = int((counted["interval_end"] - counted["interval_start"]).dt.total_seconds().sum())
+    possible = devices * window.seconds
+    coverage = Decimal(covered) / possible if possible else Decimal(0)
     capacity_kwh = project["dc_capacity_kwp"] * hours
     yield_ratio = Decimal(energy.wh) / 1000 / capacity_kwh if capacity_kwh else Decimal(0)
     return {
@@ -159,7 +167,7 @@ def scorecard(lot: Lot, project: dict, flagged: int) -> dict[str, object]:
         "window_hours": decimal_text(hours),
         "coverage": f"{coverage:.4f}",
         "gap_hours": decimal_text(
-            max(Decimal(0), hours - Decimal(energy.covered_seconds) / 3600 / max(energy.devices, 1))
+            max(Decimal(0), hours - Decimal(covered) / 3600 / max(devices, 1))
         ),
         "reads": energy.reads,
         "missing_reads": energy.missing_reads,
@@ -226,7 +234,7 @@ def lot_files(
         lot_id(lot),
         name,
         data,
-        scorecard(lot, project, flagged),
+        scorecard(lot, project, flagged, reads),
         irec_csv(request),
         (json.dumps(request, indent=2) + "\n").encode(),
     )

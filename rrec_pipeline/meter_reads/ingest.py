@@ -139,16 +139,65 @@ def _late_days(readings: pl.DataFrame, days: Counter, day: date, padding: timede
     return late
 
 
+def land_days(source, landing, days: list[date], **options) -> LandingReport:
+    """`land_day` over consecutive days: a rescanned drop is read once, not once a day."""
+    if source.always_rescan:
+        return land_day(source, landing, days[0], **options)
+    reports = [land_day(source, landing, day, **options) for day in days]
+    merged = LandingReport(days[0])
+    windows = [r.window for r in reports if r.window]
+    merged.window = (windows[0][0], windows[-1][1]) if windows else None
+    skipped = [r.skipped for r in reports if r.skipped]
+    merged.skipped = f"{len(skipped)} of {len(days)} days: {skipped[0]}" if skipped else None
+    for report in reports:
+        merged.pages_seen += report.pages_seen
+        merged.pages_new += report.pages_new
+        merged.bytes_new += report.bytes_new
+        merged.rows_by_day.update(report.rows_by_day)
+        merged.late_days |= report.late_days
+        merged.quarantined += report.quarantined
+    return merged
+
+
 def normalise_day(source_name: str, landing, day: date, *, max_kwh_per_hour: float) -> Normalised:
     """The day's normalised reads from the pages indexed under it and its neighbours.
 
     Neighbouring days' pages hold the register readings that open and close
     the day's first and last intervals; only intervals starting on `day` are kept.
     """
+    return normalise_days(source_name, landing, [day], max_kwh_per_hour=max_kwh_per_hour)[day]
+
+
+def normalise_days(
+    source_name: str, landing, days: list[date], *, max_kwh_per_hour: float
+) -> dict[date, Normalised]:
+    """Consecutive days normalised together from each page once, then split by UTC day.
+
+    The same as normalising each day on its own: a day sees the pages of its
+    neighbours, and only intervals (and anomalies) starting on it are its own.
+    """
+    first, last = days[0], days[-1]
+    span = [first + timedelta(days=n) for n in range(-1, (last - first).days + 2)]
     page_ids = dict.fromkeys(
-        page_id
-        for neighbour in (day - timedelta(days=1), day, day + timedelta(days=1))
-        for page_id in landing.page_ids_for(source_name, neighbour)
+        page_id for day in span for page_id in landing.page_ids_for(source_name, day)
     )
     pages = [landing.load_page(source_name, page_id) for page_id in page_ids]
-    return normalise(parse_pages(pages), day_window(day), max_kwh_per_hour=max_kwh_per_hour)
+    window = (day_window(first)[0], day_window(last)[1])
+    result = normalise(parse_pages(pages), window, max_kwh_per_hour=max_kwh_per_hour)
+    reads = _by_day(result.reads, "interval_start")
+    anomalies = _by_day(result.anomalies, "at")
+    return {
+        day: Normalised(
+            reads.get(day, result.reads.head(0)), anomalies.get(day, result.anomalies.head(0))
+        )
+        for day in days
+    }
+
+
+def _by_day(frame: pl.DataFrame, column: str) -> dict[date, pl.DataFrame]:
+    """The frame's rows by the UTC day of `column`, each part in the frame's order."""
+    keyed = frame.with_columns(pl.col(column).dt.date().alias("_day"))
+    return {
+        key[0]: part.drop("_day")
+        for key, part in keyed.partition_by("_day", as_dict=True, maintain_order=True).items()
+    }

@@ -38,15 +38,35 @@ class ParquetIOManager(dg.ConfigurableIOManager):
             return folder.joinpath(*parts, FILE_NAME)
         return folder / f"partition={partition_key}" / FILE_NAME
 
-    def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame) -> None:
+    def handle_output(
+        self, context: dg.OutputContext, obj: pl.DataFrame | dict[str, pl.DataFrame]
+    ) -> None:
+        """One frame for the run's partition, or partition key -> frame for a range run."""
         if obj is None:
             return
         _require_live_run(context)
+        if isinstance(obj, dict):
+            self._write_range(context, obj)
+            return
         key = context.asset_partition_key if context.has_asset_partitions else None
         path = self._path(context.asset_key, key)
         write_with(path, obj.write_parquet)
         context.add_output_metadata(
             {"path": dg.MetadataValue.path(str(path)), "dagster/row_count": obj.height}
+        )
+
+    def _write_range(self, context: dg.OutputContext, frames: dict[str, pl.DataFrame]) -> None:
+        keys = context.asset_partition_keys
+        missing = set(keys) - set(frames)
+        if missing or len(frames) != len(keys):
+            name = context.asset_key.to_user_string()
+            raise dg.Failure(f"{name}: the outputs do not match the run's partitions")
+        for key in keys:
+            write_with(self._path(context.asset_key, key), frames[key].write_parquet)
+        folder = Path(self.base_dir, *context.asset_key.path)
+        rows = sum(frame.height for frame in frames.values())
+        context.add_output_metadata(
+            {"path": dg.MetadataValue.path(str(folder)), "dagster/row_count": rows}
         )
 
     def load_input(self, context: dg.InputContext) -> pl.DataFrame:

@@ -173,3 +173,51 @@ def test_tokens_never_reach_the_dagster_event_log(tmp_path, steamaco_server) -> 
         for record in instance.all_logs(result.run_id):
             text = str(record)
             assert steamaco_server.token not in text and "revoked-token-999" not in text
+
+
+def run_range(tmp_path: Path, steamaco: SteamaCo, first: str, last: str, instance):
+    job = build_defs(resources(tmp_path, steamaco)).resolve_job_def("meter_reads_job")
+    tags = {
+        "dagster/asset_partition_range_start": first,
+        "dagster/asset_partition_range_end": last,
+    }
+    return job.execute_in_process(tags=tags, instance=instance, raise_on_error=False)
+
+
+def _partitions(root: Path) -> dict[str, pl.DataFrame]:
+    folder = root / "warehouse" / "core_meter__reads"
+    return {
+        str(path.relative_to(folder).parent): pl.read_parquet(path).drop("ingested_at")
+        for path in sorted(folder.rglob("part.parquet"))
+    }
+
+
+def test_a_range_run_writes_each_day_as_its_own_runs_would(tmp_path, steamaco_server) -> None:
+    source = SteamaCo(base_url=steamaco_server.url, token=steamaco_server.token, **FAST)
+    # The fake site has readings on the 14th and 15th; the 13th is empty.
+    days = ("2025-03-13|steamaco", "2025-03-14|steamaco", "2025-03-15|steamaco")
+    one_by_one = dg.DagsterInstance.ephemeral()
+    for key in days:
+        assert run(tmp_path / "days", source, key, one_by_one).success
+    instance = dg.DagsterInstance.ephemeral()
+    ranged = run_range(tmp_path / "range", source, days[0], days[-1], instance)
+    assert ranged.success
+    assert len(instance.get_runs()) == 1
+    separate, together = _partitions(tmp_path / "days"), _partitions(tmp_path / "range")
+    assert list(together) == [f"source=steamaco/date=2025-03-1{n}" for n in (3, 4, 5)]
+    assert together.keys() == separate.keys()
+    assert [frame.height for frame in together.values()] == [0, 72, 72]
+    for key, frame in together.items():
+        assert frame.equals(separate[key]), key
+    for asset in ("raw_meter__pages", "core_meter__reads", "core_meter__anomalies"):
+        assert instance.get_materialized_partitions(dg.AssetKey(asset)) == set(days)
+    assert all(e.passed for e in ranged.get_asset_check_evaluations())
+
+
+def test_a_range_over_two_sources_is_refused(tmp_path, steamaco_server) -> None:
+    source = SteamaCo(base_url=steamaco_server.url, token=steamaco_server.token, **FAST)
+    instance = dg.DagsterInstance.ephemeral()
+    result = run_range(tmp_path, source, "2025-03-10|files", "2025-03-11|steamaco", instance)
+    assert not result.success
+    [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert "a meter run covers one source" in failure.event_specific_data.error.message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from types import SimpleNamespace
 
 import polars as pl
 import pytest
@@ -64,3 +65,29 @@ def test_the_december_file_ends_in_december_local_time(monthly):
     assert "End Timestamp,2024-12-31T23:00:00-05:00" in text
     assert files.csv_name == "PeachRooftop_2024-12-01T000000-0500_2024-12-31T230000-0500.csv"
     assert "AVERT Emissions Factor,0.674916087982" in text  # 2024 at the 2023 official rate
+
+
+def test_a_lot_rebuilt_from_its_table_row_scores_its_own_coverage(monthly):
+    """The lot-files asset rebuilds lots from the lots table, which has no meter counts."""
+    from rrec_pipeline.issuance.frames import lots_frame, lots_from_frame
+
+    registry, plan = monthly
+    project = registry.projects.filter(pl.col("project_id") == "P-GA").row(0, named=True)
+    lot, planned = files_of(registry, plan, "P-GA")[0]
+    only = SimpleNamespace(lots=[lot])
+    frame = lots_frame(only, "monthly", {lot.energy.reservation_id: "0x" + "1" * 40}, {}, {})
+    [rebuilt] = lots_from_frame(frame)
+    window = lot.energy.window
+    reads = READS.filter(
+        (pl.col("site_id") == "p-ga")
+        & pl.col("interval_start").is_between(window.start_utc, window.end_utc, closed="left")
+    )
+    gappy = reads.with_columns(
+        pl.when(pl.int_range(pl.len()) < 24)
+        .then(pl.lit("missing"))
+        .otherwise("quality")
+        .alias("quality")
+    )
+    assert lot_files(rebuilt, project, reads, load_reference()).scorecard == planned.scorecard
+    card = lot_files(rebuilt, project, gappy, load_reference()).scorecard
+    assert card["gap_hours"] == "24" and card["coverage"] < "1.0000"
