@@ -28,6 +28,8 @@ from rrec_pipeline.issuance.frames import (
     lots_frame,
     mark_changes,
 )
+from rrec_pipeline.issuance.lot_files import lot_id
+from rrec_pipeline.issuance.lots import first_open_windows
 from rrec_pipeline.issuance.plan import (
     OWNER_FREQUENCY_VARIABLE,
     PlanSettings,
@@ -79,21 +81,32 @@ def settings_of(config: IssuanceConfig) -> PlanSettings:
 
 def partition_lots(
     frequency: str, label: date, registry: RegistryTables, plan, issued: dict
-) -> pl.DataFrame:
-    """The plan's lots of this frequency and period, with the issued windows' late reads."""
+) -> tuple[pl.DataFrame, list[dict]]:
+    """(the plan's lots of this frequency and period with the issued windows' late reads,
+    the lots that wait for an earlier window of their reservation to be issued)."""
     frequency_of = dict(registry.reservations.select("reservation_id", "frequency").iter_rows())
     recipients = dict(
         registry.reservations.select("reservation_id", "recipient_wallet").iter_rows()
     )
     tokens = tokens_of(registry.projects, load_reference())
+    first_open = first_open_windows(plan.lots)
 
     def mine(energy) -> bool:
         return frequency_of[energy.reservation_id] == frequency and energy.window.label == label
 
-    plan.lots = [lot for lot in plan.lots if mine(lot.energy)]
+    ours = [lot for lot in plan.lots if mine(lot.energy)]
+    waiting = [lot for lot in ours if first_open[lot.energy.reservation_id] < label]
+    plan.lots = [lot for lot in ours if lot not in waiting]
     plan.late = [energy for energy in plan.late if mine(energy)]
     planned = lots_frame(plan, frequency, recipients, tokens, issued)
-    return pl.concat([planned, late_frame(plan, frequency, recipients, tokens)])
+    lots = pl.concat([planned, late_frame(plan, frequency, recipients, tokens)])
+    return lots, [
+        {
+            "lot_id": lot_id(lot),
+            "waits_for": f"{lot.energy.reservation_id} {first_open[lot.energy.reservation_id]}",
+        }
+        for lot in waiting
+    ]
 
 
 def _lots_asset(frequency: str) -> dg.AssetsDefinition:
@@ -123,10 +136,10 @@ def _lots_asset(frequency: str) -> dg.AssetsDefinition:
         reads = warehouse.scan(tables.METER_READS.key)
         plan = make_plan(registry, reads, settings_of(config), issued)
         label = date.fromisoformat(context.partition_key)
-        lots = mark_changes(
-            partition_lots(frequency, label, plan.registry, plan, issued),
-            issuance_ledger.last_planned(),
-        )
+        planned, waiting = partition_lots(frequency, label, plan.registry, plan, issued)
+        lots = mark_changes(planned, issuance_ledger.last_planned())
+        for lot in waiting:
+            context.log.warning(f"{lot['lot_id']} waits for the window {lot['waits_for']}")
         issuance_ledger.record_plan(context.run.run_id, frequency, context.partition_key, lots)
         return dg.Output(
             lots,
@@ -134,6 +147,7 @@ def _lots_asset(frequency: str) -> dg.AssetsDefinition:
                 "lots": lots.height,
                 "rrecs_to_issue": int(lots.filter(pl.col("change").is_in(TO_ISSUE))["rrecs"].sum()),
                 "changes": dg.MetadataValue.json(dict(lots.group_by("change").len().iter_rows())),
+                "waiting": dg.MetadataValue.json(waiting),
             },
         )
 

@@ -103,6 +103,13 @@ def _run(commands) -> None:
     )
 
 
+def _demo(commands) -> None:
+    commands.add_parser(
+        "demo",
+        help="generate a year of sample inputs in RREC_HOME and run them through everything",
+    )
+
+
 def _plan(commands) -> None:
     parser = commands.add_parser(
         "plan", help="plan issuance lots from the registry and meter reads (no side effects)"
@@ -174,6 +181,7 @@ COMMANDS = {
     "plan": _plan,
     "registry": _registry,
     "run": _run,
+    "demo": _demo,
     "minting": _minting,
     "sql": _sql,
 }

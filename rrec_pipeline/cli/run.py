@@ -3,10 +3,11 @@
 Meter data first (the given days, else what is new in the file drop and what
 is unsettled for API sources), then the main job (verification, reference
 tables, credits, registry), the issuance periods that are due, and the
-minting job (publish, mint each lot once, read the chain back). Everything
-lands under `RREC_HOME`; runs and checks are in the Dagster instance under
-`DAGSTER_HOME` (default `$RREC_HOME/dagster_home`).
+minting job (publish, mint each lot once, read the chain back), and last the
+analysts' DuckDB database. Everything lands under `RREC_HOME`; runs and checks
+are in the Dagster instance under `DAGSTER_HOME` (default `$RREC_HOME/dagster_home`).
 Exit 1 when a step failed or a blocking check did not pass.
+`run_pipeline` is shared with `rrec demo`, which shows each stage's progress.
 """
 
 from __future__ import annotations
@@ -14,10 +15,15 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
 
 import polars as pl
 
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
+from rrec_pipeline.cli.progress import Progress
 from rrec_pipeline.jobs import ANALYSTS_JOB_NAME, MAIN_JOB_NAME, MINTING_JOB_NAME
 from rrec_pipeline.locations import home_paths, publish_repository, rrec_home
 from rrec_pipeline.resources.atomic import read_parquet_once
@@ -32,30 +38,92 @@ from rrec_pipeline.tables import (
     Table,
 )
 
+PIPELINE_STAGES = 5
+log = logging.getLogger("rrec")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    start: date | None = None
+    end: date | None = None
+    as_of: date | None = None
+    main: bool = True  # False: only meter data changed (the demo's late delivery)
+    analysts: bool = True  # False: another run follows and rebuilds the DuckDB database
+
+    @property
+    def stages(self) -> int:
+        return PIPELINE_STAGES - (not self.main) - (not self.analysts)
+
 
 def run(args: argparse.Namespace) -> int:
     if (args.start is None) != (args.end is None):
         raise UsageError("give both --start and --end, or neither")
     if args.start and args.end < args.start:
         raise UsageError("--end is before --start")
-    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
-    logging.getLogger("rrec").setLevel(logging.INFO)
-    quiet_dagster()
+    configure_logging(logging.INFO)
     home, paths = rrec_home(), home_paths()
     runner = Runner(open_instance(paths["dagster_home"]), home)
-    log = logging.getLogger("rrec")
     log.info("rrec run: RREC_HOME=%s", home)
-    meter_days = runner.run_meter(runner.meter_days(args.start, args.end))
-    log.info("main job: verification, reference tables, credits, registry")
-    main = runner.execute(MAIN_JOB_NAME)
-    due = runner.due_issuance(args.as_of) if main.success else {}
-    runner.run_issuance(due, args.as_of)
-    log.info("minting job: publish issued lots, mint each once, read the chain back")
-    minting = runner.execute(MINTING_JOB_NAME) if main.success else None
-    log.info("analysts job: rebuild the DuckDB database")
-    runner.execute(ANALYSTS_JOB_NAME)
+    outcome, ok = run_pipeline(runner, paths, RunOptions(args.start, args.end, args.as_of))
+    print("\n".join(summary_lines(outcome, paths)))
+    print(f"\nBrowse runs and checks: scripts/ui   (DAGSTER_HOME={paths['dagster_home']})")
+    return EXIT_OK if ok else EXIT_INVALID
+
+
+def configure_logging(level: int) -> None:
+    """Our own lines at `level` on stderr; Dagster's only when they are errors."""
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("rrec").setLevel(level)
+    quiet_dagster()
+
+
+def run_pipeline(
+    runner: Runner, paths, options: RunOptions, progress: Progress | None = None
+) -> tuple[RunOutcome, bool]:
+    """Every stage in order; (what the run did, whether it all passed)."""
+    step = progress.step if progress else None
+    with _stage(progress, "meter data", None) as notes:
+        meter_days = runner.run_meter(runner.meter_days(options.start, options.end), step)
+        notes.append(f"{len(meter_days)} new day(s)" if meter_days else "nothing new")
+    main_ok = True
+    if options.main:
+        with _stage(
+            progress, "validation, reference tables, credits, registry", "main job"
+        ) as notes:
+            main_ok = runner.execute(MAIN_JOB_NAME).success
+            notes.append("done" if main_ok else "failed")
+    with _stage(progress, "issuance", None) as notes:
+        due = runner.due_issuance(options.as_of) if main_ok else {}
+        periods = runner.run_issuance(due, options.as_of, step)
+        notes.append(f"{periods} period(s) run" if periods else "nothing due")
+    with _stage(progress, "publication, minting, chain read back", "minting job") as notes:
+        minting = runner.execute(MINTING_JOB_NAME) if main_ok else None
+        notes.append("done" if minting is not None and minting.success else "failed")
+    if options.analysts:
+        with _stage(progress, "DuckDB for analysts", "analysts job") as notes:
+            runner.execute(ANALYSTS_JOB_NAME)
+            notes.append(str(paths["analyst_db"]))
+    outcome = collect_outcome(runner, paths, meter_days)
+    blocked = any("(ERROR)" in check for check in outcome.failed_checks)
+    ok = main_ok and minting is not None and minting.success
+    return outcome, ok and not outcome.failed_steps and not blocked
+
+
+@contextmanager
+def _stage(progress: Progress | None, label: str, logged: str | None) -> Iterator[list[str]]:
+    """A progress stage, or for `rrec run` a log line (`logged`, if any) before it."""
+    if progress is not None:
+        with progress.stage(label) as notes:
+            yield notes
+        return
+    if logged:
+        log.info("%s: %s", logged, label)
+    yield []
+
+
+def collect_outcome(runner: Runner, paths, meter_days: list[str]) -> RunOutcome:
     ledger = IssuanceLedger(path=str(paths["ledger"]))
-    outcome = RunOutcome(
+    return RunOutcome(
         files=_table(paths, VERIFICATION_FILES),
         findings=_table(paths, VERIFICATION_FINDINGS),
         project_years=_table(paths, PROJECT_YEAR_CREDITS),
@@ -67,11 +135,6 @@ def run(args: argparse.Namespace) -> int:
         mints=ledger.mints(),
         publish_repository=publish_repository(),
     )
-    print("\n".join(summary_lines(outcome, paths)))
-    print(f"\nBrowse runs and checks: scripts/ui   (DAGSTER_HOME={paths['dagster_home']})")
-    blocked = any("(ERROR)" in check for check in outcome.failed_checks)
-    ok = main.success and minting is not None and minting.success
-    return EXIT_OK if ok and not outcome.failed_steps and not blocked else EXIT_INVALID
 
 
 def _table(paths, table: Table) -> pl.DataFrame:

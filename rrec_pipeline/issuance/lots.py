@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from rrec_pipeline.amounts import WH_PER_MWH
 from rrec_pipeline.issuance.windows import Window
@@ -63,6 +64,7 @@ class Issued:
     rrecs: int
     carry_out_wh: int
     wh: int = 0  # the window's energy when it was issued: more now means late reads
+    is_clipped: bool = False  # it reached the volume: the reservation is spent
 
 
 @dataclass
@@ -103,6 +105,22 @@ def plan_lots(
     return _mark_year_ends(lots)
 
 
+def first_open_windows(lots: Iterable[Lot]) -> dict[str, date]:
+    """Reservation -> the label of its earliest window whose lots are not issued yet.
+
+    Only that window's lots may be issued: a later window's carry-forward and
+    the reservation's volume left depend on every earlier window being in the
+    ledger. A window held back (by a blocking check, or for approval) makes the
+    later ones wait rather than be issued on numbers that may never hold.
+    """
+    first: dict[str, date] = {}
+    for lot in lots:
+        reservation, label = lot.energy.reservation_id, lot.energy.window.label
+        if reservation not in first or label < first[reservation]:
+            first[reservation] = label
+    return first
+
+
 def _next_lot(energy: WindowEnergy, stream: _Stream, policy: str, issued: dict) -> Lot | None:
     chain = (energy.project_id, energy.window.year)
     carry_in = stream.carry.get(chain, 0)
@@ -110,6 +128,7 @@ def _next_lot(energy: WindowEnergy, stream: _Stream, policy: str, issued: dict) 
     if done is not None:
         stream.volume_left -= done.rrecs
         stream.carry[chain] = done.carry_out_wh
+        stream.exhausted = stream.exhausted or done.is_clipped
         return None
     if stream.exhausted:
         return None

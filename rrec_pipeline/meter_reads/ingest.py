@@ -104,6 +104,8 @@ def _land_page(
     page: Page, landing, report: LandingReport, skip_bad_pages: bool, padding: timedelta
 ) -> None:
     report.pages_seen += 1
+    if landing.has(page):  # a dropped file seen before: it was parsed when it landed
+        return
     try:
         readings = parse_page(page)
     except PageFormatError as error:

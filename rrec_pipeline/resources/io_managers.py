@@ -73,7 +73,8 @@ class ParquetIOManager(dg.ConfigurableIOManager):
         asset_key = context.asset_key
         if not context.has_asset_partitions:
             return read_parquet_once(self._path(asset_key, None))
-        wanted = {self._path(asset_key, key) for key in context.asset_partition_keys}
+        keys = _run_partition_keys(context) or context.asset_partition_keys
+        wanted = {self._path(asset_key, key) for key in keys}
         # Glob what exists rather than stat every wanted key (years x sources of them).
         folder = Path(self.base_dir, *asset_key.path)
         found = sorted(p for p in folder.rglob(FILE_NAME) if p in wanted) if folder.exists() else []
@@ -81,6 +82,32 @@ class ParquetIOManager(dg.ConfigurableIOManager):
             return pl.concat([read_parquet_once(path) for path in found])
         table = TABLES.get(asset_key.to_user_string())
         return table.empty() if table else pl.DataFrame()
+
+
+_RANGE_TAGS = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
+
+
+def _run_partition_keys(context: dg.InputContext) -> list[str] | None:
+    """The run's own (day, source) partitions, when a meter run's unpartitioned checks read
+    the tables it wrote: Dagster would hand them every partition ever written, and they
+    judge what this run wrote."""
+    partitions = context.asset_partitions_def
+    if not isinstance(partitions, dg.MultiPartitionsDefinition):
+        return None
+    try:
+        tags = context.step_context.dagster_run.tags
+    except Exception:  # an input context built outside a run (tests of the IO manager)
+        return None
+    start, end = (tags.get(name) for name in _RANGE_TAGS)
+    if start and end:
+        keys = dg.PartitionKeyRange(start, end)
+    elif tags.get("dagster/partition"):
+        keys = dg.PartitionKeyRange(tags["dagster/partition"], tags["dagster/partition"])
+    else:
+        return None
+    if not (partitions.has_partition_key(keys.start) and partitions.has_partition_key(keys.end)):
+        return None
+    return list(partitions.get_partition_keys_in_range(keys))
 
 
 def _require_live_run(context: dg.OutputContext) -> None:

@@ -50,6 +50,10 @@ class LandingZone(dg.ConfigurableResource):
     def _page_path(self, source: str, page_id: str) -> Path:
         return self._source_dir(source) / "pages" / page_id[:2] / f"{page_id}.json.gz"
 
+    def has(self, page: Page) -> bool:
+        """The page is landed already (same source and id)."""
+        return self._page_path(page.source, page.page_id).exists()
+
     def land(self, page: Page, days: set[date]) -> bool:
         """Store a page and index it under `days`; False when it was already there."""
         target = self._page_path(page.source, page.page_id)

@@ -63,7 +63,7 @@ class IssuanceLedger(MintLedgerMixin, dg.ConfigurableResource):
         lots = self.issued_lots()
         return {
             (row["reservation_id"], row["project_id"], row["window_first_day"].isoformat()): Issued(
-                row["rrecs"], row["carry_out_wh"], row["wh"]
+                row["rrecs"], row["carry_out_wh"], row["wh"], row["is_clipped"]
             )
             for row in lots.iter_rows(named=True)
         }

@@ -158,3 +158,12 @@ def _on_branch(repo: git.Repo, branch: str) -> None:
         repo.git.checkout(*(["-B", branch, f"origin/{branch}"] if on_remote else ["-b", branch]))
     elif on_remote and not list(repo.iter_commits(f"origin/{branch}..{branch}")):
         repo.git.merge("--ff-only", f"origin/{branch}")
+
+
+def commits_in(work_tree: str | Path) -> int:
+    """Commits on the checked-out branch of a local work tree (0 when it has none yet)."""
+    path = Path(work_tree)
+    if not (path / ".git").exists():
+        return 0
+    repo = git.Repo(path)
+    return sum(1 for _ in repo.iter_commits()) if repo.head.is_valid() else 0

@@ -82,3 +82,11 @@ def issued(issued_template, tmp_path) -> Path:
     home = tmp_path / "home"
     shutil.copytree(issued_template, home)
     return home
+
+
+@pytest.fixture(scope="session")
+def demo_runs(tmp_path_factory):
+    """`rrec demo`, first and second run, in one home for the session (read, never changed)."""
+    from tests.demo_home import run_demo_twice
+
+    return run_demo_twice(tmp_path_factory.mktemp("demo") / "rrec")

@@ -195,3 +195,39 @@ def test_issuance_on_a_postgres_instance_reads_back_its_runs_and_checks(
         for r in records
     }
     assert passed["no_double_counting"] and passed["lot_files_validate"]
+
+
+def test_a_held_window_makes_the_later_windows_of_its_reservation_wait(tmp_path) -> None:
+    """February's lot files fail `completeness.gap`; March is not issued on carry that
+    February never issued, and both go once the missing days arrive."""
+    home = home_with_reads(tmp_path, "monthly")
+    defs, instance = build_defs(home=home), dg.DagsterInstance.ephemeral()
+    assert defs.resolve_job_def("rrec_main").execute_in_process(instance=instance).success
+    reads = home / "warehouse" / "core_meter__reads" / "source=files"
+    kept = tmp_path / "kept"
+    for day in ("2024-02-10", "2024-02-11", "2024-02-12"):
+        kept.mkdir(exist_ok=True)
+        (reads / f"date={day}").rename(kept / day)
+    ledger = IssuanceLedger(path=str(home / "ledger.duckdb"))
+    assert issue(defs, instance, "monthly", "2024-01-01").success
+    held = issue(defs, instance, "monthly", "2024-02-01")
+    assert not held.success
+    checks = {e.asset_check_key.name: e.passed for e in held.get_asset_check_evaluations()}
+    assert checks["lot_files_validate"] is False
+    waiting = issue(defs, instance, "monthly", "2024-03-01")
+    assert waiting.success
+    assert len(metadata_of(waiting, "monthly_lots")["waiting"]) == 4
+    assert metadata_of(waiting, "monthly_issued")["issued_lots"] == 0
+    assert sorted(ledger.issued_lots()["window_label"].dt.month().unique()) == [1]
+
+    for day in ("2024-02-10", "2024-02-11", "2024-02-12"):
+        (kept / day).rename(reads / f"date={day}")
+    assert issue(defs, instance, "monthly", "2024-02-01").success
+    assert issue(defs, instance, "monthly", "2024-03-01").success
+    lots = ledger.issued_lots().sort("project_id", "window_label")
+    assert lots.height == 12
+    for project in PROJECTS:
+        mine = lots.filter(pl.col("project_id") == project)
+        assert mine["carry_in_wh"].to_list()[1:] == mine["carry_out_wh"].to_list()[:-1]
+        metered = sum(local_month_wh(READS, project, m) for m in (1, 2, 3))
+        assert int(mine["rrecs"].sum()) * 10**6 + mine["carry_out_wh"][-1] == metered

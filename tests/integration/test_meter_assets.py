@@ -221,3 +221,22 @@ def test_a_range_over_two_sources_is_refused(tmp_path, steamaco_server) -> None:
     assert not result.success
     [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
     assert "a meter run covers one source" in failure.event_specific_data.error.message
+
+
+def test_the_meter_checks_judge_the_days_the_run_wrote(tmp_path, steamaco_server) -> None:
+    source = SteamaCo(base_url=steamaco_server.url, token=steamaco_server.token, **FAST)
+    instance = dg.DagsterInstance.ephemeral()
+    assert run_range(tmp_path, source, "2025-03-14|steamaco", "2025-03-15|steamaco", instance)
+    folder = tmp_path / "warehouse" / "core_meter__reads" / "source=steamaco"
+    reads = pl.read_parquet(folder / "date=2025-03-14" / "part.parquet")
+    elsewhere = folder / "date=2025-01-01" / "part.parquet"  # an old day with a counted-twice hour
+    elsewhere.parent.mkdir(parents=True)
+    pl.concat([reads.head(2), reads.head(2)]).write_parquet(elsewhere)
+    again = run_range(tmp_path, source, "2025-03-14|steamaco", "2025-03-15|steamaco", instance)
+    checks = {
+        (e.asset_key.to_user_string(), e.asset_check_key.name): e
+        for e in again.get_asset_check_evaluations()
+    }
+    assert checks[("core_meter__reads", "meter_reads_do_not_overlap")].passed
+    rows = checks[("core_meter__reads", "schema")].metadata["rows"].value
+    assert rows == 144, "the run's two days, not the old one"

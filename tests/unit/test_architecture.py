@@ -28,7 +28,7 @@ DOMAIN_LAYERS = (
     ("registry",),
     ("issuance",),
     ("minting",),
-    ("analysts", "run_summary"),
+    ("analysts", "run_summary", "demo"),
 )
 DAGSTER_LAYER = (
     "assets",

@@ -109,6 +109,18 @@ def test_volume_caps_the_reservation_and_clips_the_lot_that_reaches_it(tmp_path)
     assert clipped.carry_out_wh == rest
 
 
+def test_once_the_ledger_holds_the_clipped_lot_nothing_later_is_planned(tmp_path):
+    reservations = year_reservations("monthly", volume="1000.9")
+    whole = plan_for(tmp_path, reservations)
+    [clipped] = [lot for lot in whole.lots if lot.is_clipped]
+    upto = [lot for lot in whole.lots if lot.energy.window.label <= clipped.energy.window.label]
+    issued = {
+        lot.key: Issued(lot.rrecs, lot.carry_out_wh, is_clipped=lot.is_clipped) for lot in upto
+    }
+    again = plan_for(tmp_path, reservations, issued=issued)
+    assert again.lots == [], "the volume is spent: no later window, no carry of the clip's rest"
+
+
 def test_a_second_claim_on_a_project_is_held_back_where_it_overlaps(tmp_path):
     reservations = [
         *year_reservations("monthly"),

@@ -1,0 +1,166 @@
+"""`rrec demo`: generated sample inputs through the whole pipeline, with a summary.
+
+On an empty `RREC_HOME` it writes the demo's inputs (`demo/inputs.py`), runs
+every stage with progress, then delivers one late meter export and runs again
+(the late reads are reported against the window already issued), and ends with
+what came in, what was issued and minted per token, the credits per class, what
+a blocking check held back, and how to look further. Run again, it finds its
+inputs unchanged and nothing new: no lot, no commit, no transaction, and says so.
+A home holding other inputs is refused rather than mixed with the demo's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+
+from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
+from rrec_pipeline.cli.progress import Progress
+from rrec_pipeline.cli.run import RunOptions, configure_logging, run_pipeline
+from rrec_pipeline.credits.for_files import credits_for_file
+from rrec_pipeline.credits.reference import load_reference
+from rrec_pipeline.demo.inputs import DemoFile, demo_files
+from rrec_pipeline.demo.summary import Changes, DemoResult, demo_lines
+from rrec_pipeline.locations import home_paths, publish_repository, rrec_home
+from rrec_pipeline.resources.atomic import read_parquet_once, write_atomic
+from rrec_pipeline.resources.ledger import IssuanceLedger
+from rrec_pipeline.resources.publisher import commits_in
+from rrec_pipeline.runs import Runner, open_instance
+from rrec_pipeline.tables import METER_READS, VERIFICATION_FILES, VERIFICATION_FINDINGS
+from rrec_pipeline.verification_csv.reader import read_verification_bytes
+
+MARKER = ".rrec-demo"  # in RREC_HOME: the inputs there are the demo's
+INPUT_FOLDERS = {"registry": "registry", "meter_drop": "meter_drop", "drop": "drop"}
+log = logging.getLogger("rrec")
+
+
+def run(args: argparse.Namespace) -> int:
+    configure_logging(logging.WARNING)
+    home, paths = rrec_home(), home_paths()
+    files = demo_files()
+    _require_demo_home(home, paths)
+    has_late = all(_path(paths, f).exists() for f in files if f.is_late)
+    # The first time, the year runs without its late export, then the export
+    # arrives and only meter data, issuance, minting and DuckDB run again.
+    first = RunOptions() if has_late else RunOptions(analysts=False)
+    late_pass = RunOptions(main=False)
+    progress = Progress(1 + first.stages + (0 if has_late else late_pass.stages))
+    with progress.stage(f"inputs in {home}") as notes:
+        written = write_inputs(paths, [f for f in files if not f.is_late])
+        notes.append(f"{written} written, {len(files) - written} already there")
+    # Failures are the summary's to explain (one is planted): no tracebacks on the console.
+    runner = Runner(open_instance(paths["dagster_home"]), home, console_level="CRITICAL")
+    before = changes_so_far(paths)
+    outcome, ok = run_pipeline(runner, paths, first, progress)
+    if not has_late:
+        late = [f for f in files if f.is_late]
+        write_inputs(paths, late)
+        log.warning("late delivery: %s", ", ".join(f.path for f in late))
+        outcome, ok = run_pipeline(runner, paths, late_pass, progress)
+    result = demo_result(paths, outcome.failed_checks)
+    result.waiting = runner.waiting_lots()
+    print()
+    print("\n".join(demo_lines(result, changes_so_far(paths) - before)))
+    print(_where_next(paths, progress.elapsed))
+    failed_steps = [s for s in outcome.failed_steps if "AssetCheckFailed" not in s]
+    return EXIT_OK if ok or not failed_steps else EXIT_INVALID
+
+
+def _path(paths, file: DemoFile) -> Path:
+    folder, _, rest = file.path.partition("/")
+    return paths[INPUT_FOLDERS[folder]] / rest
+
+
+def _require_demo_home(home: Path, paths) -> None:
+    """Refuse a home whose input folders hold files the demo did not write."""
+    if (home / MARKER).exists():
+        return
+    for key in INPUT_FOLDERS.values():
+        folder = paths[key]
+        if folder.exists() and any(folder.iterdir()):
+            raise UsageError(
+                f"{folder} already holds inputs that are not the demo's: run the demo in an "
+                f"empty home, e.g. RREC_HOME={home.parent / '.rrec-demo'} rrec demo"
+            )
+    home.mkdir(parents=True, exist_ok=True)
+    write_atomic(home / MARKER, b"inputs written by rrec demo\n")
+
+
+def write_inputs(paths, files: list[DemoFile]) -> int:
+    """Write the files that are missing or differ, stamped with their delivery time."""
+    written = 0
+    for file in files:
+        path = _path(paths, file)
+        if path.exists() and path.read_bytes() == file.body:
+            continue
+        write_atomic(path, file.body)
+        stamp = file.delivered.timestamp()
+        os.utime(path, (stamp, stamp))
+        written += 1
+    return written
+
+
+def changes_so_far(paths) -> Changes:
+    ledger = IssuanceLedger(path=str(paths["ledger"]))
+    log_rows = ledger.mint_log()
+    sent = log_rows.filter(pl.col("state") == "sent").height if log_rows.height else 0
+    return Changes(ledger.issued_lots().height, sent, commits_in(publish_repository()))
+
+
+def demo_result(paths, failed_checks: list[str]) -> DemoResult:
+    ledger = IssuanceLedger(path=str(paths["ledger"]))
+    issued = ledger.issued_lots()
+    warehouse = paths["warehouse"]
+    reads = pl.scan_parquet(warehouse / METER_READS.key / "**" / "*.parquet")
+    return DemoResult(
+        files=read_parquet_once(warehouse / VERIFICATION_FILES.key / "part.parquet"),
+        findings=read_parquet_once(warehouse / VERIFICATION_FINDINGS.key / "part.parquet"),
+        issued=issued,
+        mints=ledger.mints(),
+        lot_files=_lot_files(warehouse),
+        plans=ledger.plans(),
+        credits=lot_credits(paths, issued),
+        failed_checks=failed_checks,
+        meter_files=sum(1 for p in paths["meter_drop"].rglob("*.csv")),
+        meter_reads=reads.select(pl.len()).collect().item(),
+    )
+
+
+def _lot_files(warehouse: Path) -> pl.DataFrame:
+    parts = sorted(warehouse.glob("out_issuance__*_lot_files/partition=*/part.parquet"))
+    frames = [read_parquet_once(p).select("lot_id", "is_valid", "findings") for p in parts]
+    empty = pl.DataFrame(
+        schema={"lot_id": pl.String, "is_valid": pl.Boolean, "findings": pl.String}
+    )
+    return pl.concat(frames) if frames else empty
+
+
+def lot_credits(paths, issued: pl.DataFrame) -> dict[str, Decimal]:
+    """Credit class -> tCO2e of every issued lot's verification CSV (lot or producer file)."""
+    tables, totals = load_reference(), {}
+    for lot_id, frequency, csv_name in issued.select("lot_id", "frequency", "csv_name").rows():
+        candidates = [paths["lots"] / frequency / lot_id / csv_name, paths["drop"] / csv_name]
+        found = next((p for p in candidates if csv_name and p.exists()), None)
+        if found is None:
+            continue
+        result = credits_for_file(read_verification_bytes(found.read_bytes(), csv_name), tables)
+        if result.credit_class and result.tco2e is not None:
+            totals[result.credit_class] = totals.get(result.credit_class, 0) + result.tco2e
+    return totals
+
+
+def _where_next(paths, seconds: float) -> str:
+    home = paths["dagster_home"].parent
+    return (
+        f"\nDone in {seconds:.1f} s. Look further:\n"
+        f"  Dagster UI   scripts/ui   (DAGSTER_HOME={paths['dagster_home']})\n"
+        f"  DuckDB       RREC_HOME={home} .venv/bin/rrec sql "
+        '"select token, sum(rrecs) from issuance_lots group by token"\n'
+        f"               or: duckdb -readonly {paths['analyst_db']}\n"
+        f"  Files        {paths['lots']} (lots), {publish_repository()} (published git)"
+    )
