@@ -80,10 +80,12 @@ QUESTIONS = (
         "GROUP BY r.reservation_id, r.volume_mwh ORDER BY r.reservation_id",
     ),
     Question(
-        "Missing reads and estimated energy per project",
-        "SELECT project_id, sum(missing_reads) AS missing_reads,\n"
-        "       sum(estimated_wh) AS estimated_wh, sum(reads) AS reads\n"
-        "FROM issuance_lots GROUP BY project_id ORDER BY project_id",
+        "Gap hours per project (generation reads without energy)",
+        "SELECT d.project_id, count(*) FILTER (WHERE r.quality = 'missing') AS missing_reads,\n"
+        "       coalesce(sum(epoch(r.interval_end - r.interval_start))\n"
+        "           FILTER (WHERE r.quality = 'missing'), 0) / 3600 AS gap_hours\n"
+        "FROM meter_reads r JOIN devices d ON d.source = r.source AND d.site_id = r.site_id\n"
+        "WHERE d.role = 'generation' GROUP BY d.project_id ORDER BY d.project_id",
     ),
     Question(
         "Carry-forward left unissued at year end",
@@ -111,7 +113,7 @@ QUESTIONS = (
         "Metered energy per project and month (Wh)",
         "SELECT d.project_id, date_trunc('month', r.interval_start) AS month, sum(r.wh) AS wh\n"
         "FROM meter_reads r JOIN devices d ON d.source = r.source AND d.site_id = r.site_id\n"
-        "GROUP BY ALL ORDER BY ALL",
+        "WHERE d.role = 'generation' GROUP BY ALL ORDER BY ALL",
     ),
     Question(
         "Lots not yet minted, and why",

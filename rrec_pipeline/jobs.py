@@ -28,6 +28,9 @@ meter_reads_job = dg.define_asset_job(
 )
 
 
+ISSUANCE_TAG = "rrec/issuance"
+
+
 def issuance_job_name(frequency: str) -> str:
     return f"issuance_{frequency}_job"
 
@@ -42,6 +45,7 @@ issuance_jobs = [
             f"out_issuance__{frequency}_issued",
         ),
         description=f"Plan, write and issue the {frequency} lots of one period.",
+        tags={ISSUANCE_TAG: "ledger"},  # queued one at a time (dagster.yaml)
     )
     for frequency in ("daily", "weekly", "monthly", "quarterly", "yearly")
 ]

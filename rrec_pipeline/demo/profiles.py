@@ -27,8 +27,11 @@ class PvSite:
 
 
 def pv_hours(site: PvSite, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
-    """(UTC hour start, Wh) for every hour from `start` to `end` (aware datetimes)."""
-    rng = random.Random(site.seed)
+    """(UTC hour start, Wh) for every hour from `start` to `end` (aware datetimes).
+
+    Each day's clouds are drawn from the site and the day alone, so a month
+    generated on its own has the same hours as the month within its year.
+    """
     clouds: dict[date, float] = {}
     hours = []
     at = start.astimezone(UTC)
@@ -36,10 +39,15 @@ def pv_hours(site: PvSite, start: datetime, end: datetime) -> list[tuple[datetim
         solar = at + timedelta(hours=site.longitude / 15)
         day = solar.date()
         if day not in clouds:
-            clouds[day] = 1.0 if rng.random() < 0.55 else rng.uniform(0.35, 0.95)
+            clouds[day] = _cloud(random.Random(f"{site.seed}:{day.isoformat()}"))
         hours.append((at, _pv_wh(site, solar, clouds[day])))
         at += timedelta(hours=1)
     return hours
+
+
+def _cloud(rng: random.Random) -> float:
+    """Clear more than half the days; otherwise 35-95 % of clear-sky output."""
+    return 1.0 if rng.random() < 0.55 else rng.uniform(0.35, 0.95)
 
 
 def _pv_wh(site: PvSite, solar: datetime, cloud: float) -> int:

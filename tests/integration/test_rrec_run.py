@@ -123,11 +123,13 @@ def test_the_ui_script_serves_the_instance_rrec_run_wrote(tmp_path: Path) -> Non
         ui.wait(timeout=30)
 
 
-def _graphql_when_up(port: int, query: str, timeout: float = 90.0) -> dict:
+def _graphql_when_up(
+    port: int, query: str, timeout: float = 90.0, variables: dict | None = None
+) -> dict:
     deadline = time.monotonic() + timeout
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/graphql",
-        data=json.dumps({"query": query}).encode(),
+        data=json.dumps({"query": query, "variables": variables or {}}).encode(),
         headers={"Content-Type": "application/json"},
     )
     while True:

@@ -1,7 +1,7 @@
-"""The Dagster UI in a real browser (Debian chromium, driven by Playwright): the asset graph,
-a failing blocking check with readable metadata that held issuance (and so minting) back, and
-the runs' status. Screenshots are kept as test artifacts (RREC_TEST_ARTIFACTS, else under
-tmp_path); a console error fails the test."""
+"""The Dagster UI on the demo's instance in a real browser (Debian chromium, driven by
+Playwright): the asset graph, a failing blocking check with readable metadata that held
+issuance (and so minting) back, and the runs' status. Screenshots are kept as test
+artifacts (RREC_TEST_ARTIFACTS, else under tmp_path); a console error fails the test."""
 
 from __future__ import annotations
 
@@ -16,9 +16,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from rrec_pipeline.build import build_defs
-from rrec_pipeline.runs import open_instance
-from tests.integration.test_issuance_assets import CONFIG, add_wh_on, home_with_reads
 from tests.integration.test_rrec_run import _graphql_when_up
 
 pytestmark = pytest.mark.integration
@@ -28,25 +25,13 @@ SHOTS = ["1-asset-graph.png", "2-failing-blocking-check.png", "3-runs.png"]
 
 
 @pytest.fixture
-def held_back_home(tmp_path) -> tuple[Path, Path]:
-    """A home whose January lots fail `lot_files_validate` (a read far over capacity), so the
-    ledger, publication and minting never see them."""
-    home = home_with_reads(tmp_path, "monthly")
-    add_wh_on(home, "2024-01-15", 3_000_000)
-    dagster_home = home / "dagster_home"
-    instance = open_instance(dagster_home)
-    defs = build_defs(home=home)
-    assert defs.resolve_job_def("rrec_main").execute_in_process(instance=instance).success
-    ops = {f"out_issuance__monthly_{n}": {"config": CONFIG} for n in ("lots", "issued")}
-    held = defs.resolve_job_def("issuance_monthly_job").execute_in_process(
-        instance=instance,
-        partition_key="2024-01-01",
-        run_config={"ops": ops},
-        raise_on_error=False,
-    )
-    assert not held.success, "the blocking check stopped the run before the ledger"
-    instance.dispose()
-    return home, dagster_home
+def held_back_home(demo_runs, tmp_path) -> tuple[Path, Path]:
+    """A copy of the demo's home (the UI's daemon may start runs): its April mini-grid lot
+    fails `lot_files_validate` (three days without readings), so the ledger, publication
+    and minting never saw it."""
+    home = tmp_path / "rrec"
+    shutil.copytree(demo_runs.home, home, symlinks=True)
+    return home, home / "dagster_home"
 
 
 def test_the_ui_shows_the_graph_a_failing_blocking_check_and_run_status(
@@ -106,7 +91,7 @@ def _walk(page, base: str, shots: Path) -> None:
     page.get_by_text("blocking").first.wait_for(timeout=30_000)
     page.get_by_text("Failed").first.wait_for()
     page.get_by_text("[Show Markdown]").first.click()
-    page.get_by_text("range.capacity").first.wait_for(timeout=30_000)
+    page.get_by_text("completeness.gap").first.wait_for(timeout=30_000)
     page.wait_for_timeout(800)  # the dialog fades in
     page.screenshot(path=str(shots / SHOTS[1]))
     page.keyboard.press("Escape")

@@ -1,4 +1,4 @@
-"""The examples `scripts/run` seeds are consistent with what it runs and what the README says."""
+"""The examples (the inputs the `rrec run` tests seed) are consistent with what they claim."""
 
 from __future__ import annotations
 
