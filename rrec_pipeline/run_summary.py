@@ -56,7 +56,13 @@ def _verification(outcome: RunOutcome) -> list[str]:
         f"R-RECs in accepted files: {int(accepted['whole_rrecs'].sum())} "
         f"({decimal_text(accepted['certified_mwh'].sum()) or 0} MWh certified)",
     ]
-    errors = outcome.findings.filter(pl.col("severity") == "error")
+    return lines + quarantined_lines(files, outcome.findings)
+
+
+def quarantined_lines(files: pl.DataFrame, findings: pl.DataFrame) -> list[str]:
+    """One line per quarantined file: its name and each failing rule at its first line."""
+    errors = findings.filter(pl.col("severity") == "error")
+    lines = []
     for name in files.filter(~pl.col("is_accepted"))["file"].to_list():
         rules = errors.filter(pl.col("file") == name).group_by("rule").agg(pl.col("line").min())
         listed = ", ".join(

@@ -30,6 +30,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from rrec_pipeline.demo.profiles import PvSite, customer_day_wh, customers, pv_hours
+from rrec_pipeline.registry.drafts import COLUMNS as PROJECT_COLUMNS
+from rrec_pipeline.verification_csv.fields import HEADER_FIELDS
 from rrec_pipeline.verification_csv.filenames import build_file_name
 
 YEAR = 2025
@@ -54,20 +56,6 @@ class Site:
     pv: PvSite | None = None
 
 
-PROJECT_COLUMNS = [
-    "project_id",
-    "project_name",
-    "country",
-    "us_state",
-    "latitude",
-    "longitude",
-    "dc_capacity_kwp",
-    "fuel_type",
-    "first_operation",
-    "timezone",
-    "installation_type",
-    "owner_wallet",
-]
 PROJECTS = [
     (
         "DEMO-TX-ROOF",
@@ -194,7 +182,7 @@ def _csv(header: list[str], rows: list[tuple]) -> bytes:
 
 
 def _projects() -> bytes:
-    return _csv(PROJECT_COLUMNS, [(*row[:-1], wallet(row[-1])) for row in PROJECTS])
+    return _csv(list(PROJECT_COLUMNS), [(*row[:-1], wallet(row[-1])) for row in PROJECTS])
 
 
 def _devices() -> bytes:
@@ -315,23 +303,23 @@ def _producer_file(site: PvSite, first: date, last: date, *, broken: bool) -> De
         daily[date(YEAR, 5, 12)] *= 1000
     total_wh = sum(daily.values())
     project = PROJECTS[-1]
-    header = (
-        [
-            ("Project Name", project[1]),
-            ("Country", project[2]),
-            ("US State (if applicable)", ""),
-            ("US Region (if applicable)", ""),
-            ("Latitude", project[4]),
-            ("Longitude", project[5]),
-            ("DC Capacity (kWp)", project[6]),
-            ("Date of First Operation", f"{project[8]}T00:00:00+01:00"),
-            ("Begin Timestamp", begin.isoformat()),
-            ("End Timestamp", end.isoformat()),
-            ("Total Energy Production (MWh)", mwh_text(total_wh)),
-        ]
-        + [(label, "") for label in _BLANK_FIELDS]
-        + [("Type of Installation", project[10])]
-    )
+    values = {
+        "Project Name": project[1],
+        "Country": project[2],
+        "Latitude": project[4],
+        "Longitude": project[5],
+        "DC Capacity (kWp)": project[6],
+        "Date of First Operation": f"{project[8]}T00:00:00+01:00",
+        "Begin Timestamp": begin.isoformat(),
+        "End Timestamp": end.isoformat(),
+        "Total Energy Production (MWh)": mwh_text(total_wh),
+        "Type of Installation": project[10],
+    }
+    header = [
+        (spec.label, values.get(spec.label, ""))
+        for spec in HEADER_FIELDS
+        if spec.written_when_blank or spec.label in values
+    ]
     rows = [
         (datetime.combine(d, datetime.min.time(), lagos).isoformat(), kwh_text(wh))
         for d, wh in sorted(daily.items())
@@ -341,17 +329,3 @@ def _producer_file(site: PvSite, first: date, last: date, *, broken: bool) -> De
     name = build_file_name("DemoKanoHospitalPV", begin, end)
     delivered = end.astimezone(UTC) + timedelta(days=10)
     return DemoFile(f"drop/{name}", text.encode() + body, delivered)
-
-
-_BLANK_FIELDS = (
-    "Total Carbon Reduction (tCO2e)",
-    "AVERT Emissions Factor",
-    "Ember Emissions Factor (gCO2e/kWh)",
-    "No. of Type 1 Customers",
-    "No. of Type 2 Customers",
-    "Type 1-MA Consumption (MWh)",
-    "Type 1-MB Consumption (MWh)",
-    "Type 2 Consumption (MWh)",
-    "Diesel Consumption (L)",
-    "Diesel Production (MWh)",
-)

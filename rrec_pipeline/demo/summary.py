@@ -13,6 +13,7 @@ from decimal import Decimal
 import polars as pl
 
 from rrec_pipeline.amounts import TCO2E_DECIMALS, decimal_text, mwh_from_wh
+from rrec_pipeline.run_summary import quarantined_lines
 
 
 @dataclass(frozen=True)
@@ -72,12 +73,7 @@ def _files(result: DemoResult) -> list[str]:
         f"Verification files: {accepted.height} accepted, "
         f"{files.height - accepted.height} quarantined",
     ]
-    errors = result.findings.filter(pl.col("severity") == "error")
-    for name in files.filter(~pl.col("is_accepted"))["file"].to_list():
-        rules = errors.filter(pl.col("file") == name).group_by("rule").agg(pl.col("line").min())
-        listed = ", ".join(f"{rule} (line {line})" for rule, line in rules.sort("rule").iter_rows())
-        lines.append(f"  quarantined {name}: {listed}")
-    return lines
+    return lines + quarantined_lines(files, result.findings)
 
 
 def _tokens(issued: pl.DataFrame, mints: pl.DataFrame) -> list[str]:

@@ -96,7 +96,7 @@ def test_issuance_on_celery_workers_matches_in_process(tmp_path, broker) -> None
         defs.resolve_job_def("issuance_monthly_job")
         .execute_in_process(
             instance=dg.DagsterInstance.ephemeral(),
-            partition_key="2024-03-01",
+            partition_key="2024-01-01",
             run_config={"ops": ops},
         )
         .success
@@ -162,7 +162,7 @@ from tests.fixtures import celery_location
 job = dg.reconstructable(celery_location.issuance_monthly_job)
 with dg.DagsterInstance.get() as instance:
     result = dg.execute_job(
-        job, instance=instance, tags={{"dagster/partition": "2024-03-01"}},
+        job, instance=instance, tags={{"dagster/partition": "2024-01-01"}},
         run_config={{"ops": {ops!r}}},
     )
     assert result.success, [e.message for e in result.all_events if e.is_failure]
