@@ -3,17 +3,23 @@
 A project is identified by its Project Name (case and spacing ignored). Periods
 are closed UTC intervals [Begin, End]: two files sharing even one instant both
 claim the energy of that instant.
+
+Linear in files for real batches: a project's periods are swept in time order
+(a file meets only the files that begin before it ends), and positions in
+latitude order (two sites within the radius are at most radius / R radians of
+latitude apart), never all pairs. Findings come in the order of all pairs.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import combinations
+from functools import cached_property
 
-from rrec_pipeline.geography import haversine_m, us_state_code
+from rrec_pipeline.geography import EARTH_MEAN_RADIUS_M, haversine_m, us_state_code
 from rrec_pipeline.text import NAME_LIMIT, quote
 from rrec_pipeline.validation.config import ValidationConfig
 from rrec_pipeline.validation.rules import Finding, finding
@@ -28,17 +34,17 @@ class Submission:
     key: str
     file: VerificationFile
 
-    @property
+    @cached_property
     def project(self) -> str | None:
         name = self.file.header.project_name
         return normalise_label(name) if name else None
 
-    @property
+    @cached_property
     def period(self) -> tuple[datetime, datetime] | None:
         begin, end = self.file.begin, self.file.end
         return (begin, end) if begin is not None and end is not None else None
 
-    @property
+    @cached_property
     def position(self) -> tuple[float, float] | None:
         lat, lon = self.file.header.latitude, self.file.header.longitude
         return (float(lat), float(lon)) if lat is not None and lon is not None else None
@@ -72,26 +78,55 @@ def _span(period: tuple[datetime, datetime]) -> str:
 def temporal_overlaps(by_project: dict[str, list[Submission]]) -> list[Finding]:
     found = []
     for group in by_project.values():
-        for a, b in combinations(group, 2):
+        for i, j in sorted(_overlapping_periods(group)):
+            a, b = group[i], group[j]
             shared = _overlap(a, b)
-            if shared:
-                found.append(
-                    finding(
-                        "overlap.temporal",
-                        f"{quote(a.key, NAME_LIMIT)} and {quote(b.key, NAME_LIMIT)} both claim "
-                        f"{quote(a.file.header.project_name)} generation from {_span(shared)}",
-                        files=(a.key, b.key),
-                    )
+            found.append(
+                finding(
+                    "overlap.temporal",
+                    f"{quote(a.key, NAME_LIMIT)} and {quote(b.key, NAME_LIMIT)} both claim "
+                    f"{quote(a.file.header.project_name)} generation from {_span(shared)}",
+                    files=(a.key, b.key),
                 )
+            )
     return found
 
 
+def _overlapping_periods(group: list[Submission]) -> list[tuple[int, int]]:
+    """(i, j), i < j, of the files whose periods share an instant: a sweep by Begin."""
+    timed = sorted((s.period, n) for n, s in enumerate(group) if s.period is not None)
+    pairs = []
+    for k, ((_, end), i) in enumerate(timed):
+        for (other_begin, _), j in timed[k + 1 :]:
+            if other_begin > end:
+                break
+            pairs.append((min(i, j), max(i, j)))
+    return pairs
+
+
 def spatial_overlaps(by_project: dict[str, list[Submission]], radius_m: float) -> list[Finding]:
+    """Files of different projects within `radius_m` whose periods share an instant."""
+    projects = sorted(by_project)
+    sites: dict[tuple, list[int]] = {}  # (latitude, longitude, project) -> its files
+    for p, project in enumerate(projects):
+        for n, submission in enumerate(by_project[project]):
+            if submission.position is not None:
+                sites.setdefault((*submission.position, p), []).append(n)
+    placed = sorted(sites)
+    reach = math.degrees(radius_m / EARTH_MEAN_RADIUS_M)
+    pairs = []
+    for k, (lat, lon, p) in enumerate(placed):
+        for other_lat, other_lon, q in placed[k + 1 :]:
+            if other_lat - lat > reach:
+                break
+            if p == q or haversine_m(lat, lon, other_lat, other_lon) > radius_m:
+                continue
+            (p1, site1), (p2, site2) = sorted([(p, (lat, lon, p)), (q, (other_lat, other_lon, q))])
+            pairs += [(p1, p2, i, j) for i in sites[site1] for j in sites[site2]]
     found = []
-    for (_, group_a), (_, group_b) in combinations(sorted(by_project.items()), 2):
-        for a in group_a:
-            for b in group_b:
-                found.extend(_spatial_overlap(a, b, radius_m))
+    for p1, p2, i, j in sorted(pairs):
+        a, b = by_project[projects[p1]][i], by_project[projects[p2]][j]
+        found.extend(_spatial_overlap(a, b, radius_m))
     return found
 
 

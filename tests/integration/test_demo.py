@@ -34,7 +34,7 @@ def test_the_first_demo_runs_every_stage_and_ends_with_the_summary(demo_runs) ->
     assert "Traceback" not in err and "Warning" not in err
     assert "Verification files: 1 accepted, 1 quarantined" in out
     assert re.search(
-        r"quarantined DemoKanoHospitalPV_2025-04-01\S+: range.capacity \(line 66\)", out
+        r"quarantined 'DemoKanoHospitalPV_2025-04-01[^']+': range.capacity \(line 66\)", out
     )
     tokens = dict(re.findall(r"^(RREC-\w+) +\d+ +(\d+) +\d+ +\d+$", out, re.MULTILINE))
     assert set(tokens) == {"RREC-TX", "RREC-CA", "RREC-AKE", "RREC-ASN", "RREC-ANG"}
