@@ -45,7 +45,8 @@ from rrec_pipeline.resources.registry_folder import RegistryFolder
 from rrec_pipeline.resources.warehouse import Warehouse
 from rrec_pipeline.schemas.issuance import TO_ISSUE
 from rrec_pipeline.validation.batch import validate_sources
-from rrec_pipeline.validation.config import DEFAULT_CONFIG
+from rrec_pipeline.validation.batch_tables import explanations_from_frame
+from rrec_pipeline.validation.config import ValidationConfig
 
 GROUP = "issuance"
 REGISTRY_INS = {
@@ -160,7 +161,11 @@ def _files_asset(frequency: str) -> dg.AssetsDefinition:
     @dg.asset(
         name=table.key,
         partitions_def=ISSUANCE_PARTITIONS[frequency],
-        ins={"lots": dg.AssetIn(tables.issuance_lots(frequency).key), **REGISTRY_INS},
+        ins={
+            "lots": dg.AssetIn(tables.issuance_lots(frequency).key),
+            "gap_explanations": dg.AssetIn(tables.GAP_EXPLANATIONS.key),
+            **REGISTRY_INS,
+        },
         group_name=GROUP,
         kinds={"csv", "json"},
         description=table.description,
@@ -169,6 +174,7 @@ def _files_asset(frequency: str) -> dg.AssetsDefinition:
         warehouse: Warehouse,
         lot_folder: LotFolder,
         lots: pl.DataFrame,
+        gap_explanations: pl.DataFrame,
         projects: pl.DataFrame,
         devices: pl.DataFrame,
         reservations: pl.DataFrame,
@@ -176,7 +182,9 @@ def _files_asset(frequency: str) -> dg.AssetsDefinition:
     ) -> dg.Output:
         reads = warehouse.scan(tables.METER_READS.key)
         made = files_of_lots(lots, projects, devices, reads, load_reference())
-        rows = [_file_row(files, lot_folder.write(frequency, files)) for files in made]
+        # A registered explanation clears a lot's gap as it clears a producer's file's.
+        config = ValidationConfig(gap_explanations=explanations_from_frame(gap_explanations))
+        rows = [_file_row(files, lot_folder.write(frequency, files), config) for files in made]
         frame = table.validate(pl.DataFrame(rows, schema=table.dtypes))
         return dg.Output(
             frame, metadata={"files": frame.height, "invalid": int((~frame["is_valid"]).sum())}
@@ -185,8 +193,8 @@ def _files_asset(frequency: str) -> dg.AssetsDefinition:
     return _asset
 
 
-def _file_row(files, folder) -> dict:
-    report = validate_sources([(files.csv_name, files.csv)], DEFAULT_CONFIG).files[0]
+def _file_row(files, folder, config: ValidationConfig) -> dict:
+    report = validate_sources([(files.csv_name, files.csv)], config).files[0]
     errors = [f"{f.rule}: {f.message}" for f in report.findings if f.is_error]
     return {
         "lot_id": files.lot_id,

@@ -231,3 +231,27 @@ def test_a_held_window_makes_the_later_windows_of_its_reservation_wait(tmp_path)
         assert mine["carry_in_wh"].to_list()[1:] == mine["carry_out_wh"].to_list()[:-1]
         metered = sum(local_month_wh(READS, project, m) for m in (1, 2, 3))
         assert int(mine["rrecs"].sum()) * 10**6 + mine["carry_out_wh"][-1] == metered
+
+
+def test_a_registered_gap_explanation_releases_a_held_window(tmp_path) -> None:
+    """The Standard's completeness rule, for lots as for producers' files: a gap over 24 h
+    is an error unless an explanation is registered for that project and period."""
+    home = home_with_reads(tmp_path, "monthly")
+    reads = home / "warehouse" / "core_meter__reads" / "source=files"
+    for day in ("2024-02-10", "2024-02-11", "2024-02-12"):
+        for part in (reads / f"date={day}").iterdir():
+            part.unlink()
+        (reads / f"date={day}").rmdir()
+    defs, instance = build_defs(home=home), dg.DagsterInstance.ephemeral()
+    main = defs.resolve_job_def("rrec_main")
+    assert main.execute_in_process(instance=instance).success
+    assert issue(defs, instance, "monthly", "2024-01-01").success
+    assert not issue(defs, instance, "monthly", "2024-02-01").success, "held by the gap"
+    lines = ["project,start,end,reason"] + [
+        f"{name},2024-02-09,2024-02-13,inverter replaced" for name, *_ in PROJECTS.values()
+    ]
+    (home / "registry" / "gap_explanations.csv").write_text("\n".join(lines) + "\n")
+    assert main.execute_in_process(instance=instance).success
+    released = issue(defs, instance, "monthly", "2024-02-01")
+    assert released.success
+    assert metadata_of(released, "monthly_issued")["issued_lots"] == 4
