@@ -19,8 +19,8 @@ import dagster as dg
 import polars as pl
 
 from rrec_pipeline import tables
+from rrec_pipeline.assets.file_lots import GROUP, REGISTRY_INS, file_lot_assets
 from rrec_pipeline.credits.reference import load_reference
-from rrec_pipeline.issuance.file_lots import file_lots
 from rrec_pipeline.issuance.frames import (
     files_of_lots,
     late_frame,
@@ -48,13 +48,6 @@ from rrec_pipeline.validation.batch import validate_sources
 from rrec_pipeline.validation.batch_tables import explanations_from_frame
 from rrec_pipeline.validation.config import ValidationConfig
 
-GROUP = "issuance"
-REGISTRY_INS = {
-    "projects": dg.AssetIn(tables.PROJECTS.key),
-    "devices": dg.AssetIn(tables.DEVICES.key),
-    "reservations": dg.AssetIn(tables.RESERVATIONS.key),
-    "clearances": dg.AssetIn(tables.CLEARANCES.key),
-}
 APPROVED_TAG = "rrec/approved"
 
 
@@ -280,74 +273,4 @@ def issuance_assets() -> list[dg.AssetsDefinition]:
         for frequency in tables.FREQUENCIES
         for factory in (_lots_asset, _files_asset, _issued_asset)
     ]
-    return [*per_frequency, out_issuance__file_lots, out_issuance__file_lots_issued]
-
-
-@dg.asset(
-    name=tables.issuance_lots("file").key,
-    ins={
-        "files": dg.AssetIn(tables.VERIFICATION_FILES.key),
-        **REGISTRY_INS,
-    },
-    group_name=GROUP,
-    kinds={"polars", "parquet"},
-    description="Producer-submitted verification files of registered projects, as lots.",
-)
-def out_issuance__file_lots(
-    context: dg.AssetExecutionContext,
-    issuance_ledger: IssuanceLedger,
-    files: pl.DataFrame,
-    projects: pl.DataFrame,
-    devices: pl.DataFrame,
-    reservations: pl.DataFrame,
-    clearances: pl.DataFrame,
-) -> dg.Output:
-    registry = RegistryTables(projects, devices, reservations, clearances)
-    lots, held = file_lots(files, registry, tokens_of(projects, load_reference()))
-    issued = set(issuance_ledger.issued_lots()["lot_id"])
-    lots = lots.with_columns(
-        pl.when(pl.col("lot_id").is_in(list(issued)))
-        .then(pl.lit("issued"))
-        .otherwise(pl.lit("new"))
-        .alias("change")
-    )
-    for item in held:
-        context.log.warning(f"held back ({item.kind}): {item.reason}")
-    return dg.Output(lots, metadata={"lots": lots.height, "held_back": len(held)})
-
-
-@dg.asset(
-    name="out_issuance__file_lots_issued",
-    ins={
-        "lots": dg.AssetIn(tables.issuance_lots("file").key),
-        "files": dg.AssetIn(tables.VERIFICATION_FILES.key),
-    },
-    group_name=GROUP,
-    kinds={"duckdb"},
-    description="Producer files' lots entered in the issuance ledger, behind the guard.",
-)
-def out_issuance__file_lots_issued(
-    context: dg.AssetExecutionContext,
-    issuance_ledger: IssuanceLedger,
-    lots: pl.DataFrame,
-    files: pl.DataFrame,
-) -> dg.MaterializeResult:
-    """Each lot keeps its file's name and hash: the bytes published and minted against."""
-    named = files.select(
-        pl.concat_str(pl.lit("file__"), pl.col("sha256").str.slice(0, 16)).alias("lot_id"),
-        pl.col("file").alias("csv_name"),
-        pl.col("sha256").alias("csv_sha256"),
-    ).unique("lot_id")
-    new = lots.filter(pl.col("change").is_in(TO_ISSUE)).join(named, on="lot_id", how="left")
-    none = pl.DataFrame(
-        schema={
-            "source": pl.String,
-            "device_id": pl.String,
-            "interval_start": pl.Datetime("us", "UTC"),
-            "lot_id": pl.String,
-        }
-    )
-    count = issuance_ledger.issue(new, none, context.run.run_id)
-    return dg.MaterializeResult(
-        metadata={"issued_lots": count, "issued_rrecs": int(new["rrecs"].sum())}
-    )
+    return [*per_frequency, *file_lot_assets()]
