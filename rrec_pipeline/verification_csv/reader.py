@@ -32,7 +32,7 @@ from rrec_pipeline.verification_csv.model import (
     UnreadableFileError,
     VerificationFile,
 )
-from rrec_pipeline.verification_csv.stamps import parse_stamp, parse_stamp_column
+from rrec_pipeline.verification_csv.stamps import parse_stamp, with_parsed_stamps
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _QUOTES_AND_SPACE = " \t\"'"
@@ -204,7 +204,7 @@ def _parse_readings(
             _strip(cells.list.get(1, null_on_oob=True)).alias("kwh_text"),
             _strip(cells.list.slice(2).list.join(",").str.replace_all(",", "")).alias("extra_text"),
         )
-        .with_columns(parse_stamp_column(pl.col("datetime_text")))
+        .pipe(with_parsed_stamps, "datetime_text")
         .with_columns(
             pl.col("offset_minutes").is_not_null().alias("has_own_offset"),
             pl.col("offset_minutes").fill_null(default_minutes).alias("utc_offset_minutes"),

@@ -13,8 +13,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import TypeVar
 
 import polars as pl
+
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
+_STAGES = [
+    "_stamp",
+    "_fast_local",
+    "_fast_offset",
+    "_fast",
+    "_slow_local",
+    "_slow_offset",
+    "_slow_day",
+]
 
 # Stamps outside these bounds are not stamps of generation data: an offset of
 # more than 18 hours exists nowhere (ISO 8601 allows up to 14), and years
@@ -99,9 +111,89 @@ def parse_stamp(text: str) -> Stamp | None:
 def parse_stamp_column(texts: pl.Expr) -> list[pl.Expr]:
     """Vectorised `parse_stamp`: expressions for `local`, `offset_minutes`, `is_date_only`.
 
-    `local` is null where the text is not a valid stamp.
+    `local` is null where the text is not a valid stamp. The registry's common form,
+    `2024-01-01T05:00:00+03:00`, is read by position with polars' own parser; only
+    the other rows go through the regular expression (it skips null inputs), which
+    was most of a large file's read time.
     """
-    groups = texts.str.strip_chars().str.extract_groups(ISO_STAMP_PATTERN)
+    stripped = texts.str.strip_chars()
+    fast_local, fast_offset = _common_form(stripped)
+    is_fast = fast_local.is_not_null() & fast_offset.is_not_null()
+    slow_local, slow_offset, slow_date_only = _any_form(pl.when(~is_fast).then(stripped))
+    return [
+        pl.when(is_fast).then(fast_local).otherwise(slow_local).alias("local"),
+        pl.when(is_fast).then(fast_offset).otherwise(slow_offset).alias("offset_minutes"),
+        pl.when(is_fast).then(pl.lit(False)).otherwise(slow_date_only).alias("is_date_only"),
+    ]
+
+
+def with_parsed_stamps(frame: FrameT, column: str) -> FrameT:
+    """`frame` with `local`, `offset_minutes`, `is_date_only` parsed from `column`.
+
+    What `parse_stamp_column` computes, in stages: each step's columns are
+    materialised once, so the regular expression only sees the rows the common
+    form did not parse (1 M registry stamps: 0.2 s instead of 3-4 s).
+    """
+    fast_local, fast_offset = _common_form(pl.col("_stamp"))
+    slow = _any_form(pl.when(~pl.col("_fast")).then(pl.col("_stamp")))
+    return (
+        frame.with_columns(pl.col(column).str.strip_chars().alias("_stamp"))
+        .with_columns(fast_local.alias("_fast_local"), fast_offset.alias("_fast_offset"))
+        .with_columns(
+            (pl.col("_fast_local").is_not_null() & pl.col("_fast_offset").is_not_null()).alias(
+                "_fast"
+            )
+        )
+        .with_columns(
+            slow[0].alias("_slow_local"), slow[1].alias("_slow_offset"), slow[2].alias("_slow_day")
+        )
+        .with_columns(
+            pl.when("_fast").then("_fast_local").otherwise("_slow_local").alias("local"),
+            pl.when("_fast").then("_fast_offset").otherwise("_slow_offset").alias("offset_minutes"),
+            pl.when("_fast").then(pl.lit(False)).otherwise("_slow_day").alias("is_date_only"),
+        )
+        .drop(
+            "_stamp",
+            "_fast_local",
+            "_fast_offset",
+            "_fast",
+            "_slow_local",
+            "_slow_offset",
+            "_slow_day",
+        )
+    )
+
+
+def _common_form(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """`YYYY-MM-DDTHH:MM:SS+HH:MM` by position: (local, offset minutes), null otherwise."""
+    shaped = (
+        (text.str.len_bytes() == 25)
+        & (text.str.slice(10, 1) == "T")
+        & text.str.slice(19, 1).is_in(["+", "-"])
+        & (text.str.slice(22, 1) == ":")
+    )
+    local = (
+        pl.when(shaped)
+        .then(text.str.slice(0, 19))
+        .str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us")
+    )
+    hours = text.str.slice(20, 2).str.to_integer(strict=False)
+    minutes = text.str.slice(23, 2).str.to_integer(strict=False)
+    sign = pl.when(text.str.slice(19, 1) == "-").then(-1).otherwise(1)
+    offset = (sign * (hours * 60 + minutes)).cast(pl.Int32)
+    valid = (
+        shaped
+        & text.str.slice(20, 2).str.contains(r"^\d\d$")
+        & text.str.slice(23, 2).str.contains(r"^\d\d$")
+        & (minutes <= 59)
+        & (offset.abs() <= MAX_OFFSET_MINUTES)
+        & local.dt.year().is_between(FIRST_YEAR, LAST_YEAR)
+    )
+    return pl.when(valid).then(local), pl.when(valid).then(offset)
+
+
+def _any_form(texts: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    groups = texts.str.extract_groups(ISO_STAMP_PATTERN)
     field = groups.struct.field
     wall_clock = pl.concat_str(
         field("date"),
@@ -127,11 +219,7 @@ def parse_stamp_column(texts: pl.Expr) -> list[pl.Expr]:
         & (digits.str.slice(2, 2).cast(pl.Int32, strict=False).fill_null(0) <= 59)
         & (offset.abs() <= MAX_OFFSET_MINUTES).fill_null(True)
     )
-    return [
-        pl.when(in_range).then(local).alias("local"),
-        offset.cast(pl.Int32).alias("offset_minutes"),
-        field("hour").is_null().alias("is_date_only"),
-    ]
+    return pl.when(in_range).then(local), offset.cast(pl.Int32), field("hour").is_null()
 
 
 def format_iso(instant: datetime) -> str:

@@ -11,6 +11,7 @@ from rrec_pipeline.verification_csv.stamps import (
     parse_compact,
     parse_stamp,
     parse_stamp_column,
+    with_parsed_stamps,
 )
 
 STAMPS = [
@@ -88,3 +89,34 @@ def test_built_names_use_camel_case_stems() -> None:
     assert build_file_name("ButlerToyotaOfMacon", begin, end) == (
         "ButlerToyotaOfMacon_2024-02-19T090000-0500_2024-10-31T230000-0400.csv"
     )
+
+
+def test_the_staged_parser_agrees_with_the_expressions_on_every_form() -> None:
+    texts = [
+        "2024-01-01T05:00:00+03:00",
+        "2024-01-01T05:00:00-05:30",
+        " 2024-07-01T23:00:00+00:00 ",
+        "2024-01-01 05:00",
+        "2024-01-01T07:00:00Z",
+        "2024-01-01T07:00:00.250+01:00",
+        "2024-01-01",
+        "2024-02-30T00:00:00+03:00",
+        "2024-01-01T05:00:00+03:60",
+        "2024-01-01T05:00:00+19:00",
+        "1850-01-01T00:00:00+00:00",
+        "2024-01-01T05:00:00+0300",
+        "2024-01-01T05:00:00+3:000",
+        "garbage",
+        "",
+        None,
+    ]
+    frame = pl.DataFrame({"t": texts}, schema={"t": pl.String})
+    expected = frame.select(parse_stamp_column(pl.col("t")))
+    staged = with_parsed_stamps(frame, "t").select("local", "offset_minutes", "is_date_only")
+    assert staged.equals(expected)
+    assert with_parsed_stamps(frame.lazy(), "t").collect().columns == [
+        "t",
+        "local",
+        "offset_minutes",
+        "is_date_only",
+    ]

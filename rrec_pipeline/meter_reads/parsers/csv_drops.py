@@ -21,7 +21,7 @@ from rrec_pipeline.amounts import KWH_DECIMALS
 from rrec_pipeline.meter_reads.classes import sparkmeter_class, steamaco_class
 from rrec_pipeline.meter_reads.pages import Page, PageFormatError, readings_frame
 from rrec_pipeline.meter_reads.parsers.times import zone
-from rrec_pipeline.verification_csv.stamps import parse_stamp_column
+from rrec_pipeline.verification_csv.stamps import with_parsed_stamps
 
 _UNIT = re.compile(r"(?:^|[^a-z])(mwh|kwh|wh)(?:$|[^a-z])")
 _WH_PER_UNIT = {"mwh": 1_000_000, "kwh": 1_000, "wh": 1}
@@ -136,7 +136,7 @@ def _typed_rows(
     local = zone(page.context.get("timezone"), f"files {page.endpoint}")
     parsed = (
         frame.with_row_index("line", offset=2)
-        .with_columns(parse_stamp_column(pl.col(time_column)))
+        .pipe(with_parsed_stamps, time_column)
         .with_columns(
             (pl.col(value_column).str.strip_chars().str.to_decimal(scale=KWH_DECIMALS) * scale)
             .round(0)
