@@ -152,15 +152,7 @@ def with_parsed_stamps(frame: FrameT, column: str) -> FrameT:
             pl.when("_fast").then("_fast_offset").otherwise("_slow_offset").alias("offset_minutes"),
             pl.when("_fast").then(pl.lit(False)).otherwise("_slow_day").alias("is_date_only"),
         )
-        .drop(
-            "_stamp",
-            "_fast_local",
-            "_fast_offset",
-            "_fast",
-            "_slow_local",
-            "_slow_offset",
-            "_slow_day",
-        )
+        .drop(_STAGES)
     )
 
 
