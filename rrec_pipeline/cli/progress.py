@@ -36,11 +36,8 @@ class Progress:
         yield notes
         seconds = time.monotonic() - start
         detail = f": {'; '.join(notes)}" if notes else ""
-        self.stream.write(
-            f"\x1b[2K{prefix}{detail} ({seconds:.1f} s)\n"
-            if self.is_terminal
-            else f"{prefix}{detail} ({seconds:.1f} s)\n"
-        )
+        clear = "\x1b[2K" if self.is_terminal else ""  # the bar's line, on a terminal
+        self.stream.write(f"{clear}{prefix}{detail} ({seconds:.1f} s)\n")
         self.stream.flush()
 
     def step(self, done: int, total: int, label: str) -> None:

@@ -111,19 +111,14 @@ def parse_stamp(text: str) -> Stamp | None:
 def parse_stamp_column(texts: pl.Expr) -> list[pl.Expr]:
     """Vectorised `parse_stamp`: expressions for `local`, `offset_minutes`, `is_date_only`.
 
-    `local` is null where the text is not a valid stamp. The registry's common form,
-    `2024-01-01T05:00:00+03:00`, is read by position with polars' own parser; only
-    the other rows go through the regular expression (it skips null inputs), which
-    was most of a large file's read time.
+    `local` is null where the text is not a valid stamp. Every row goes through the
+    regular expression: the reference the faster `with_parsed_stamps` is held to.
     """
-    stripped = texts.str.strip_chars()
-    fast_local, fast_offset = _common_form(stripped)
-    is_fast = fast_local.is_not_null() & fast_offset.is_not_null()
-    slow_local, slow_offset, slow_date_only = _any_form(pl.when(~is_fast).then(stripped))
+    local, offset, is_date_only = _any_form(texts.str.strip_chars())
     return [
-        pl.when(is_fast).then(fast_local).otherwise(slow_local).alias("local"),
-        pl.when(is_fast).then(fast_offset).otherwise(slow_offset).alias("offset_minutes"),
-        pl.when(is_fast).then(pl.lit(False)).otherwise(slow_date_only).alias("is_date_only"),
+        local.alias("local"),
+        offset.alias("offset_minutes"),
+        is_date_only.alias("is_date_only"),
     ]
 
 
