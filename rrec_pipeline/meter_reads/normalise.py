@@ -22,7 +22,7 @@ from datetime import datetime
 
 import polars as pl
 
-from rrec_pipeline.schemas.meter_reads import MeterAnomalies, MeterReads
+from rrec_pipeline.schemas.meter_reads import MeterReads
 
 KEY = ["source", "device_id", "interval_start", "interval_end"]
 # Any order over the unique key is deterministic; leading with the constant
@@ -63,12 +63,14 @@ def normalise(
     reads, conflict_anomalies = _collapse_duplicates(screened)
     start, end = window
     in_window = (pl.col("interval_start") >= start) & (pl.col("interval_start") < end)
-    reads = reads.filter(in_window).sort(OUTPUT_ORDER)
+    reads = reads.filter(in_window)
     anomalies = pl.concat([register_anomalies, screen_anomalies, conflict_anomalies])
     anomalies = anomalies.filter((pl.col("at") >= start) & (pl.col("at") < end)).sort(
         "source", "device_id", "at", "anomaly"
     )
-    return Normalised(MeterReads.validate(reads), MeterAnomalies.validate(anomalies))
+    # The table's schema check validates what is written (the asset check, and
+    # `rrec fetch` before it prints); validating here too doubled its cost.
+    return Normalised(reads, anomalies)
 
 
 def _register_deltas(registers: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -158,23 +160,30 @@ def _screen(reads: pl.DataFrame, max_wh_per_hour: int) -> tuple[pl.DataFrame, pl
 
 
 def _collapse_duplicates(reads: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """One row per key: the latest delivery's value, the first delivery's time."""
-    # Latest delivery by arrival time, ties broken by input order: deterministic
-    # without a global sort (the result is sorted once, at the end).
-    ordered = reads.with_row_index("_order")
-    picks = ordered.group_by(KEY).agg(
-        pl.col("_order").sort_by("ingested_at", "_order").last().alias("_pick"),
-        pl.col("ingested_at").min(),
-        pl.col("wh").n_unique().alias("_values"),
+    """One row per key, in output order: the latest delivery's value, the first's time.
+
+    One stable sort puts a key's deliveries side by side, by arrival time and
+    then input order; comparing neighbours finds each key's first and last row
+    and the keys whose deliveries disagree, with no group-by over all rows.
+    """
+    ordered = reads.sort([*OUTPUT_ORDER, "interval_end", "ingested_at"], maintain_order=True)
+    is_first = pl.any_horizontal(pl.col(c).ne_missing(pl.col(c).shift(1)) for c in KEY)
+    is_last = pl.any_horizontal(pl.col(c).ne_missing(pl.col(c).shift(-1)) for c in KEY)
+    marked = ordered.with_columns(
+        is_first.cum_sum().alias("_group"),
+        is_last.alias("_last"),
+        pl.when(is_first).then(pl.col("ingested_at")).forward_fill().alias("_first_at"),
+        (~is_first & pl.col("wh").ne_missing(pl.col("wh").shift(1))).alias("_differs"),
     )
-    grouped = ordered.drop("ingested_at").join(
-        picks.drop(KEY), left_on="_order", right_on="_pick", how="inner"
-    )
-    conflicting = grouped.filter(pl.col("_values") > 1).select(KEY)
+    kept = marked.filter(pl.col("_last")).with_columns(pl.col("_first_at").alias("ingested_at"))
+    conflicting = marked.filter(pl.col("_differs")).select("_group").unique()
     seen = (
-        ordered.join(conflicting, on=KEY, how="semi")
-        .group_by(KEY, maintain_order=True)
-        .agg(pl.col("wh").drop_nulls().unique().sort().cast(pl.String).alias("_seen"))
+        marked.join(conflicting, on="_group", how="semi")
+        .group_by("_group", maintain_order=True)
+        .agg(
+            *(pl.col(c).first() for c in KEY),
+            pl.col("wh").drop_nulls().unique().sort().cast(pl.String).alias("_seen"),
+        )
     )
     anomalies = seen.select(
         "source",
@@ -185,4 +194,4 @@ def _collapse_duplicates(reads: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFram
             "deliveries disagree: {} Wh; kept the latest", pl.col("_seen").list.join(" vs ")
         ).alias("detail"),
     )
-    return grouped.select(READ_COLUMNS), anomalies.cast(ANOMALY_SCHEMA)
+    return kept.select(READ_COLUMNS), anomalies.cast(ANOMALY_SCHEMA)

@@ -11,6 +11,7 @@ import pandera.polars as pa
 import polars as pl
 
 from rrec_pipeline.amounts import WH
+from rrec_pipeline.schemas.ordering import duplicated_rows
 
 SOURCES = ("steamaco", "sparkmeter", "enphase", "victron", "files")
 CUSTOMER_CLASSES = ("type1_household", "type2_non_household")
@@ -19,8 +20,12 @@ ANOMALIES = ("reset", "rollover", "implausible_jump", "negative_interval", "conf
 UTC = pl.Datetime(time_unit="us", time_zone="UTC")
 
 
-class MeterReads(pa.DataFrameModel):
-    """The normalised meter-reads table: one row per device and interval, Wh, UTC."""
+# The order normalisation writes reads in; any order of the rows is valid.
+READ_ORDER = ("device_id", "interval_start", "source")
+
+
+class _Readings(pa.DataFrameModel):
+    """The columns and rules normalised reads and parsed readings share."""
 
     source: str = pa.Field(isin=SOURCES, description="meter system or file drop")
     site_id: str = pa.Field(description="site as the source names it")
@@ -45,10 +50,20 @@ class MeterReads(pa.DataFrameModel):
 
     class Config:
         strict = True
-        unique = ("source", "device_id", "interval_start")
 
 
-class ParsedReadings(MeterReads):
+class MeterReads(_Readings):
+    """The normalised meter-reads table: one row per device and interval, Wh, UTC."""
+
+    @pa.dataframe_check(name="one row per source, device and interval start")
+    def unique_interval(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(~duplicated_rows(data.lazyframe, READ_ORDER))
+
+    class Config:
+        strict = True
+
+
+class ParsedReadings(_Readings):
     """What a parser gets out of one page, before normalisation.
 
     `kind` is `interval` (Wh over [interval_start, interval_end]) or `register`
@@ -70,7 +85,6 @@ class ParsedReadings(MeterReads):
 
     class Config:
         strict = True
-        unique = None
 
 
 class MeterAnomalies(pa.DataFrameModel):

@@ -151,3 +151,11 @@ def test_register_deltas_add_up_to_last_minus_first_exactly() -> None:
     result = run(registers(values), cap=10_000.0)
     assert result.reads["wh"].sum() == values[-1] - values[0]
     assert result.reads["wh"].dtype == pl.Int64
+
+
+def test_reads_come_out_in_the_order_the_checks_rely_on() -> None:
+    """Device, then interval start, then source: the schema and overlap checks
+    compare neighbours instead of sorting when rows are in this order."""
+    result = run(intervals([1, 2, 3], device="m9"), registers([10, 20, 40], device="m10"))
+    assert result.reads.equals(result.reads.sort("device_id", "interval_start", "source"))
+    assert result.reads["device_id"].to_list() == ["m10", "m10", "m9", "m9", "m9"]
