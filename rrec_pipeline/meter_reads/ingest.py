@@ -22,11 +22,15 @@ from datetime import UTC, date, datetime, timedelta
 import polars as pl
 
 from rrec_pipeline.meter_reads.normalise import Normalised, normalise
-from rrec_pipeline.meter_reads.pages import Page, PageFormatError
-from rrec_pipeline.meter_reads.parsers import parse_page, parse_pages
+from rrec_pipeline.meter_reads.pages import Page, PageFormatError, empty_readings
+from rrec_pipeline.meter_reads.parsers import parse_batch, parse_landed
 from rrec_pipeline.text import quote
 
 Window = tuple[datetime, datetime]
+# Days normalised together in a range run: a week of readings bounds its memory.
+STRETCH_DAYS = 7
+# Pages of a fetch parsed and validated together before they land.
+BATCH_PAGES = 500
 
 
 @dataclass(frozen=True)
@@ -86,34 +90,47 @@ def land_day(
         report.skipped = "nothing to ask yet: the day has not started"
         return report
     report.window = (fetch_start, fetch_end)
+    batch: list[Page] = []
     try:
         for page in source.fetch(report.window):
-            _land_page(page, landing, report, skip_bad_pages, padding=source.padding)
+            batch.append(page)
+            if len(batch) == BATCH_PAGES:
+                _land_batch(batch, landing, report, skip_bad_pages, padding=source.padding)
+                batch = []
     except (KeyError, TypeError, AttributeError, IndexError) as error:
-        # A connector met an answer of a shape it does not know: fail the day, say how.
+        # A connector met an answer of a shape it does not know: fail the day, say how,
+        # after landing the pages that came before it.
+        _land_batch(batch, landing, report, skip_bad_pages, padding=source.padding)
         cause = f"{type(error).__name__}: {quote(str(error))}"
         raise PageRejectedError(
             f"{source.source}: an answer of unexpected shape ({cause})"
         ) from None
+    _land_batch(batch, landing, report, skip_bad_pages, padding=source.padding)
     is_complete = now >= end + source.padding + timedelta(hours=source.settle_hours)
     landing.save_cursor(source.source, day, Cursor(fetch_end, is_complete))
     return report
 
 
-def _land_page(
-    page: Page, landing, report: LandingReport, skip_bad_pages: bool, padding: timedelta
+def _land_batch(
+    pages: list[Page], landing, report: LandingReport, skip_bad_pages: bool, padding: timedelta
 ) -> None:
-    report.pages_seen += 1
-    if landing.has(page):  # a dropped file seen before: it was parsed when it landed
-        return
-    try:
-        readings = parse_page(page)
-    except PageFormatError as error:
-        entry = landing.quarantine(page, str(error))
-        report.quarantined.append((str(entry), str(error)))
-        if skip_bad_pages:
-            return
-        raise PageRejectedError(f"{error}; the page is kept at {entry}") from None
+    """Pages in the order they came, each parsed before it lands (validated as a batch)."""
+    report.pages_seen += len(pages)
+    # A dropped file seen before was parsed when it landed.
+    fresh = [page for page in pages if not landing.has(page)]
+    for page, readings in zip(fresh, parse_batch(fresh), strict=True):
+        if isinstance(readings, PageFormatError):
+            entry = landing.quarantine(page, str(readings))
+            report.quarantined.append((str(entry), str(readings)))
+            if skip_bad_pages:
+                continue
+            raise PageRejectedError(f"{readings}; the page is kept at {entry}") from None
+        _land_page(page, readings, landing, report, padding)
+
+
+def _land_page(
+    page: Page, readings: pl.DataFrame, landing, report: LandingReport, padding: timedelta
+) -> None:
     days = reading_days(readings)
     if not landing.land(page, set(days) or {report.day}):
         return
@@ -173,27 +190,57 @@ def normalise_day(source_name: str, landing, day: date, *, max_kwh_per_hour: flo
 def normalise_days(
     source_name: str, landing, days: list[date], *, max_kwh_per_hour: float
 ) -> dict[date, Normalised]:
-    """Consecutive days normalised together from each page once, then split by UTC day.
+    """Consecutive days normalised a stretch of `STRETCH_DAYS` at a time, then split by day.
 
-    The same as normalising each day on its own: a day sees the pages of its
-    neighbours, and only intervals (and anomalies) starting on it are its own.
+    Each page is parsed once and kept only while a later stretch needs it, so
+    memory follows a stretch's readings (and the largest page), not the range.
+    A stretch sees the pages indexed under its days and their neighbours, and
+    their readings from a day before to a day after it, as a day does alone;
+    only intervals (and anomalies) starting on a day are that day's own.
     """
-    first, last = days[0], days[-1]
-    span = [first + timedelta(days=n) for n in range(-1, (last - first).days + 2)]
-    page_ids = dict.fromkeys(
-        page_id for day in span for page_id in landing.page_ids_for(source_name, day)
-    )
-    pages = [landing.load_page(source_name, page_id) for page_id in page_ids]
-    window = (day_window(first)[0], day_window(last)[1])
-    result = normalise(parse_pages(pages), window, max_kwh_per_hour=max_kwh_per_hour)
-    reads = _by_day(result.reads, "interval_start")
-    anomalies = _by_day(result.anomalies, "at")
-    return {
-        day: Normalised(
-            reads.get(day, result.reads.head(0)), anomalies.get(day, result.anomalies.head(0))
+    stretches = [days[n : n + STRETCH_DAYS] for n in range(0, len(days), STRETCH_DAYS)]
+    pages_of = [_page_ids(source_name, landing, stretch) for stretch in stretches]
+    last_use = {page_id: n for n, ids in enumerate(pages_of) for page_id in ids}
+    parsed: dict[str, pl.DataFrame] = {}
+    results: dict[date, Normalised] = {}
+    for number, (stretch, page_ids) in enumerate(zip(stretches, pages_of, strict=True)):
+        for page_id in page_ids:
+            if page_id not in parsed:
+                parsed[page_id] = parse_landed(landing.load_page(source_name, page_id))
+        window = (day_window(stretch[0])[0], day_window(stretch[-1])[1])
+        readings = [_near(parsed[page_id], window) for page_id in page_ids]
+        result = normalise(
+            pl.concat(readings) if readings else empty_readings(),
+            window,
+            max_kwh_per_hour=max_kwh_per_hour,
         )
-        for day in days
-    }
+        reads = _by_day(result.reads, "interval_start")
+        anomalies = _by_day(result.anomalies, "at")
+        for day in stretch:
+            results[day] = Normalised(
+                reads.get(day, result.reads.head(0)),
+                anomalies.get(day, result.anomalies.head(0)),
+            )
+        for page_id in [page_id for page_id in parsed if last_use[page_id] == number]:
+            del parsed[page_id]
+    return results
+
+
+def _page_ids(source_name: str, landing, stretch: list[date]) -> list[str]:
+    """Pages indexed under the stretch's days and the day on either side, once each."""
+    span = [stretch[0] + timedelta(days=n) for n in range(-1, (stretch[-1] - stretch[0]).days + 2)]
+    return list(dict.fromkeys(p for day in span for p in landing.page_ids_for(source_name, day)))
+
+
+def _near(readings: pl.DataFrame, window: Window) -> pl.DataFrame:
+    """A long page's rows that matter to the window: from a day before it to a day
+    after it, and each register's first reading after that (it closes the last
+    interval even across a gap)."""
+    start, end = window[0] - timedelta(days=1), window[1] + timedelta(days=1)
+    when = pl.coalesce("interval_start", "interval_end")
+    after = readings.filter((pl.col("kind") == "register") & (pl.col("interval_end") >= end))
+    closing = after.filter(pl.col("interval_end") == pl.col("interval_end").min().over("device_id"))
+    return pl.concat([readings.filter((when >= start) & (when < end)), closing])
 
 
 def _by_day(frame: pl.DataFrame, column: str) -> dict[date, pl.DataFrame]:

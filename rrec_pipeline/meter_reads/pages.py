@@ -110,8 +110,40 @@ def readings_frame(page: Page, rows: list[dict[str, Any]]) -> pl.DataFrame:
         for key in ("site_id", "device_id", "customer_id"):
             if record.get(key) is not None:
                 record[key] = str(record[key])
-    frame = pl.DataFrame(records, schema=PARSED_SCHEMA) if records else _empty()
-    return ParsedReadings.validate(frame)
+    # Validated by `parse_page` or `parse_batch`, once per page or per batch.
+    return pl.DataFrame(records, schema=PARSED_SCHEMA) if records else _empty()
+
+
+def readings_from_frame(page: Page, rows: pl.DataFrame) -> pl.DataFrame:
+    """`readings_frame` for rows already in a frame (`device_id`, `customer_id`,
+    `customer_class`, `kind`, `interval_start`, `interval_end`, `wh`): no row is
+    turned into Python objects."""
+    customer = page.context.get("customer_id")
+    return (
+        rows.select(
+            pl.lit(capacity_bound_wh(page), pl.Int64).alias("max_wh_per_hour"),
+            pl.lit(page.source).alias("source"),
+            pl.lit(str(page.context.get("site_id", ""))).alias("site_id"),
+            pl.col("device_id").cast(pl.String),
+            pl.coalesce(
+                pl.col("customer_id").cast(pl.String),
+                pl.lit(None if customer is None else str(customer), pl.String),
+            ).alias("customer_id"),
+            pl.col("customer_class").cast(pl.String),
+            "kind",
+            "interval_start",
+            "interval_end",
+            "wh",
+            pl.when(pl.col("wh").is_null())
+            .then(pl.lit("missing"))
+            .otherwise(pl.lit("measured"))
+            .alias("quality"),
+            pl.lit(page.received_at.astimezone(UTC)).alias("ingested_at"),
+            pl.lit(page.page_id).alias("page_id"),
+        )
+        .select(list(PARSED_SCHEMA))
+        .cast(PARSED_SCHEMA)
+    )
 
 
 # A device produces at most this many hours of full capacity per hour (as the

@@ -9,7 +9,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from rrec_pipeline.meter_reads.ingest import land_day, normalise_day
+from rrec_pipeline.meter_reads.ingest import (
+    STRETCH_DAYS,
+    land_day,
+    land_days,
+    normalise_day,
+    normalise_days,
+)
 from rrec_pipeline.resources.landing import LandingZone
 from rrec_pipeline.resources.meter_files import MeterFileDrop
 
@@ -119,3 +125,34 @@ def test_files_are_stored_once_however_often_the_drop_is_read(drop, landing) -> 
     land_day(drop, landing, RUN_DAY, skip_bad_pages=True)
     again = land_day(drop, landing, RUN_DAY, skip_bad_pages=True)
     assert again.pages_seen == 5 and again.pages_new == 0
+
+
+def test_a_long_range_is_normalised_in_stretches_as_day_by_day(tmp_path, landing) -> None:
+    """Three weeks of hourly readings in one file, plus a register read every 50 h
+    (a gap across a stretch's edge): a range run gives each day what a run of
+    that day alone gives, a stretch at a time."""
+    days = [date(2025, 3, 1) + timedelta(days=n) for n in range(3 * STRETCH_DAYS)]
+    site = tmp_path / "drop" / "generic" / "long"
+    site.mkdir(parents=True)
+    (site / "site.json").write_text(json.dumps({"device_id": "long:main"}))
+    hours = [datetime(2025, 3, 1, tzinfo=UTC) + timedelta(hours=h + 1) for h in range(24 * 21)]
+    (site / "hourly.csv").write_text(
+        "timestamp,kWh\n" + "".join(f"{h:%Y-%m-%dT%H:%MZ},{h.hour % 5}.25\n" for h in hours)
+    )
+    meter = tmp_path / "drop" / "steamaco" / "reg"
+    meter.mkdir(parents=True)
+    (meter / "register.csv").write_text(
+        "timestamp,meter,reading\n"
+        + "".join(f"{hours[h]:%Y-%m-%dT%H:%MZ},R1,{1000 + h}.5\n" for h in range(0, 504, 50))
+    )
+    drop = MeterFileDrop(path=str(tmp_path / "drop"))
+    land_days(drop, landing, days, skip_bad_pages=True)
+
+    ranged = normalise_days("files", landing, days, max_kwh_per_hour=100)
+    for day in days:
+        alone = normalise_day("files", landing, day, max_kwh_per_hour=100)
+        assert ranged[day].reads.equals(alone.reads), day
+        assert ranged[day].anomalies.equals(alone.anomalies), day
+    reads = pl.concat(result.reads for result in ranged.values())
+    assert reads.filter(pl.col("device_id") == "long:main").height == 24 * 21
+    assert reads.filter(pl.col("device_id") == "R1")["wh"].to_list() == [50_000] * 10

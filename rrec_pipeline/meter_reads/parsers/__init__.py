@@ -1,7 +1,9 @@
 """Parsers: one function per page kind, each turning a page into parsed readings.
 
-`parse_page` is the only entry point; list pages (customers, sites, systems)
-carry no readings and parse to an empty frame, but are landed all the same.
+`parse_page` (one page) and `parse_batch` (a fetch's pages) are the entry
+points; both validate the readings against the `ParsedReadings` schema. List
+pages (customers, sites, systems) carry no readings and parse to an empty
+frame, but are landed all the same.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from rrec_pipeline.meter_reads.parsers import (
     steamaco,
     victron,
 )
+from rrec_pipeline.schemas.meter_reads import ParsedReadings
 from rrec_pipeline.text import quote
 
 Parser = Callable[[Page], pl.DataFrame]
@@ -70,6 +73,45 @@ PARSERS: dict[str, Parser] = {
 
 def parse_page(page: Page) -> pl.DataFrame:
     """The page's readings; anything wrong with it is a `PageFormatError` naming the page."""
+    readings = _unchecked(page)
+    try:
+        return ParsedReadings.validate(readings)
+    except (SchemaError, SchemaErrors) as error:
+        raise _incoherent(page, error) from None
+
+
+def parse_batch(pages: list[Page]) -> list[pl.DataFrame | PageFormatError]:
+    """Each page's readings, or why it cannot be read, in the pages' order.
+
+    The schema is validated once for the whole batch (a page of 24 hourly
+    readings costs pandera as much as a page of thousands); only a batch that
+    fails is validated again page by page, to name the pages at fault.
+    """
+    outcomes: list[pl.DataFrame | PageFormatError] = []
+    for page in pages:
+        try:
+            outcomes.append(_unchecked(page))
+        except PageFormatError as error:
+            outcomes.append(error)
+    frames = [outcome for outcome in outcomes if isinstance(outcome, pl.DataFrame)]
+    try:
+        ParsedReadings.validate(pl.concat(frames) if frames else empty_readings())
+    except (SchemaError, SchemaErrors):
+        return [_validated(page, outcome) for page, outcome in zip(pages, outcomes, strict=True)]
+    return outcomes
+
+
+def _validated(page: Page, outcome: pl.DataFrame | PageFormatError):
+    if isinstance(outcome, PageFormatError):
+        return outcome
+    try:
+        return ParsedReadings.validate(outcome)
+    except (SchemaError, SchemaErrors) as error:
+        return _incoherent(page, error)
+
+
+def _unchecked(page: Page) -> pl.DataFrame:
+    """The parser's frame, not yet validated; a parser's failure is a `PageFormatError`."""
     parser = PARSERS.get(page.kind)
     if parser is None:
         raise PageFormatError(
@@ -85,12 +127,20 @@ def parse_page(page: Page) -> pl.DataFrame:
             f"{page.source} {page.endpoint}: unexpected shape ({cause})"
         ) from None
     except (SchemaError, SchemaErrors, pl.exceptions.PolarsError) as error:
-        cause = quote(str(error).splitlines()[0] if str(error) else type(error).__name__, 200)
-        raise PageFormatError(
-            f"{page.source} {page.endpoint}: readings do not hold together ({cause})"
-        ) from None
+        raise _incoherent(page, error) from None
+
+
+def _incoherent(page: Page, error: Exception) -> PageFormatError:
+    cause = quote(str(error).splitlines()[0] if str(error) else type(error).__name__, 200)
+    where = f"{page.source} {page.endpoint}"
+    return PageFormatError(f"{where}: readings do not hold together ({cause})")
+
+
+def parse_landed(page: Page) -> pl.DataFrame:
+    """A landed page's readings: it was validated when it landed."""
+    return _unchecked(page)
 
 
 def parse_pages(pages: list[Page]) -> pl.DataFrame:
-    frames = [parse_page(page) for page in pages]
+    frames = [parse_landed(page) for page in pages]
     return pl.concat(frames) if frames else empty_readings()

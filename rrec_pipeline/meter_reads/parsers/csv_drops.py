@@ -19,7 +19,7 @@ import polars as pl
 
 from rrec_pipeline.amounts import KWH_DECIMALS
 from rrec_pipeline.meter_reads.classes import sparkmeter_class, steamaco_class
-from rrec_pipeline.meter_reads.pages import Page, PageFormatError, readings_frame
+from rrec_pipeline.meter_reads.pages import Page, PageFormatError, readings_from_frame
 from rrec_pipeline.meter_reads.parsers.times import zone
 from rrec_pipeline.verification_csv.stamps import with_parsed_stamps
 
@@ -102,12 +102,14 @@ def parse_csv(page: Page) -> pl.DataFrame:
     value_column = energy_column or register_column
     scale = _WH_PER_UNIT[_unit(value_column, profile.default_unit)]
     rows = _typed_rows(page, frame, time_column, value_column, scale, profile)
-    kind = "interval" if energy_column else "register"
-    return readings_frame(
+    if energy_column:
+        return readings_from_frame(page, _intervals(rows, profile.marks))
+    return readings_from_frame(
         page,
-        _intervals(rows, profile.marks)
-        if kind == "interval"
-        else [{**row, "kind": "register"} for row in rows],
+        rows.with_columns(
+            pl.lit("register").alias("kind"),
+            pl.lit(None, pl.Datetime("us", "UTC")).alias("interval_start"),
+        ),
     )
 
 
@@ -132,7 +134,7 @@ def _typed_rows(
     value_column: str,
     scale: int,
     profile: CsvProfile,
-) -> list[dict]:
+) -> pl.DataFrame:
     local = zone(page.context.get("timezone"), f"files {page.endpoint}")
     parsed = (
         frame.with_row_index("line", offset=2)
@@ -162,17 +164,36 @@ def _typed_rows(
     device = _find(frame.columns, profile.device)
     customer = _find(frame.columns, profile.customer)
     klass = _find(frame.columns, profile.customer_class)
-    default_device = page.context["device_id"]
-    return [
-        {
-            "device_id": row[device] if device and row[device] else default_device,
-            "customer_id": row[customer] if customer else page.context.get("customer_id"),
-            "customer_class": profile.classify(row[klass]) if klass else None,
-            "interval_end": row["_at"],
-            "wh": row["_value"],
-        }
-        for row in parsed.iter_rows(named=True)
-    ]
+    default_device = pl.lit(str(page.context["device_id"]))
+    return parsed.select(
+        (
+            pl.when(pl.col(device).fill_null("") != "")
+            .then(pl.col(device))
+            .otherwise(default_device)
+            if device
+            else default_device
+        ).alias("device_id"),
+        (pl.col(customer) if customer else pl.lit(None, pl.String)).alias("customer_id"),
+        (_classes(parsed[klass], profile) if klass else pl.lit(None, pl.String)).alias(
+            "customer_class"
+        ),
+        pl.col("_at").alias("interval_end"),
+        pl.col("_value").alias("wh"),
+    )
+
+
+def _classes(labels: pl.Series, profile: CsvProfile) -> pl.Expr:
+    """The profile's class for each label, asked once per distinct label."""
+    names = labels.drop_nulls().unique().to_list()
+    classes = [profile.classify(name) for name in names]
+    mapped = pl.col(labels.name).replace_strict(
+        names, classes, default=None, return_dtype=pl.String
+    )
+    return (
+        pl.when(pl.col(labels.name).is_null())
+        .then(pl.lit(profile.classify(None)))
+        .otherwise(mapped)
+    )
 
 
 def _utc(zone_name: str) -> pl.Expr:
@@ -188,13 +209,13 @@ def _utc(zone_name: str) -> pl.Expr:
     return pl.when(pl.col("offset_minutes").is_not_null()).then(own).otherwise(in_zone)
 
 
-def _intervals(rows: list[dict], marks: str) -> list[dict]:
+def _intervals(frame: pl.DataFrame, marks: str) -> pl.DataFrame:
     """Give each stamped value its interval: to the next stamp (start) or from the previous.
 
     A stamp written twice for one device gives both rows the same interval; the
     normaliser then keeps one (same value) or reports `conflicting_duplicate`.
     """
-    frame = pl.DataFrame(rows, infer_schema_length=None).with_row_index("_order")
+    frame = frame.with_row_index("_order")
     step = pl.col("interval_end").diff().over("device_id")
     stamps = (
         frame.select("device_id", "interval_end")
@@ -216,4 +237,4 @@ def _intervals(rows: list[dict], marks: str) -> list[dict]:
         length = pl.col("_before").fill_null(typical)
         frame = frame.with_columns((pl.col("interval_end") - length).alias("interval_start"))
     frame = frame.sort("_order").drop("_order", "_before", "_after")
-    return [{**row, "kind": "interval"} for row in frame.iter_rows(named=True)]
+    return frame.with_columns(pl.lit("interval").alias("kind"))

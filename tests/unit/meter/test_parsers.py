@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from rrec_pipeline.meter_reads.pages import Page, PageFormatError
-from rrec_pipeline.meter_reads.parsers import parse_page
+from rrec_pipeline.meter_reads.parsers import parse_batch, parse_page
 
 RECEIVED = datetime(2025, 3, 20, tzinfo=UTC)
 
@@ -242,3 +242,27 @@ def test_json_numbers_become_exact_watt_hours() -> None:
     frame = parse_page(page("sparkmeter.koios_historical", body, source="sparkmeter"))
     assert frame["wh"].to_list() == [100, 200, 0, 2]  # half to even at the last Wh
     assert frame["wh"].dtype == pl.Int64
+
+
+def test_a_batch_names_its_bad_pages_as_one_page_alone_would() -> None:
+    """One schema validation for the batch; a failing batch is looked at page by page,
+    so each page gets the readings or the error `parse_page` gives it."""
+
+    def meter_page(end_at: int, seconds: int) -> Page:
+        body = {"intervals": [{"end_at": end_at, "wh_del": 10}]}
+        return page(
+            "enphase.production_meter", body, "enphase", device_id="e1", interval_seconds=seconds
+        )
+
+    good, backwards = meter_page(1_741_914_000, 900), meter_page(1_741_914_900, -900)
+    broken = page("enphase.production_meter", b"{", "enphase", device_id="e1")
+    outcomes = parse_batch([good, backwards, broken, good])
+    for one, outcome in zip([good, backwards, broken, good], outcomes, strict=True):
+        try:
+            expected = parse_page(one)
+        except PageFormatError as error:
+            assert isinstance(outcome, PageFormatError) and str(outcome) == str(error)
+        else:
+            assert isinstance(outcome, pl.DataFrame) and outcome.equals(expected)
+    assert "readings do not hold together" in str(outcomes[1])
+    assert [type(o).__name__ for o in parse_batch([good, good])] == ["DataFrame"] * 2
