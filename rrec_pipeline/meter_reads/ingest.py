@@ -97,6 +97,11 @@ def land_day(
             if len(batch) == BATCH_PAGES:
                 _land_batch(batch, landing, report, skip_bad_pages, padding=source.padding)
                 batch = []
+    except PageFormatError:
+        # The connector could not follow a page (its next link): the pages before it
+        # land, and that page is quarantined and named, as when parsed alone.
+        _land_batch(batch, landing, report, skip_bad_pages, padding=source.padding)
+        raise
     except (KeyError, TypeError, AttributeError, IndexError) as error:
         # A connector met an answer of a shape it does not know: fail the day, say how,
         # after landing the pages that came before it.

@@ -39,7 +39,6 @@ _QUOTES_AND_SPACE = " \t\"'"
 # No line of a verification CSV comes near this (a row is about 35 bytes); a
 # longer one is not a row, and parsing it would cost memory out of proportion.
 MAX_LINE_BYTES = 4096
-_LONG_LINE = re.compile(rb"[^\r\n]{%d}" % (MAX_LINE_BYTES + 1))
 # A reading of a terawatt-hour or more is no reading: it is out of range, and
 # bounding it keeps every sum of rows far inside the decimal type.
 MAX_ABS_KWH = 10**12
@@ -79,10 +78,16 @@ def read_verification_bytes(data: bytes, name: str) -> VerificationFile:
 
 
 def _check_line_lengths(data: bytes) -> None:
-    """One scan of the bytes, before anything is decoded or split."""
-    long_line = _LONG_LINE.search(data)
-    if long_line is not None:
-        line = data.count(b"\n", 0, long_line.start()) + 1
+    """Before anything is decoded: the bytes split at line ends (C speed; a regular
+    expression looking for a long run tries every start and took 0.3 s on 2 MB)."""
+    if len(data) <= MAX_LINE_BYTES:
+        return
+    runs = data.replace(b"\r", b"\n").split(b"\n")
+    if max(map(len, runs)) > MAX_LINE_BYTES:
+        lengths = [len(run) for run in runs]
+        run = next(n for n, length in enumerate(lengths) if length > MAX_LINE_BYTES)
+        start = sum(lengths[:run]) + run  # each run is followed by one line-end byte
+        line = data.count(b"\n", 0, start) + 1
         raise UnreadableFileError(
             f"line {line} is longer than {MAX_LINE_BYTES} bytes: not a verification CSV line",
             line=line,

@@ -120,3 +120,18 @@ def test_a_malformed_name_still_gives_its_offsets() -> None:
     file = read(case)
     assert file.default_offset == timedelta(hours=3)
     assert file.readings["timestamp_utc"][0] == datetime(2024, 2, 29, 21, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n", b"\r"])
+def test_a_line_too_long_to_be_csv_is_named_by_its_line(ending: bytes) -> None:
+    """Lines are counted by their LF, as an editor shows them; 4,096 bytes pass."""
+    name, text = CsvCase().render()
+    lines = text.encode().splitlines()
+    lines[3] = b"x" * 4096  # the longest line allowed
+    lines[7] = b"y" * 4097
+    data = ending.join(lines) + ending
+    with pytest.raises(UnreadableFileError, match="longer than 4096 bytes") as raised:
+        read_verification_bytes(data, name)
+    assert raised.value.line == (1 if ending == b"\r" else 8)
+    lines[7] = b"y" * 4096
+    assert read_verification_bytes(ending.join(lines) + ending, name) is not None
