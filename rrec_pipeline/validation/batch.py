@@ -9,23 +9,28 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
 from rrec_pipeline.amounts import decimal_text
-from rrec_pipeline.drop_files import ReadProblem, Source, collect_csv_paths, read_sources
+from rrec_pipeline.drop_files import Source, collect_csv_paths, read_sources
 from rrec_pipeline.validation.config import ValidationConfig
 from rrec_pipeline.validation.cross_file_rules import Submission, cross_file_findings
 from rrec_pipeline.validation.file_rules import validate_file, validate_files
 from rrec_pipeline.validation.rules import Finding, finding
 from rrec_pipeline.verification_csv.model import UnreadableFileError, VerificationFile
-from rrec_pipeline.verification_csv.reader import read_verification_bytes
+from rrec_pipeline.verification_csv.reader import read_verification_batch
 from rrec_pipeline.verification_csv.totals import certified_mwh, computed_total_mwh, whole_rrecs
 
 log = logging.getLogger(__name__)
+
+# Files read and checked together: one polars pass per batch instead of one per
+# file, and memory that follows a batch rather than the whole drop.
+BATCH_FILES = 2000
+BATCH_BYTES = 64 * 1024 * 1024
 
 
 @dataclass
@@ -104,15 +109,49 @@ class BatchReport:
         return records
 
 
-def read_one(key: str, data: bytes | ReadProblem) -> FileReport:
-    """Parse one file; an unreadable one gets its `parse` finding, never an exception."""
-    if isinstance(data, ReadProblem):
-        return FileReport(key, None, None, [finding("parse", data.message)])
+def _report(key: str, data: bytes, file: VerificationFile | UnreadableFileError) -> FileReport:
+    """A file's report before its rules run; an unreadable one has its `parse` finding."""
     digest = hashlib.sha256(data).hexdigest()
+    if isinstance(file, UnreadableFileError):
+        return FileReport(key, digest, None, [finding("parse", str(file), line=file.line)])
+    return FileReport(key, digest, file, [])
+
+
+def _batches(sources: Iterable[Source]) -> Iterator[list[Source]]:
+    """Sources in batches of at most `BATCH_FILES` files or about `BATCH_BYTES` bytes."""
+    batch: list[Source] = []
+    size = 0
+    for source in sources:
+        batch.append(source)
+        size += len(source[1]) if isinstance(source[1], bytes) else 0
+        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _validate_batch(batch: list[Source], config: ValidationConfig) -> list[FileReport]:
+    """Read the batch's files in one pass and run every per-file rule on them."""
+    readable = [(data, Path(key).name) for key, data in batch if isinstance(data, bytes)]
+    read = iter(read_verification_batch(readable))
+    reports = [
+        _report(key, data, next(read))
+        if isinstance(data, bytes)
+        else FileReport(key, None, None, [finding("parse", data.message)])
+        for key, data in batch
+    ]
+    files = [report for report in reports if report.file is not None]
     try:
-        return FileReport(key, digest, read_verification_bytes(data, Path(key).name), [])
-    except UnreadableFileError as error:
-        return FileReport(key, digest, None, [finding("parse", str(error), line=error.line)])
+        found = validate_files([report.file for report in files], config)
+    except Exception:
+        log.exception("batch validation failed; validating files one by one")
+        for report in files:
+            _validate_isolated(report, config)
+    else:
+        for report, findings in zip(files, found, strict=True):
+            report.findings = findings
+    return reports
 
 
 def _validate_isolated(report: FileReport, config: ValidationConfig) -> None:
@@ -128,17 +167,9 @@ def _validate_isolated(report: FileReport, config: ValidationConfig) -> None:
 
 
 def validate_sources(sources: Iterable[Source], config: ValidationConfig) -> BatchReport:
-    reports = [read_one(key, data) for key, data in sources]
-    readable = [report for report in reports if report.file is not None]
-    try:
-        found = validate_files([report.file for report in readable], config)
-    except Exception:
-        log.exception("batch validation failed; validating files one by one")
-        for report in readable:
-            _validate_isolated(report, config)
-    else:
-        for report, findings in zip(readable, found, strict=True):
-            report.findings = findings
+    """Every file's own rules batch by batch (memory follows a batch), then the rules
+    across all files, which need only their headers."""
+    reports = [report for batch in _batches(sources) for report in _validate_batch(batch, config)]
     submissions = [Submission(r.key, r.file) for r in reports if r.file is not None]
     cross = cross_file_findings(submissions, config)
     held = {key for item in cross if item.is_error for key in item.files}

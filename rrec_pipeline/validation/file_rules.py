@@ -182,14 +182,13 @@ def gap_findings(file: VerificationFile, config: ValidationConfig) -> list[Findi
     interval = file.reporting_interval
     if interval is None:
         return []
+    gaps = file.spacings.filter(pl.col("spacing") > interval + config.gap_tolerance)
+    if gaps.is_empty():
+        return []
     texts = file.readings.select("line", "datetime_text")
-    gaps = (
-        file.spacings.filter(pl.col("spacing") > interval + config.gap_tolerance)
-        .join(texts, on="line")
-        .join(
-            texts.rename({"line": "previous_line", "datetime_text": "previous_text"}),
-            on="previous_line",
-        )
+    gaps = gaps.join(texts, on="line").join(
+        texts.rename({"line": "previous_line", "datetime_text": "previous_text"}),
+        on="previous_line",
     )
     return [_gap_finding(file, gap, interval, config) for gap in gaps.iter_rows(named=True)]
 

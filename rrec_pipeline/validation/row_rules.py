@@ -10,20 +10,20 @@ A batch is validated in one pandera pass over all its files' rows, tagged with
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import timedelta
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 
 import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
-from rrec_pipeline.amounts import EXACT, KWH, KWH_DECIMALS, parse_decimal, product
+from rrec_pipeline.amounts import KWH, parse_decimal
 from rrec_pipeline.schemas.verification import VerificationReadings
 from rrec_pipeline.text import quote
 from rrec_pipeline.validation.config import ValidationConfig
+from rrec_pipeline.validation.row_context import batch_readings, with_row_context
 from rrec_pipeline.validation.rules import RULES, Finding, finding
 from rrec_pipeline.verification_csv.model import VerificationFile
-from rrec_pipeline.verification_csv.reader import MAX_ABS_KWH
+from rrec_pipeline.verification_csv.rows import MAX_ABS_KWH
 
 
 class ReadingRowRules(VerificationReadings):
@@ -75,57 +75,14 @@ def row_findings_by_file(
 ) -> list[list[Finding]]:
     """Row findings for each file, in the order given."""
     found: list[list[Finding]] = [[] for _ in files]
-    frames = [
-        with_row_context(file, config).with_columns(pl.lit(index, pl.Int64).alias("file_index"))
-        for index, file in enumerate(files)
-    ]
-    if not frames:
+    if not files:
         return found
-    frame = pl.concat(frames)
+    frame = with_row_context(files, batch_readings(files), config)
     try:
         ReadingRowRules.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
         _collect_failures(frame, errors.failure_cases, config, found)
     return found
-
-
-def with_row_context(file: VerificationFile, config: ValidationConfig) -> pl.DataFrame:
-    """Readings plus the seconds each row covers, its capacity bound, repeats, order.
-
-    The bound is exact: kWh x 3600 <= factor x kWp x seconds covered, in decimals.
-    """
-    interval = file.reporting_interval or timedelta(hours=1)
-    covered = file.spacings.select(
-        "line",
-        pl.col("spacing")
-        .dt.total_seconds()
-        .fill_null(int(interval.total_seconds()))
-        .alias("seconds_covered"),
-    )
-    capacity = file.header.dc_capacity_kwp
-    bound = (
-        pl.lit(_limit_kw(config.capacity_factor, capacity), dtype=KWH) * pl.col("seconds_covered")
-        if capacity is not None and capacity > 0
-        else pl.lit(None, dtype=KWH)
-    )
-    instant = pl.col("timestamp_utc")
-    latest_before = instant.cum_max().shift(1).forward_fill()
-    return (
-        file.readings.join(covered, on="line", how="left")
-        .with_columns(
-            bound.cast(KWH).alias("max_kwh_seconds"),
-            (instant.is_not_null() & ~instant.is_first_distinct()).alias("is_repeat"),
-            (instant < latest_before).fill_null(False).alias("is_out_of_order"),
-        )
-        .sort("line")
-    )
-
-
-def _limit_kw(factor: Decimal, capacity_kwp: Decimal) -> Decimal:
-    """factor x kWp on the kWh grid, rounded up: the bound is never tighter than exact."""
-    return product(factor, capacity_kwp).quantize(
-        Decimal(1).scaleb(-KWH_DECIMALS), ROUND_CEILING, context=EXACT
-    )
 
 
 def _collect_failures(

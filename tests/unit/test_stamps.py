@@ -4,6 +4,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rrec_pipeline.verification_csv.filenames import build_file_name, parse_file_name, project_stem
 from rrec_pipeline.verification_csv.stamps import (
@@ -120,3 +122,30 @@ def test_the_staged_parser_agrees_with_the_expressions_on_every_form() -> None:
         "offset_minutes",
         "is_date_only",
     ]
+
+
+_PIECES = ["2024", "-", "01", "1", "T", " ", ":", "00", "59", "60", "+", "03", "30", "Z", ".25"]
+_STAMP_LIKE = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=14).map("".join)
+# The common form's shape with every field anywhere in (and past) its range.
+_COMMON_SHAPED = st.builds(
+    "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}{}{:02d}:{:02d}".format,
+    st.integers(1800, 2300),
+    st.integers(0, 13),
+    st.integers(0, 32),
+    st.integers(0, 25),
+    st.integers(0, 61),
+    st.integers(0, 61),
+    st.sampled_from("+-"),
+    st.integers(0, 20),
+    st.integers(0, 61),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_STAMP_LIKE | _COMMON_SHAPED, max_size=20))
+def test_the_staged_parser_agrees_with_the_expressions_on_stamp_like_texts(texts) -> None:
+    texts += ["+2024-1-01T00:00:00+03:00", "2024-01-01T05:00:00-00:30"]
+    frame = pl.DataFrame({"t": texts}, schema={"t": pl.String})
+    expected = frame.select(parse_stamp_column(pl.col("t")))
+    staged = with_parsed_stamps(frame, "t").select("local", "offset_minutes", "is_date_only")
+    assert staged.equals(expected)

@@ -1,0 +1,112 @@
+"""Every file of a validation batch in one frame, with the context each row's rules need.
+
+Why one frame: the row rules and the spacing of instants cost a few polars
+calls per file, which for thousands of small files is most of the time; over
+one frame tagged with `file_index` they cost a few calls per batch. Each file's
+spacings are handed back to it (`VerificationFile.spacings`), so the file rules
+that read them (gaps, reporting interval) do not compute them again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from decimal import ROUND_CEILING, Decimal
+
+import polars as pl
+
+from rrec_pipeline.amounts import EXACT, KWH, KWH_DECIMALS, product
+from rrec_pipeline.validation.config import ValidationConfig
+from rrec_pipeline.verification_csv.model import VerificationFile, instant_spacings
+
+
+def batch_readings(files: Sequence[VerificationFile]) -> pl.DataFrame:
+    """All files' readings, in file then line order, tagged with `file_index`."""
+    return pl.concat(
+        [
+            file.readings.with_columns(pl.lit(index, pl.Int64).alias("file_index"))
+            for index, file in enumerate(files)
+        ]
+    )
+
+
+def share_spacings(files: Sequence[VerificationFile], readings: pl.DataFrame) -> pl.DataFrame:
+    """Every file's spacings computed once, set on each file; returned with `file_index`."""
+    spacings = instant_spacings(readings)
+    if len(files) == 1:
+        parts = {(0,): spacings}
+    else:
+        parts = spacings.partition_by("file_index", as_dict=True)
+    empty = spacings.clear()
+    for index, file in enumerate(files):
+        part = parts.get((index,), empty)
+        file.__dict__["spacings"] = part.drop("file_index")  # the cached property's value
+    return spacings
+
+
+def with_row_context(
+    files: Sequence[VerificationFile], readings: pl.DataFrame, config: ValidationConfig
+) -> pl.DataFrame:
+    """Readings plus the seconds each row covers, its capacity bound, repeats, order.
+
+    The bound is exact: kWh x 3600 <= factor x kWp x seconds covered, in decimals.
+    The seconds a row covers are the spacing since the previous instant (the
+    file's reporting interval for its first); a repeated instant covers none.
+    """
+    spacings = share_spacings(files, readings)
+    intervals, limits = _per_file(files, config)
+    covered = spacings.select(
+        "file_index",
+        "line",
+        pl.col("spacing")
+        .dt.total_seconds()
+        .fill_null(pl.lit(intervals).gather(pl.col("file_index")))
+        .alias("seconds_covered"),
+    ).with_columns(pl.lit(limits).gather(pl.col("file_index")).alias("limit_kw"))
+    if covered.height == readings.height and covered["line"].equals(readings["line"]):
+        # Every row its own instant, in time order (real files): nothing repeats or
+        # goes back, and the spacings line up with the rows.
+        return readings.with_columns(
+            _bound(covered),
+            pl.lit(False).alias("is_repeat"),
+            pl.lit(False).alias("is_out_of_order"),
+            covered["seconds_covered"],
+        )
+    context = readings.join(covered, on=["file_index", "line"], how="left", maintain_order="left")
+    instant = pl.col("timestamp_utc")
+    is_first = pl.struct("file_index", "timestamp_utc").is_first_distinct()
+    latest_before = instant.cum_max().shift(1).forward_fill().over("file_index")
+    return context.with_columns(
+        _bound(context),
+        (instant.is_not_null() & ~is_first).alias("is_repeat"),
+        (instant < latest_before).fill_null(False).alias("is_out_of_order"),
+    ).drop("limit_kw")
+
+
+def _bound(covered: pl.DataFrame) -> pl.Series:
+    """kWh x 3600 a row may hold: the file's kW bound times the seconds it covers."""
+    bound = covered["limit_kw"] * covered["seconds_covered"]
+    return bound.cast(KWH).alias("max_kwh_seconds")
+
+
+def _per_file(
+    files: Sequence[VerificationFile], config: ValidationConfig
+) -> tuple[pl.Series, pl.Series]:
+    """Each file's reporting interval in seconds (an hour when unknown), and its capacity
+    bound in kW (null without a capacity), indexed by `file_index`."""
+    intervals, limits = [], []
+    for file in files:
+        interval = file.reporting_interval or timedelta(hours=1)
+        capacity = file.header.dc_capacity_kwp
+        intervals.append(int(interval.total_seconds()))
+        limits.append(
+            _limit_kw(config.capacity_factor, capacity) if capacity and capacity > 0 else None
+        )
+    return pl.Series(intervals, dtype=pl.Int64), pl.Series(limits, dtype=KWH)
+
+
+def _limit_kw(factor: Decimal, capacity_kwp: Decimal) -> Decimal:
+    """factor x kWp on the kWh grid, rounded up: the bound is never tighter than exact."""
+    return product(factor, capacity_kwp).quantize(
+        Decimal(1).scaleb(-KWH_DECIMALS), ROUND_CEILING, context=EXACT
+    )
