@@ -10,8 +10,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-import polars as pl
-
 from rrec_pipeline.credits.methods import ams_from_consumption, grid_tco2e
 from rrec_pipeline.text import quote
 from rrec_pipeline.validation import header_rules
@@ -182,15 +180,25 @@ def gap_findings(file: VerificationFile, config: ValidationConfig) -> list[Findi
     interval = file.reporting_interval
     if interval is None:
         return []
-    gaps = file.spacings.filter(pl.col("spacing") > interval + config.gap_tolerance)
-    if gaps.is_empty():
+    spacings = file.spacings
+    is_gap = spacings["spacing"] > interval + config.gap_tolerance
+    if not is_gap.any():
         return []
-    texts = file.readings.select("line", "datetime_text")
-    gaps = gaps.join(texts, on="line").join(
-        texts.rename({"line": "previous_line", "datetime_text": "previous_text"}),
-        on="previous_line",
-    )
-    return [_gap_finding(file, gap, interval, config) for gap in gaps.iter_rows(named=True)]
+    # Rows are the data lines in order, so a line's text is found by position.
+    texts, first_line = file.readings["datetime_text"], file.readings["line"][0]
+    return [
+        _gap_finding(
+            file,
+            {
+                **gap,
+                "datetime_text": texts[gap["line"] - first_line],
+                "previous_text": texts[gap["previous_line"] - first_line],
+            },
+            interval,
+            config,
+        )
+        for gap in spacings.filter(is_gap).iter_rows(named=True)
+    ]
 
 
 def _gap_finding(

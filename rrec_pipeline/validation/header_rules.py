@@ -172,9 +172,10 @@ def timezone_findings(file: VerificationFile, _: ValidationConfig) -> list[Findi
                 )
             )
     valid = file.valid_readings
-    without = valid.height - int(valid["has_own_offset"].sum())
+    has_own = valid["has_own_offset"]
+    without = valid.height - int(has_own.sum())
     if without:
-        first_line = valid.filter(~valid["has_own_offset"])["line"][0]
+        first_line = valid["line"].filter(~has_own)[0]
         found.append(
             finding(
                 "format.timezone",

@@ -18,29 +18,25 @@ import polars as pl
 from rrec_pipeline.amounts import EXACT, KWH, KWH_DECIMALS, product
 from rrec_pipeline.validation.config import ValidationConfig
 from rrec_pipeline.verification_csv.model import VerificationFile, instant_spacings
+from rrec_pipeline.verification_csv.rows import row_owners, split_rows
 
 
 def batch_readings(files: Sequence[VerificationFile]) -> pl.DataFrame:
     """All files' readings, in file then line order, tagged with `file_index`."""
-    return pl.concat(
-        [
-            file.readings.with_columns(pl.lit(index, pl.Int64).alias("file_index"))
-            for index, file in enumerate(files)
-        ]
-    )
+    frame = pl.concat([file.readings for file in files], rechunk=False)
+    owners = row_owners([file.readings.height for file in files])
+    return frame.with_columns(owners.alias("file_index"))
 
 
 def share_spacings(files: Sequence[VerificationFile], readings: pl.DataFrame) -> pl.DataFrame:
     """Every file's spacings computed once, set on each file; returned with `file_index`."""
     spacings = instant_spacings(readings)
-    if len(files) == 1:
-        parts = {(0,): spacings}
-    else:
-        parts = spacings.partition_by("file_index", as_dict=True)
-    empty = spacings.clear()
-    for index, file in enumerate(files):
-        part = parts.get((index,), empty)
-        file.__dict__["spacings"] = part.drop("file_index")  # the cached property's value
+    # In file order: each file's are the rows from where its index starts.
+    bounds = spacings["file_index"].search_sorted(pl.int_range(0, len(files) + 1, eager=True))
+    heights = bounds.diff().drop_nulls().to_list()
+    parts = split_rows(spacings.drop("file_index"), heights)
+    for file, part in zip(files, parts, strict=True):
+        file.__dict__["spacings"] = part  # the cached property's value
     return spacings
 
 

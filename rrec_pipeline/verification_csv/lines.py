@@ -90,7 +90,9 @@ def _has_control_bytes(data: bytes) -> bool:
 
 
 def _python_lines(text: str) -> pl.Series:
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()  # the final newline ends the last line; it is not a line
     return pl.Series("text", lines, dtype=pl.String)
@@ -99,8 +101,8 @@ def _python_lines(text: str) -> pl.Series:
 def check_line_lengths(data: bytes) -> None:
     """On the bytes as they came: a run longer than `MAX_LINE_BYTES` between line ends
     is named by its line, counted by LF as an editor shows it."""
-    if len(data) <= MAX_LINE_BYTES:
-        return
+    if len(data) <= MAX_LINE_BYTES or max(map(len, data.split(b"\n"))) <= MAX_LINE_BYTES:
+        return  # (a CR only ever shortens a run between LFs)
     runs = data.replace(b"\r", b"\n").split(b"\n")
     if max(map(len, runs)) > MAX_LINE_BYTES:
         lengths = [len(run) for run in runs]
@@ -119,12 +121,14 @@ def decode_text(data: bytes) -> tuple[str, str]:
         raise UnreadableFileError("the file is empty")
     has_utf16_bom = data[:2] in _UTF16_BOMS
     candidates = ("utf-16",) if has_utf16_bom else ("utf-8-sig", "cp1252")
+    if not has_utf16_bom and _has_control_bytes(data):
+        raise UnreadableFileError("the file is binary, not a text CSV")
     for encoding in candidates:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if _CONTROL_CHARS.search(text):
+        if has_utf16_bom and _CONTROL_CHARS.search(text):
             raise UnreadableFileError("the file is binary, not a text CSV")
         return text, encoding.replace("-sig", "")
     raise UnreadableFileError("the file is not text in a known encoding (UTF-8, UTF-16)")

@@ -37,33 +37,43 @@ def read_sections(sections: Sequence[DataSection]) -> list[pl.DataFrame]:
     """Each section's readings (`READINGS_SCHEMA`), in the order given."""
     if not any(section.lines.len() for section in sections):
         return [_empty() for _ in sections]
-    readings = _readings(_tagged_lines(sections).lazy()).collect()
-    if len(sections) == 1:
-        return [readings.drop("file_index")]
-    parts = readings.partition_by("file_index", as_dict=True, include_key=False)
-    empty = readings.clear().drop("file_index")
-    return [parts.get((index,), empty) for index in range(len(sections))]
+    readings = _readings(_tagged_lines(sections).lazy()).collect().drop("file_index")
+    return split_rows(readings, [section.lines.len() for section in sections])
+
+
+def split_rows(frame: pl.DataFrame, heights: Sequence[int]) -> list[pl.DataFrame]:
+    """`frame` cut into consecutive parts of these heights: slices, not copies."""
+    parts, start = [], 0
+    for height in heights:
+        parts.append(frame.slice(start, height))
+        start += height
+    return parts
+
+
+def row_owners(heights: Sequence[int]) -> pl.Series:
+    """For parts of these heights laid end to end, the index of the part each row is in."""
+    starts, total = [], 0
+    for height in heights:
+        starts.append(total)
+        total += height
+    # The last part that starts at or before the row (an empty part starts where
+    # the next one does and owns no row).
+    rows = pl.int_range(0, total, eager=True)
+    return (pl.Series(starts, dtype=pl.Int64).search_sorted(rows, side="right") - 1).cast(pl.Int64)
 
 
 def _tagged_lines(sections: Sequence[DataSection]) -> pl.DataFrame:
     """All sections' lines in one frame: `text`, `file_index`, `line`, `default_minutes`."""
-    starts, total = [], 0
-    for section in sections:
-        starts.append(total)
-        total += section.lines.len()
-    row = pl.int_range(0, total, eager=True)
-    # The section a row belongs to: the last that starts at or before it (an empty
-    # section starts where the next does and owns no row).
-    file_index = pl.Series(starts, dtype=pl.Int64).search_sorted(row, side="right") - 1
-    first_lines = pl.Series(
-        [section.first_line - start for section, start in zip(sections, starts, strict=True)]
-    )
+    heights = [section.lines.len() for section in sections]
+    file_index = row_owners(heights)
+    starts = pl.Series([0, *heights[:-1]]).cum_sum()
+    first_lines = pl.Series([section.first_line for section in sections]) - starts
     defaults = pl.Series([section.default_offset_minutes for section in sections], dtype=pl.Int32)
     return pl.DataFrame(
         {
             "text": pl.concat([section.lines for section in sections], rechunk=True),
-            "file_index": file_index.cast(pl.Int64),
-            "line": row + first_lines.gather(file_index),
+            "file_index": file_index,
+            "line": pl.int_range(0, file_index.len(), eager=True) + first_lines.gather(file_index),
             "default_minutes": defaults.gather(file_index),
         }
     )

@@ -20,6 +20,7 @@ import polars as pl
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 _STAGES = [
     "_stamp",
+    "_length",
     "_groups",
     "_signed",
     "_fast_local",
@@ -43,8 +44,10 @@ ISO_STAMP_PATTERN = (
     r"\s*(?P<offset>[Zz]|[+-]\d{2}(?::?\d{2})?)?$"
 )
 _ISO_STAMP = re.compile(ISO_STAMP_PATTERN)
-# The form nearly every registry row is written in, recognised in one pass.
-_COMMON_FORM = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$"
+# The forms nearly every registry row is written in (told apart by their length):
+# `2024-01-01T05:00:00+03:00`, `2024-01-01T05:00` and `2024-01-01`.
+_COMMON_FORMS = r"^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}[+-]\d{2}:\d{2})?)?$"
+_FULL, _MINUTES, _DATE = 25, 16, 10
 _COMPACT_STAMP = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2})(\d{2})(\d{2})([+-]\d{4})")
 
 
@@ -130,36 +133,40 @@ def parse_stamp_column(texts: pl.Expr) -> list[pl.Expr]:
 def with_parsed_stamps(frame: FrameT, column: str) -> FrameT:
     """`frame` with `local`, `offset_minutes`, `is_date_only` parsed from `column`.
 
-    What `parse_stamp_column` computes, in stages: the common form is recognised
-    by one pattern and parsed by position; the full pattern's groups are taken
-    only for the rows the common form did not parse. Each stage's columns are
-    materialised before the next reads them (an expression read twice in one
-    stage is computed twice: the groups' eight fields would match the pattern
-    eight times).
+    What `parse_stamp_column` computes, in stages: the registry's three common
+    forms (`_COMMON_FORMS`) are recognised by one pattern and parsed by position;
+    the full pattern's groups are taken only for the rows they do not cover.
+    Each stage's columns are materialised before the next reads them (an
+    expression read twice in one stage is computed twice: the groups' eight
+    fields would match the pattern eight times), and each form's parser sees
+    only its own rows.
     """
-    stamp, signed = pl.col("_stamp"), pl.col("_signed")
-    shaped = pl.when(stamp.str.contains(_COMMON_FORM))
+    stamp, signed, length = pl.col("_stamp"), pl.col("_signed"), pl.col("_length")
     offset = (signed.abs() // 100 * 60 + signed.abs() % 100) * signed.sign()
-    fast = (
-        pl.col("_fast_local").dt.year().is_between(FIRST_YEAR, LAST_YEAR)
-        & (signed.abs() % 100 <= 59)
-        & (pl.col("_fast_offset").abs() <= MAX_OFFSET_MINUTES)
-    ).fill_null(False)
+    offset_valid = (signed.abs() % 100 <= 59) & (pl.col("_fast_offset").abs() <= MAX_OFFSET_MINUTES)
+    fast = pl.col("_fast_local").dt.year().is_between(FIRST_YEAR, LAST_YEAR) & (
+        (length != _FULL) | offset_valid
+    )
     slow = _any_form(pl.col("_groups"))
     return (
         frame.with_columns(pl.col(column).str.strip_chars().alias("_stamp"))
         .with_columns(
-            # `YYYY-MM-DDTHH:MM:SS+HH:MM` by position, the offset as the integer +HHMM
-            # (the pattern checks the shape: the datetime parser alone takes `+2024-1-01`).
-            shaped.then(stamp.str.head(19))
-            .str.to_datetime("%Y-%m-%dT%H:%M:%S", strict=False, time_unit="us")
-            .alias("_fast_local"),
-            shaped.then(stamp.str.tail(6).str.replace(":", "", literal=True))
+            pl.when(stamp.str.contains(_COMMON_FORMS)).then(stamp.str.len_bytes()).alias("_length")
+        )
+        .with_columns(
+            pl.coalesce(
+                # The offset is read as the integer +HHMM, the wall clock before it.
+                _parsed(pl.when(length == _FULL).then(stamp.str.head(19)), "%Y-%m-%dT%H:%M:%S"),
+                _parsed(pl.when(length == _MINUTES).then(stamp), "%Y-%m-%dT%H:%M"),
+                _parsed(pl.when(length == _DATE).then(stamp), "%Y-%m-%d"),
+            ).alias("_fast_local"),
+            pl.when(length == _FULL)
+            .then(stamp.str.tail(6).str.replace(":", "", literal=True))
             .str.to_integer(strict=False)
             .alias("_signed"),
         )
         .with_columns(offset.cast(pl.Int32).alias("_fast_offset"))
-        .with_columns(fast.alias("_fast"))
+        .with_columns(fast.fill_null(False).alias("_fast"))
         .with_columns(
             pl.when(~pl.col("_fast"))
             .then(stamp)
@@ -172,10 +179,14 @@ def with_parsed_stamps(frame: FrameT, column: str) -> FrameT:
         .with_columns(
             pl.when("_fast").then("_fast_local").otherwise("_slow_local").alias("local"),
             pl.when("_fast").then("_fast_offset").otherwise("_slow_offset").alias("offset_minutes"),
-            pl.when("_fast").then(pl.lit(False)).otherwise("_slow_day").alias("is_date_only"),
+            pl.when("_fast").then(length == _DATE).otherwise("_slow_day").alias("is_date_only"),
         )
         .drop(_STAGES)
     )
+
+
+def _parsed(texts: pl.Expr, form: str) -> pl.Expr:
+    return texts.str.to_datetime(form, strict=False, time_unit="us")
 
 
 def _any_form(groups: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:

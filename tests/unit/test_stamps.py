@@ -126,18 +126,17 @@ def test_the_staged_parser_agrees_with_the_expressions_on_every_form() -> None:
 
 _PIECES = ["2024", "-", "01", "1", "T", " ", ":", "00", "59", "60", "+", "03", "30", "Z", ".25"]
 _STAMP_LIKE = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=14).map("".join)
-# The common form's shape with every field anywhere in (and past) its range.
-_COMMON_SHAPED = st.builds(
-    "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}{}{:02d}:{:02d}".format,
-    st.integers(1800, 2300),
-    st.integers(0, 13),
-    st.integers(0, 32),
-    st.integers(0, 25),
-    st.integers(0, 61),
-    st.integers(0, 61),
-    st.sampled_from("+-"),
-    st.integers(0, 20),
-    st.integers(0, 61),
+# The common forms' shapes with every field anywhere in (and past) its range.
+_YEAR, _MONTH, _DAY = st.integers(1800, 2300), st.integers(0, 13), st.integers(0, 32)
+_HOUR, _SIXTY = st.integers(0, 25), st.integers(0, 61)
+_COMMON_SHAPED = (
+    st.builds(
+        "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}{}{:02d}:{:02d}".format,
+        *(_YEAR, _MONTH, _DAY, _HOUR, _SIXTY, _SIXTY),
+        *(st.sampled_from("+-"), st.integers(0, 20), _SIXTY),
+    )
+    | st.builds("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}".format, _YEAR, _MONTH, _DAY, _HOUR, _SIXTY)
+    | st.builds("{:04d}-{:02d}-{:02d}".format, _YEAR, _MONTH, _DAY)
 )
 
 
