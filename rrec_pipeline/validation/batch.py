@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from rrec_pipeline.amounts import decimal_text
-from rrec_pipeline.drop_files import Source, collect_csv_paths, read_sources
+from rrec_pipeline.drop_files import ReadProblem, Source, collect_csv_paths, read_sources
 from rrec_pipeline.validation.config import ValidationConfig
 from rrec_pipeline.validation.cross_file_rules import Submission, cross_file_findings
 from rrec_pipeline.validation.file_rules import validate_file, validate_files
@@ -109,9 +110,8 @@ class BatchReport:
         return records
 
 
-def _report(key: str, data: bytes, file: VerificationFile | UnreadableFileError) -> FileReport:
+def _report(key: str, digest: str, file: VerificationFile | UnreadableFileError) -> FileReport:
     """A file's report before its rules run; an unreadable one has its `parse` finding."""
-    digest = hashlib.sha256(data).hexdigest()
     if isinstance(file, UnreadableFileError):
         return FileReport(key, digest, None, [finding("parse", str(file), line=file.line)])
     return FileReport(key, digest, file, [])
@@ -124,6 +124,7 @@ def _batches(sources: Iterable[Source]) -> Iterator[list[Source]]:
     for source in sources:
         batch.append(source)
         size += len(source[1]) if isinstance(source[1], bytes) else 0
+        source = None  # only the batch holds the bytes (`_validate_batch` lets them go)
         if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
             yield batch
             batch, size = [], 0
@@ -132,14 +133,23 @@ def _batches(sources: Iterable[Source]) -> Iterator[list[Source]]:
 
 
 def _validate_batch(batch: list[Source], config: ValidationConfig) -> list[FileReport]:
-    """Read the batch's files in one pass and run every per-file rule on them."""
-    readable = [(data, Path(key).name) for key, data in batch if isinstance(data, bytes)]
-    read = iter(read_verification_batch(readable))
+    """Read the batch's files in one pass and run every per-file rule on them.
+
+    The batch is emptied as it is read: each file's bytes go to the reader,
+    which drops them once it has the lines, so a large file is not held twice.
+    """
+    digests = [
+        hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else data for _, data in batch
+    ]
+    keys = [key for key, _ in batch]
+    pending = deque((data, Path(key).name) for key, data in batch if isinstance(data, bytes))
+    batch.clear()
+    read = iter(read_verification_batch(_handed_over(pending)))
     reports = [
-        _report(key, data, next(read))
-        if isinstance(data, bytes)
-        else FileReport(key, None, None, [finding("parse", data.message)])
-        for key, data in batch
+        FileReport(key, None, None, [finding("parse", digest.message)])
+        if isinstance(digest, ReadProblem)
+        else _report(key, digest, next(read))
+        for key, digest in zip(keys, digests, strict=True)
     ]
     files = [report for report in reports if report.file is not None]
     try:
@@ -152,6 +162,11 @@ def _validate_batch(batch: list[Source], config: ValidationConfig) -> list[FileR
         for report, findings in zip(files, found, strict=True):
             report.findings = findings
     return reports
+
+
+def _handed_over(pending: deque[tuple[bytes, str]]) -> Iterator[tuple[bytes, str]]:
+    while pending:
+        yield pending.popleft()
 
 
 def _validate_isolated(report: FileReport, config: ValidationConfig) -> None:

@@ -181,24 +181,21 @@ def gap_findings(file: VerificationFile, config: ValidationConfig) -> list[Findi
     if interval is None:
         return []
     spacings = file.spacings
-    is_gap = spacings["spacing"] > interval + config.gap_tolerance
-    if not is_gap.any():
-        return []
+    gaps = (spacings["spacing"] > interval + config.gap_tolerance).arg_true()
     # Rows are the data lines in order, so a line's text is found by position.
     texts, first_line = file.readings["datetime_text"], file.readings["line"][0]
-    return [
-        _gap_finding(
-            file,
-            {
-                **gap,
-                "datetime_text": texts[gap["line"] - first_line],
-                "previous_text": texts[gap["previous_line"] - first_line],
-            },
-            interval,
-            config,
-        )
-        for gap in spacings.filter(is_gap).iter_rows(named=True)
-    ]
+    found = []
+    for index in gaps:
+        gap = spacings.row(index, named=True)
+        previous_line = spacings["line"][index - 1]  # the previous instant's row
+        gap |= {
+            "previous_line": previous_line,
+            "previous_utc": gap["timestamp_utc"] - gap["spacing"],
+            "datetime_text": texts[gap["line"] - first_line],
+            "previous_text": texts[previous_line - first_line],
+        }
+        found.append(_gap_finding(file, gap, interval, config))
+    return found
 
 
 def _gap_finding(

@@ -23,6 +23,8 @@ from rrec_pipeline.verification_csv.rows import row_owners, split_rows
 
 def batch_readings(files: Sequence[VerificationFile]) -> pl.DataFrame:
     """All files' readings, in file then line order, tagged with `file_index`."""
+    if len(files) == 1:
+        return files[0].readings.with_columns(pl.lit(0, pl.Int64).alias("file_index"))
     frame = pl.concat([file.readings for file in files], rechunk=False)
     owners = row_owners([file.readings.height for file in files])
     return frame.with_columns(owners.alias("file_index"))
@@ -43,9 +45,10 @@ def share_spacings(files: Sequence[VerificationFile], readings: pl.DataFrame) ->
 def with_row_context(
     files: Sequence[VerificationFile], readings: pl.DataFrame, config: ValidationConfig
 ) -> pl.DataFrame:
-    """Readings plus the seconds each row covers, its capacity bound, repeats, order.
+    """Readings plus the seconds each row covers, its file's kW bound, repeats, order.
 
-    The bound is exact: kWh x 3600 <= factor x kWp x seconds covered, in decimals.
+    The capacity rule is exact: kWh x 3600 <= bound x seconds covered, in decimals
+    (the bound is factor x kWp, a constant of the file, not a column of products).
     The seconds a row covers are the spacing since the previous instant (the
     file's reporting interval for its first); a repeated instant covers none.
     """
@@ -56,33 +59,34 @@ def with_row_context(
         "line",
         pl.col("spacing")
         .dt.total_seconds()
-        .fill_null(pl.lit(intervals).gather(pl.col("file_index")))
+        .fill_null(_of_file(intervals))
         .alias("seconds_covered"),
-    ).with_columns(pl.lit(limits).gather(pl.col("file_index")).alias("limit_kw"))
+    )
     if covered.height == readings.height and covered["line"].equals(readings["line"]):
         # Every row its own instant, in time order (real files): nothing repeats or
         # goes back, and the spacings line up with the rows.
         return readings.with_columns(
-            _bound(covered),
+            covered["seconds_covered"],
+            _of_file(limits).alias("limit_kw"),
             pl.lit(False).alias("is_repeat"),
             pl.lit(False).alias("is_out_of_order"),
-            covered["seconds_covered"],
         )
     context = readings.join(covered, on=["file_index", "line"], how="left", maintain_order="left")
     instant = pl.col("timestamp_utc")
     is_first = pl.struct("file_index", "timestamp_utc").is_first_distinct()
     latest_before = instant.cum_max().shift(1).forward_fill().over("file_index")
     return context.with_columns(
-        _bound(context),
+        _of_file(limits).alias("limit_kw"),
         (instant.is_not_null() & ~is_first).alias("is_repeat"),
         (instant < latest_before).fill_null(False).alias("is_out_of_order"),
-    ).drop("limit_kw")
+    )
 
 
-def _bound(covered: pl.DataFrame) -> pl.Series:
-    """kWh x 3600 a row may hold: the file's kW bound times the seconds it covers."""
-    bound = covered["limit_kw"] * covered["seconds_covered"]
-    return bound.cast(KWH).alias("max_kwh_seconds")
+def _of_file(values: pl.Series) -> pl.Expr:
+    """Each row's file's value (a constant, not a column, when there is one file)."""
+    if values.len() == 1:
+        return pl.lit(values[0], values.dtype)
+    return pl.lit(values).gather(pl.col("file_index"))
 
 
 def _per_file(

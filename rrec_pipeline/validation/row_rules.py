@@ -31,7 +31,7 @@ class ReadingRowRules(VerificationReadings):
 
     file_index: int
     seconds_covered: pl.Int64 = pa.Field(nullable=True)
-    max_kwh_seconds: KWH = pa.Field(nullable=True)
+    limit_kw: KWH = pa.Field(nullable=True)
     is_repeat: bool
     is_out_of_order: bool
 
@@ -55,8 +55,9 @@ class ReadingRowRules(VerificationReadings):
 
     @pa.dataframe_check(name="range.capacity")
     def kwh_within_capacity(cls, data: PolarsData) -> pl.LazyFrame:
-        bound, kwh = pl.col("max_kwh_seconds"), pl.col("kwh")
-        return data.lazyframe.select(bound.is_null() | kwh.is_null() | (kwh * 3600 <= bound))
+        limit, seconds, kwh = pl.col("limit_kw"), pl.col("seconds_covered"), pl.col("kwh")
+        within = kwh * 3600 <= limit * seconds
+        return data.lazyframe.select(limit.is_null() | seconds.is_null() | kwh.is_null() | within)
 
     @pa.dataframe_check(name="duplicates")
     def instant_unique(cls, data: PolarsData) -> pl.LazyFrame:
@@ -144,7 +145,7 @@ def _number_message(row: dict, _: ValidationConfig) -> str:
 
 def _capacity_message(row: dict, config: ValidationConfig) -> str:
     hours = row["seconds_covered"] / 3600  # for display only
-    bound = row["max_kwh_seconds"] / 3600
+    bound = row["limit_kw"] * row["seconds_covered"] / 3600
     capacity = bound / (config.capacity_factor * Decimal(row["seconds_covered"]) / 3600)
     return (
         f"{row['kwh'].normalize():f} kWh at {quote(row['datetime_text'])} exceeds {bound:.6g} kWh "

@@ -77,7 +77,8 @@ class VerificationFile:
     def spacings(self) -> pl.DataFrame:
         """Distinct instants in time order with the spacing since the previous one.
 
-        Columns: `line`, `timestamp_utc`, `previous_utc`, `previous_line`, `spacing`.
+        Columns: `line`, `timestamp_utc`, `spacing` (null for the first; the
+        previous instant is the row before).
         On UTC instants, a local DST step (two hours between two hourly rows in
         local time) is one hour here and never looks like a gap. A validation
         batch computes every file's at once (`instant_spacings`) and sets them here.
@@ -99,14 +100,18 @@ def instant_spacings(readings: pl.DataFrame) -> pl.DataFrame:
     Rows already strictly ascending in time (real files are) need no sort: the
     spacing is the difference to the row before, in one pass.
     """
-    instant, same_file = pl.col("timestamp_utc"), pl.col("file_index").diff() == 0
-    valid = readings.select("file_index", "line", "timestamp_utc").filter(instant.is_not_null())
-    ascending = valid.select(((instant.diff() > 0) | ~same_file).all()).item()
-    if not ascending:
-        valid = valid.unique(
-            ["file_index", "timestamp_utc"], keep="first", maintain_order=True
-        ).sort("file_index", "timestamp_utc")
-    return valid.with_columns(
-        pl.when(same_file).then(instant.shift(1)).alias("previous_utc"),
-        pl.when(same_file).then(pl.col("line").shift(1)).alias("previous_line"),
-    ).with_columns((instant - pl.col("previous_utc")).alias("spacing"))
+    valid = readings.select("file_index", "line", "timestamp_utc")
+    if valid["timestamp_utc"].null_count():
+        valid = valid.filter(pl.col("timestamp_utc").is_not_null())
+    spaced = _with_spacing(valid)
+    if (spaced["spacing"] > timedelta(0)).all():  # (a file's first row has none)
+        return spaced
+    ordered = valid.unique(["file_index", "timestamp_utc"], keep="first", maintain_order=True)
+    return _with_spacing(ordered.sort("file_index", "timestamp_utc"))
+
+
+def _with_spacing(instants: pl.DataFrame) -> pl.DataFrame:
+    """The time since the row before, none for each file's first row."""
+    spacing = instants["timestamp_utc"].diff()
+    firsts = instants["file_index"].search_sorted(instants["file_index"].unique(), side="left")
+    return instants.with_columns(spacing.scatter(firsts, None).alias("spacing"))

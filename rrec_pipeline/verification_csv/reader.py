@@ -14,7 +14,7 @@ Python objects per row.
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 
@@ -62,19 +62,24 @@ def read_verification_bytes(data: bytes, name: str) -> VerificationFile:
 
 
 def read_verification_batch(
-    items: Sequence[tuple[bytes, str]],
+    items: Iterable[tuple[bytes, str]],
 ) -> list[VerificationFile | UnreadableFileError]:
-    """Each (bytes, file name) as a `VerificationFile`, or the error saying why it is none."""
+    """Each (bytes, file name) as a `VerificationFile`, or the error saying why it is none.
+
+    Bytes are needed only until their lines are read: given an iterator that
+    forgets them, a batch holds its rows, not its files' bytes as well.
+    """
     results: list[VerificationFile | UnreadableFileError] = []
     sections: list[DataSection] = []
-    for data, name in items:
+    for item in items:
         try:
-            file, section = _read_header(data, name)
+            file, section = _read_header(*item)
         except UnreadableFileError as error:
             results.append(error)
             continue
         results.append(file)
         sections.append(section)
+    item = None  # the last file's bytes are not kept while the rows are read
     files = [result for result in results if isinstance(result, VerificationFile)]
     for file, readings in zip(files, read_sections(sections), strict=True):
         file.readings = readings

@@ -37,7 +37,7 @@ def read_sections(sections: Sequence[DataSection]) -> list[pl.DataFrame]:
     """Each section's readings (`READINGS_SCHEMA`), in the order given."""
     if not any(section.lines.len() for section in sections):
         return [_empty() for _ in sections]
-    readings = _readings(_tagged_lines(sections).lazy()).collect().drop("file_index")
+    readings = _readings(_tagged_lines(sections)).collect().drop("file_index")
     return split_rows(readings, [section.lines.len() for section in sections])
 
 
@@ -62,14 +62,26 @@ def row_owners(heights: Sequence[int]) -> pl.Series:
     return (pl.Series(starts, dtype=pl.Int64).search_sorted(rows, side="right") - 1).cast(pl.Int64)
 
 
-def _tagged_lines(sections: Sequence[DataSection]) -> pl.DataFrame:
+def _tagged_lines(sections: Sequence[DataSection]) -> pl.LazyFrame:
     """All sections' lines in one frame: `text`, `file_index`, `line`, `default_minutes`."""
+    if len(sections) == 1:  # one file's constants are not repeated row by row
+        [section] = sections
+        return (
+            section.lines.alias("text")
+            .to_frame()
+            .lazy()
+            .with_columns(
+                pl.lit(0, pl.Int64).alias("file_index"),
+                (pl.int_range(pl.len(), dtype=pl.Int64) + section.first_line).alias("line"),
+                pl.lit(section.default_offset_minutes, pl.Int32).alias("default_minutes"),
+            )
+        )
     heights = [section.lines.len() for section in sections]
     file_index = row_owners(heights)
     starts = pl.Series([0, *heights[:-1]]).cum_sum()
     first_lines = pl.Series([section.first_line for section in sections]) - starts
     defaults = pl.Series([section.default_offset_minutes for section in sections], dtype=pl.Int32)
-    return pl.DataFrame(
+    return pl.LazyFrame(
         {
             "text": pl.concat([section.lines for section in sections], rechunk=True),
             "file_index": file_index,
