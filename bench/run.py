@@ -95,7 +95,7 @@ def parse(folder: Path) -> dict:
 
 
 def normalise(folder: Path) -> dict:
-    from rrec_pipeline.meter_reads.ingest import STRETCH_DAYS, day_window
+    from rrec_pipeline.meter_reads.ingest import STRETCH_DAYS, day_window, split_by_day
     from rrec_pipeline.meter_reads.normalise import normalise as normalise_readings
 
     target = folder / "normalised"
@@ -110,9 +110,8 @@ def normalise(folder: Path) -> dict:
         parsed = parsed.with_columns((pl.col("kwh") * 1000).cast(pl.Int64).alias("wh")).drop("kwh")
         window = (day_window(stretch[0])[0], day_window(stretch[-1])[1])
         result = normalise_readings(parsed, window, max_kwh_per_hour=MAX_KWH_PER_HOUR)
-        by_day = result.reads.with_columns(pl.col("interval_start").dt.date().alias("_day"))
-        for (day,), part in by_day.partition_by("_day", as_dict=True).items():
-            part.drop("_day").write_parquet(target / f"{day}.parquet")
+        for day, part in split_by_day(result.reads, "interval_start").items():
+            part.write_parquet(target / f"{day}.parquet")
         reads += result.reads.height
         anomalies += result.anomalies.height
     return {"reads": _count(folder), "detail": f"{reads:,} reads out, {anomalies:,} anomalies"}

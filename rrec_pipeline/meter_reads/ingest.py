@@ -219,8 +219,8 @@ def normalise_days(
             window,
             max_kwh_per_hour=max_kwh_per_hour,
         )
-        reads = _by_day(result.reads, "interval_start")
-        anomalies = _by_day(result.anomalies, "at")
+        reads = split_by_day(result.reads, "interval_start")
+        anomalies = split_by_day(result.anomalies, "at")
         for day in stretch:
             results[day] = Normalised(
                 reads.get(day, result.reads.head(0)),
@@ -248,9 +248,18 @@ def _near(readings: pl.DataFrame, window: Window) -> pl.DataFrame:
     return pl.concat([readings.filter((when >= start) & (when < end)), closing])
 
 
-def _by_day(frame: pl.DataFrame, column: str) -> dict[date, pl.DataFrame]:
-    """The frame's rows by the UTC day of `column`, each part in the frame's order."""
-    keyed = frame.with_columns(pl.col(column).dt.date().alias("_day"))
+def split_by_day(frame: pl.DataFrame, column: str) -> dict[date, pl.DataFrame]:
+    """The frame's rows by the UTC day of `column`, each part in the frame's order.
+
+    Rows already day by day (normalised reads are) are cut into slices, no copy.
+    """
+    day = frame[column].dt.date()
+    if day.is_sorted():
+        days = day.unique(maintain_order=True)
+        starts = day.search_sorted(days).to_list()
+        ends = [*starts[1:], frame.height][: len(starts)]
+        return {d: frame.slice(a, b - a) for d, a, b in zip(days, starts, ends, strict=True)}
+    keyed = frame.with_columns(day.alias("_day"))
     return {
         key[0]: part.drop("_day")
         for key, part in keyed.partition_by("_day", as_dict=True, maintain_order=True).items()

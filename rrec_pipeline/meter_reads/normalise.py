@@ -25,9 +25,12 @@ import polars as pl
 from rrec_pipeline.schemas.meter_reads import MeterReads
 
 KEY = ["source", "device_id", "interval_start", "interval_end"]
-# Any order over the unique key is deterministic; leading with the constant
-# `source` makes polars' multi-key sort several times slower.
-OUTPUT_ORDER = ["device_id", "interval_start", "source"]
+# Reads come out day by day (the UTC day of `interval_start`: the partition),
+# each day in (device, start, source) order. Any order over the unique key is
+# deterministic; days first is how readings arrive (a sort over nearly sorted
+# rows is faster) and splits into partitions by slicing; leading with the
+# constant `source` makes polars' multi-key sort several times slower.
+OUTPUT_ORDER = [pl.col("interval_start").dt.date(), "device_id", "interval_start", "source"]
 READ_COLUMNS = list(MeterReads.to_schema().columns)
 ANOMALY_SCHEMA = {
     "source": pl.String,
@@ -162,7 +165,8 @@ def _screen(reads: pl.DataFrame, max_wh_per_hour: int) -> tuple[pl.DataFrame, pl
 def _collapse_duplicates(reads: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One row per key, in output order: the latest delivery's value, the first's time.
 
-    One stable sort puts a key's deliveries side by side, by arrival time and
+    One stable sort puts a key's deliveries side by side (their day is the
+    same: it is their start's), by arrival time and
     then input order; comparing neighbours finds each key's first and last row
     and the keys whose deliveries disagree, with no group-by over all rows.
     """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import polars as pl
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from rrec_pipeline.meter_reads.overlaps import overlapping_intervals
@@ -63,3 +63,44 @@ def test_overlaps_are_the_same_in_write_order_and_in_any_order(rows) -> None:
     )
     assert in_write_order.equals(by_sorting)
     assert shuffled.equals(by_sorting)
+
+
+# Hours over three days, some intervals running past midnight.
+ROW_OVER_DAYS = st.tuples(
+    st.sampled_from(["steamaco", "files"]),
+    st.sampled_from(["a", "b", "m10", "m9"]),
+    st.integers(0, 71),
+    st.integers(1, 3),
+)
+
+
+def by_day_in_write_order(data: pl.DataFrame) -> pl.DataFrame:
+    """A run's days read back one after another, each day as normalisation wrote it."""
+    day = pl.col("interval_start").dt.date()
+    return data.sort(day, *READ_ORDER)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(ROW_OVER_DAYS, max_size=14))
+def test_days_read_in_turn_find_the_duplicates_hashing_finds(rows) -> None:
+    data = by_day_in_write_order(frame(rows))
+    found = data.select(duplicated_rows(data.lazy(), READ_ORDER)).to_series()
+    expected = data.select(pl.struct(READ_ORDER).is_duplicated()).to_series()
+    assert found.to_list() == expected.to_list()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(ROW_OVER_DAYS, max_size=14, unique_by=lambda r: (r[0], r[1], r[2])))
+# a's 23:00 interval runs into the next day, past b's row, onto a's 00:00 one.
+@example([("steamaco", "a", 23, 3), ("steamaco", "b", 23, 1), ("steamaco", "a", 24, 1)])
+def test_days_read_in_turn_find_the_overlaps_sorting_finds(rows) -> None:
+    data = frame(rows)
+    by_sorting = (
+        data.sort("source", "device_id", "interval_start")
+        .with_columns(pl.col("interval_end").shift(1).over("source", "device_id").alias("_end"))
+        .filter(pl.col("interval_start") < pl.col("_end"))
+        .drop("_end")
+        .sort(data.columns)
+    )
+    found = overlapping_intervals(by_day_in_write_order(data)).sort(data.columns)
+    assert found.equals(by_sorting)
