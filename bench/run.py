@@ -20,7 +20,8 @@ process, so each peak RSS is that step's alone:
 - classify: AMS-III.BB customer months (Type 1-MA / 1-MB / II) from the same scan.
 Prints, per step, seconds, reads/s, peak RSS and the ratio to the floor; and
 the end-to-end total (normalise + validate + plan + classify). Figures only;
-nothing asserts on time.
+nothing asserts on time. `--step NAME --profile FILE` runs one step in this
+process and writes where its time went (pyinstrument) to FILE.
 """
 
 from __future__ import annotations
@@ -175,10 +176,19 @@ def run_step(name: str, folder: Path) -> dict:
     return {**result, "process_seconds": time.perf_counter() - started}
 
 
-def in_process(name: str, folder: Path) -> None:
+def in_process(name: str, folder: Path, profile: Path | None = None) -> None:
+    profiler = None
+    if profile is not None:  # pyinstrument, a dev dependency: where the step's time goes
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.005)
+        profiler.start()
     started = time.perf_counter()
     result = STEPS[name](folder)
     result["seconds"] = time.perf_counter() - started
+    if profiler is not None:
+        profiler.stop()
+        profile.write_text(profiler.output_text(unicode=True, show_all=False))
     result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
@@ -210,10 +220,13 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
     parser.add_argument("--only", nargs="*", choices=sorted(STEPS), help="steps to run")
+    parser.add_argument(
+        "--profile", type=Path, metavar="FILE", help="with --step: a pyinstrument profile"
+    )
     args = parser.parse_args()
     folder = args.dir or Path(f"/tmp/rrec-bench-{args.size}")
     if args.step:
-        in_process(args.step, folder)
+        in_process(args.step, folder, args.profile)
         return 0
     started = time.perf_counter()
     held = generate(folder, size_count(args.size), args.seed)

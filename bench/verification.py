@@ -10,8 +10,9 @@ Usage:
   cross-file rules compare them as distinct sites.
 - `rows N`: one file of N rows within a year (one every year/N seconds): the
   first corpus file's header with offsets in its stamps, readings continued,
-  End Timestamp and Total Energy Production made to fit (exact decimals), so
-  the file is well formed however long it is.
+  End Timestamp, Total Energy Production and (with an AVERT factor) Total
+  Carbon Reduction made to fit (exact decimals), so the file passes every
+  rule however long it is.
 
 The corpus is read, never copied into the project: sets go to `--out`
 (a folder under /tmp). Figures come from timing `rrec validate FOLDER` beside
@@ -82,6 +83,10 @@ def long_file(corpus: list[Path], count: int, out: Path) -> Path:
     header = _set(header, "Begin Timestamp", begin.isoformat())
     header = _set(header, "End Timestamp", end.isoformat())
     header = _set(header, "Total Energy Production (MWh)", str(total_kwh / 1000))
+    factor = _value(header, "AVERT Emissions Factor")
+    if factor:  # the stated reduction follows the new total, as the rule recomputes it
+        carbon = (Decimal(factor) * total_kwh / 1000).quantize(Decimal("1e-8"))
+        header = _set(header, "Total Carbon Reduction (tCO2e)", str(carbon))
     project = re.sub(r"[^A-Za-z0-9]", "", _value(header, "Project Name"))
     path = out / f"{project}_{_compact(begin)}_{_compact(end)}.csv"
     with path.open("w", encoding="utf-8") as body:

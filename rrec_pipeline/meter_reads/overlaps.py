@@ -37,8 +37,6 @@ def _devices_in_time_order(reads: pl.DataFrame) -> bool:
     )
     if reads.select(shared.any()).item():
         return False
-    if in_order(reads, READ_ORDER):
-        return True
     next_midnight = pl.col("interval_start").dt.truncate("1d") + timedelta(days=1)
     within_day = reads.select((pl.col("interval_end") <= next_midnight).all()).item()
-    return within_day and in_order(reads, (UTC_DAY, *READ_ORDER))
+    return (within_day and in_order(reads, (UTC_DAY, *READ_ORDER))) or in_order(reads, READ_ORDER)

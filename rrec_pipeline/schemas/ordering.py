@@ -21,7 +21,8 @@ def duplicated_rows(frame: pl.LazyFrame, key: tuple[str, ...]) -> pl.Expr:
     their day), are compared with their neighbours, one pass; any other order
     is hashed, as `unique` would.
     """
-    if in_order(frame, key) or ("interval_start" in key and in_order(frame, (UTC_DAY, *key))):
+    by_day = "interval_start" in key and in_order(frame, (UTC_DAY, *key))
+    if by_day or in_order(frame, key):
         same = [
             pl.all_horizontal(pl.col(c).eq_missing(pl.col(c).shift(step)) for c in key)
             for step in (1, -1)

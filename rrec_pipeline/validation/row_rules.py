@@ -1,7 +1,7 @@
 """Per-row rules, declared as a pandera schema whose check names are rule ids.
 
-Each row of the readings gets the context a rule needs (hours it covers, its
-capacity bound, whether it repeats or goes back in time); pandera evaluates
+Each row of the readings gets the context a rule needs (seconds it covers, its
+file's kW bound, whether it repeats or goes back in time: `row_context.py`); pandera evaluates
 every check lazily and its failure cases become findings with file lines.
 A batch is validated in one pandera pass over all its files' rows, tagged with
 `file_index`: the fixed cost of a validation is paid once, not once per file.
