@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
         capacity_factor=args.capacity_factor or DEFAULT_CONFIG.capacity_factor,
         gap_explanations=_explanations(args.gap_explanations),
     )
-    report = validate_paths(paths, config)
+    report = validate_paths(paths, config, keep_rows=False)  # only findings and totals are printed
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
     else:

@@ -7,7 +7,7 @@ line. Derived tables are cached: a file is not changed after it is read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
 
@@ -55,6 +55,10 @@ class VerificationFile:
     default_offset: timedelta = timedelta(0)
     default_offset_source: str = "as UTC"
     end_default_offset: timedelta = timedelta(0)
+
+    def without_rows(self) -> VerificationFile:
+        """The same file with no readings: its header, name and offsets only."""
+        return replace(self, readings=self.readings.clear())
 
     @property
     def begin(self) -> datetime | None:

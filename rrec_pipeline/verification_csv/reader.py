@@ -14,6 +14,7 @@ Python objects per row.
 from __future__ import annotations
 
 import csv
+import logging
 from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
@@ -40,6 +41,7 @@ from rrec_pipeline.verification_csv.model import (
 from rrec_pipeline.verification_csv.rows import DataSection, read_sections
 from rrec_pipeline.verification_csv.stamps import parse_stamp
 
+log = logging.getLogger(__name__)
 # The header is scanned line by line in Python this many lines at a time; real
 # files open their data section within the first thirty.
 _SCAN_LINES = 64
@@ -81,8 +83,32 @@ def read_verification_batch(
         sections.append(section)
     item = None  # the last file's bytes are not kept while the rows are read
     files = [result for result in results if isinstance(result, VerificationFile)]
-    for file, readings in zip(files, read_sections(sections), strict=True):
-        file.readings = readings
+    unread: dict[int, UnreadableFileError] = {}
+    for file, readings in zip(files, _read_rows(sections), strict=True):
+        if isinstance(readings, UnreadableFileError):
+            unread[id(file)] = readings
+        else:
+            file.readings = readings
+    return [unread.get(id(result), result) for result in results]
+
+
+def _read_rows(sections: list[DataSection]) -> list[pl.DataFrame | UnreadableFileError]:
+    """Every section's readings in one pass; should that pass fail, section by section,
+    so that rows polars cannot read cost their own file only."""
+    try:
+        return read_sections(sections)
+    except Exception:
+        log.exception(
+            "reading %d data sections at once failed; reading them one by one", len(sections)
+        )
+    results: list[pl.DataFrame | UnreadableFileError] = []
+    for section in sections:
+        try:
+            results.extend(read_sections([section]))
+        except Exception as error:
+            log.exception("reading a data section failed")
+            reason = f"its rows could not be read ({type(error).__name__})"
+            results.append(UnreadableFileError(reason, line=section.first_line))
     return results
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rrec_pipeline.validation import file_rules
+from rrec_pipeline.validation import batch, file_rules
 from rrec_pipeline.validation.batch import validate_sources
 from rrec_pipeline.validation.config import ValidationConfig
 from tests.builders import CsvCase
@@ -39,3 +39,21 @@ def test_batch_of_any_size_reports_every_file(count: int) -> None:
         [(n, t.encode()) for n, t in (c.render() for c in cases)], ValidationConfig()
     )
     assert len(report.files) == count and report.ok
+
+
+def test_batches_report_as_one_and_may_let_the_rows_go(monkeypatch) -> None:
+    """Files split over several batches give the report one batch gives, and with
+    `keep_rows=False` the reports keep totals and findings but no rows."""
+    cases = [
+        CsvCase().with_header(**{"Project Name": f"Site {i}", "Latitude": f"-{i}.0"})
+        for i in range(5)
+    ]
+    cases[2].rows[4][1] = "lots"  # an error in the middle batch
+    sources = [(n, t.encode()) for n, t in (c.render() for c in cases)]
+    whole = validate_sources(sources, ValidationConfig())
+    monkeypatch.setattr(batch, "BATCH_FILES", 2)
+    split = validate_sources(sources, ValidationConfig(), keep_rows=False)
+    assert split.to_json() == whole.to_json()
+    assert [r.ok for r in split.files] == [True, True, False, True, True]
+    assert all(r.file.readings.is_empty() for r in split.files)
+    assert all(not r.file.readings.is_empty() for r in whole.files)

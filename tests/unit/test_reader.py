@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import polars as pl
 import pytest
 
+from rrec_pipeline.verification_csv import rows
 from rrec_pipeline.verification_csv.model import UnreadableFileError
-from rrec_pipeline.verification_csv.reader import read_verification_bytes
+from rrec_pipeline.verification_csv.reader import read_verification_batch, read_verification_bytes
 from tests.builders import CsvCase
 
 
@@ -135,3 +137,27 @@ def test_a_line_too_long_to_be_csv_is_named_by_its_line(ending: bytes) -> None:
     assert raised.value.line == (1 if ending == b"\r" else 8)
     lines[7] = b"y" * 4096
     assert read_verification_bytes(ending.join(lines) + ending, name) is not None
+
+
+def test_rows_polars_cannot_read_cost_their_own_file_only(monkeypatch) -> None:
+    """Should the batch's one pass fail (a fault injected here: no known input does
+    it), each file is read alone and only the one that fails is unreadable."""
+    real = rows._readings
+
+    def failing_on_poison(lines: pl.LazyFrame) -> pl.LazyFrame:
+        poisoned = lines.select(pl.col("text").str.contains("POISON").any()).collect().item()
+        if poisoned:
+            raise pl.exceptions.ComputeError("injected")
+        return real(lines)
+
+    monkeypatch.setattr(rows, "_readings", failing_on_poison)
+    good_name, good = CsvCase().render()
+    bad = CsvCase()
+    bad.rows[3] = ["POISON", "1"]
+    bad_name, bad_text = bad.render()
+    good_file, unread = read_verification_batch(
+        [(good.encode(), good_name), (bad_text.encode(), bad_name)]
+    )
+    assert good_file.readings.height == len(CsvCase().rows)
+    assert isinstance(unread, UnreadableFileError)
+    assert "could not be read (ComputeError)" in str(unread)
