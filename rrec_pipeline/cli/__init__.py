@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -195,8 +196,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Polars' allocator (jemalloc) keeps freed pages for reuse and, by polars' own
+# setting, never hands "muzzy" ones back: a command's peak memory is then what
+# it ever held, not what it holds. Handing them back after 50 ms (polars reads
+# this variable when it is imported, after the commands' arguments are parsed)
+# brings a 10M-row file's validation from 2.1 to 1.7 GiB at no measured cost.
+# Only for the commands it was measured on; a value the user set is kept.
+ALLOCATOR = ("_RJEM_MALLOC_CONF", "dirty_decay_ms:50,muzzy_decay_ms:0")
+RETURNS_MEMORY = ("validate", "credits")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command in RETURNS_MEMORY:
+        os.environ.setdefault(*ALLOCATOR)
     command = importlib.import_module(f"rrec_pipeline.cli.{args.command.replace('-', '_')}")
     try:
         return command.run(args)

@@ -54,23 +54,19 @@ def with_row_context(
     """
     spacings = share_spacings(files, readings)
     intervals, limits = _per_file(files, config)
-    covered = spacings.select(
-        "file_index",
-        "line",
-        pl.col("spacing")
-        .dt.total_seconds()
-        .fill_null(_of_file(intervals))
-        .alias("seconds_covered"),
-    )
-    if covered.height == readings.height and covered["line"].equals(readings["line"]):
+    seconds = spacings.select(
+        pl.col("spacing").dt.total_seconds().fill_null(_of_file(intervals))
+    ).to_series()
+    if spacings.height == readings.height and spacings["line"].equals(readings["line"]):
         # Every row its own instant, in time order (real files): nothing repeats or
         # goes back, and the spacings line up with the rows.
         return readings.with_columns(
-            covered["seconds_covered"],
+            seconds.alias("seconds_covered"),
             _of_file(limits).alias("limit_kw"),
             pl.lit(False).alias("is_repeat"),
             pl.lit(False).alias("is_out_of_order"),
         )
+    covered = spacings.select("file_index", "line").with_columns(seconds.alias("seconds_covered"))
     context = readings.join(covered, on=["file_index", "line"], how="left", maintain_order="left")
     instant = pl.col("timestamp_utc")
     is_first = pl.struct("file_index", "timestamp_utc").is_first_distinct()

@@ -93,7 +93,7 @@ class VerificationFile:
     @cached_property
     def reporting_interval(self) -> timedelta | None:
         """The median spacing between readings: hourly, daily, monthly, ..."""
-        median = self.spacings["spacing"].drop_nulls().median()
+        median = self.spacings["spacing"].median()  # (nulls are not counted)
         return median if isinstance(median, timedelta) else None
 
 
@@ -116,6 +116,8 @@ def instant_spacings(readings: pl.DataFrame) -> pl.DataFrame:
 
 def _with_spacing(instants: pl.DataFrame) -> pl.DataFrame:
     """The time since the row before, none for each file's first row."""
-    spacing = instants["timestamp_utc"].diff()
-    firsts = instants["file_index"].search_sorted(instants["file_index"].unique(), side="left")
-    return instants.with_columns(spacing.scatter(firsts, None).alias("spacing"))
+    spacing = instants["timestamp_utc"].diff()  # null for the very first row already
+    firsts = instants.select(pl.arg_where(pl.col("file_index").is_first_distinct())).to_series()
+    if firsts.len() > 1:
+        spacing = spacing.scatter(firsts.slice(1), None)
+    return instants.with_columns(spacing.alias("spacing"))

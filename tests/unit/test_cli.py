@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from rrec_pipeline import cli
 from rrec_pipeline.cli import main
 from rrec_pipeline.validation.rules import RULES
 from tests.builders import CsvCase
@@ -195,3 +197,16 @@ def test_control_characters_in_names_are_escaped_on_the_terminal(tmp_path: Path,
     assert code == 1
     assert "\x1b" not in out and "Bad\\nName\\x1b[31m.csv" in out
     assert "format.text" in out
+
+
+def test_validation_asks_polars_allocator_to_hand_memory_back(write_case, monkeypatch) -> None:
+    """Set before polars is imported (a subprocess sees it from the start); a value
+    the user chose is kept."""
+    path = write_case(CsvCase())
+    variable, wanted = cli.ALLOCATOR
+    monkeypatch.setenv(variable, "dirty_decay_ms:1000")
+    assert main(["validate", str(path)]) == 0
+    assert os.environ[variable] == "dirty_decay_ms:1000"
+    monkeypatch.delenv(variable)
+    assert main(["validate", str(path)]) == 0
+    assert os.environ[variable] == wanted
