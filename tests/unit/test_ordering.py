@@ -48,19 +48,24 @@ def test_duplicated_rows_match_hashing_sorted_or_not(rows, sort) -> None:
     assert found.to_list() == expected.to_list()
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(ROW, max_size=12, unique_by=lambda r: (r[0], r[1], r[2])))
-def test_overlaps_are_the_same_in_write_order_and_in_any_order(rows) -> None:
-    data = frame(rows)
-    in_write_order = overlapping_intervals(data.sort(READ_ORDER)).sort(data.columns)
-    shuffled = overlapping_intervals(data.reverse()).sort(data.columns)
-    by_sorting = (
+def overlaps_by_sorting(data: pl.DataFrame) -> pl.DataFrame:
+    """The reference: each device's intervals sorted, each against the one before."""
+    return (
         data.sort("source", "device_id", "interval_start")
         .with_columns(pl.col("interval_end").shift(1).over("source", "device_id").alias("_end"))
         .filter(pl.col("interval_start") < pl.col("_end"))
         .drop("_end")
         .sort(data.columns)
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(ROW, max_size=12, unique_by=lambda r: (r[0], r[1], r[2])))
+def test_overlaps_are_the_same_in_write_order_and_in_any_order(rows) -> None:
+    data = frame(rows)
+    in_write_order = overlapping_intervals(data.sort(READ_ORDER)).sort(data.columns)
+    shuffled = overlapping_intervals(data.reverse()).sort(data.columns)
+    by_sorting = overlaps_by_sorting(data)
     assert in_write_order.equals(by_sorting)
     assert shuffled.equals(by_sorting)
 
@@ -95,12 +100,6 @@ def test_days_read_in_turn_find_the_duplicates_hashing_finds(rows) -> None:
 @example([("steamaco", "a", 23, 3), ("steamaco", "b", 23, 1), ("steamaco", "a", 24, 1)])
 def test_days_read_in_turn_find_the_overlaps_sorting_finds(rows) -> None:
     data = frame(rows)
-    by_sorting = (
-        data.sort("source", "device_id", "interval_start")
-        .with_columns(pl.col("interval_end").shift(1).over("source", "device_id").alias("_end"))
-        .filter(pl.col("interval_start") < pl.col("_end"))
-        .drop("_end")
-        .sort(data.columns)
-    )
+    by_sorting = overlaps_by_sorting(data)
     found = overlapping_intervals(by_day_in_write_order(data)).sort(data.columns)
     assert found.equals(by_sorting)
