@@ -38,7 +38,7 @@ def share_spacings(files: Sequence[VerificationFile], readings: pl.DataFrame) ->
     heights = bounds.diff().drop_nulls().to_list()
     parts = split_rows(spacings.drop("file_index"), heights)
     for file, part in zip(files, parts, strict=True):
-        file.__dict__["spacings"] = part  # the cached property's value
+        file.use_spacings(part)
     return spacings
 
 

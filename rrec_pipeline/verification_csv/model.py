@@ -90,6 +90,10 @@ class VerificationFile:
         frame = self.readings.select(pl.lit(0).alias("file_index"), "line", "timestamp_utc")
         return instant_spacings(frame).drop("file_index")
 
+    def use_spacings(self, spacings: pl.DataFrame) -> None:
+        """Keep spacings a batch computed for this file as its own (the cached value)."""
+        self.__dict__["spacings"] = spacings
+
     @cached_property
     def reporting_interval(self) -> timedelta | None:
         """The median spacing between readings: hourly, daily, monthly, ..."""
