@@ -138,18 +138,20 @@ def _validate_batch(batch: list[Source], config: ValidationConfig) -> list[FileR
     The batch is emptied as it is read: each file's bytes go to the reader,
     which drops them once it has the lines, so a large file is not held twice.
     """
-    digests = [
-        hashlib.sha256(data).hexdigest() if isinstance(data, bytes) else data for _, data in batch
+    # What a report needs of a file once its bytes are gone: their digest, or why
+    # they were not read.
+    kept = [
+        (key, data if isinstance(data, ReadProblem) else hashlib.sha256(data).hexdigest())
+        for key, data in batch
     ]
-    keys = [key for key, _ in batch]
     pending = deque((data, Path(key).name) for key, data in batch if isinstance(data, bytes))
     batch.clear()
     read = iter(read_verification_batch(_handed_over(pending)))
     reports = [
-        FileReport(key, None, None, [finding("parse", digest.message)])
-        if isinstance(digest, ReadProblem)
-        else _report(key, digest, next(read))
-        for key, digest in zip(keys, digests, strict=True)
+        FileReport(key, None, None, [finding("parse", digest_or_why.message)])
+        if isinstance(digest_or_why, ReadProblem)
+        else _report(key, digest_or_why, next(read))
+        for key, digest_or_why in kept
     ]
     files = [report for report in reports if report.file is not None]
     try:
