@@ -253,11 +253,13 @@ def split_by_day(frame: pl.DataFrame, column: str) -> dict[date, pl.DataFrame]:
 
     Rows already day by day (normalised reads are) are cut into slices, no copy.
     """
+    if frame.is_empty():
+        return {}
     day = frame[column].dt.date()
     if day.is_sorted():
         days = day.unique(maintain_order=True)
         starts = day.search_sorted(days).to_list()
-        ends = [*starts[1:], frame.height][: len(starts)]
+        ends = [*starts[1:], frame.height]
         return {d: frame.slice(a, b - a) for d, a, b in zip(days, starts, ends, strict=True)}
     keyed = frame.with_columns(day.alias("_day"))
     return {

@@ -48,7 +48,7 @@ def file_lines(data: bytes) -> tuple[pl.Series, str]:
         if lines is not None:
             return lines, "utf-8"
     check_line_lengths(data)
-    text, encoding = decode_text(data)
+    text, encoding = _decode_text(data)
     return _python_lines(text), encoding
 
 
@@ -115,10 +115,9 @@ def check_line_lengths(data: bytes) -> None:
         )
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode as UTF-8 (BOM allowed), UTF-16 with BOM, or Windows-1252 as a last resort."""
-    if not data.strip():
-        raise UnreadableFileError("the file is empty")
+def _decode_text(data: bytes) -> tuple[str, str]:
+    """Decode as UTF-8 (BOM allowed), UTF-16 with BOM, or Windows-1252 as a last resort
+    (`file_lines` has already turned empty files away)."""
     has_utf16_bom = data[:2] in _UTF16_BOMS
     candidates = ("utf-16",) if has_utf16_bom else ("utf-8-sig", "cp1252")
     if not has_utf16_bom and _has_control_bytes(data):

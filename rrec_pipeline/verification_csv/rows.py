@@ -52,14 +52,21 @@ def split_rows(frame: pl.DataFrame, heights: Sequence[int]) -> list[pl.DataFrame
 
 def row_owners(heights: Sequence[int]) -> pl.Series:
     """For parts of these heights laid end to end, the index of the part each row is in."""
-    starts, total = [], 0
-    for height in heights:
-        starts.append(total)
-        total += height
+    starts = _starts(heights)
+    total = starts[-1] + heights[-1] if heights else 0
     # The last part that starts at or before the row (an empty part starts where
     # the next one does and owns no row).
     rows = pl.int_range(0, total, eager=True)
     return (pl.Series(starts, dtype=pl.Int64).search_sorted(rows, side="right") - 1).cast(pl.Int64)
+
+
+def _starts(heights: Sequence[int]) -> list[int]:
+    """Where each of consecutive parts of these heights starts."""
+    starts, total = [], 0
+    for height in heights:
+        starts.append(total)
+        total += height
+    return starts
 
 
 def _tagged_lines(sections: Sequence[DataSection]) -> pl.LazyFrame:
@@ -78,7 +85,7 @@ def _tagged_lines(sections: Sequence[DataSection]) -> pl.LazyFrame:
         )
     heights = [section.lines.len() for section in sections]
     file_index = row_owners(heights)
-    starts = pl.Series([0, *heights[:-1]]).cum_sum()
+    starts = pl.Series(_starts(heights), dtype=pl.Int64)
     first_lines = pl.Series([section.first_line for section in sections]) - starts
     defaults = pl.Series([section.default_offset_minutes for section in sections], dtype=pl.Int32)
     return pl.LazyFrame(
