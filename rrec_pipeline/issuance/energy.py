@@ -110,24 +110,30 @@ SLOT = "15m"
 
 def project_slots(reads: pl.LazyFrame, devices: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Generation reads summed per (project, 15-minute slot), and each meter's first and
-    last read: one streaming pass that shrinks the reads to what windows need."""
+    last read: one streaming pass that shrinks the reads to what windows need.
+
+    Reads are summed per site (and meter, when a meter is registered by itself)
+    and slot before they meet the registrations: a project is a function of
+    those keys, so the join runs over the sums, not over every read.
+    """
     counted = pl.col("quality") != "missing"
     seconds = (pl.col("interval_end") - pl.col("interval_start")).dt.total_seconds()
+    generation = devices.filter(pl.col("role") == "generation")
+    by_meter = generation["device_id"].is_not_null().any()
+    owner = ["source", "site_id", "device_id"] if by_meter else ["source", "site_id"]
+    per_owner = reads.group_by(*owner, pl.col("interval_start").dt.truncate(SLOT)).agg(
+        pl.when(counted).then(pl.col("wh")).sum().alias("wh"),
+        pl.when(pl.col("quality") == "estimated").then(pl.col("wh")).sum().alias("estimated_wh"),
+        pl.when(counted).then(seconds).sum().alias("covered_seconds"),
+        (~counted).sum().cast(pl.UInt32).alias("missing_reads"),
+        pl.len().cast(pl.UInt32).alias("reads"),
+    )
     slots = (
-        project_reads(reads, devices, "generation")
-        .select(
-            "project_id",
-            pl.col("interval_start").dt.truncate(SLOT),
-            pl.when(counted).then(pl.col("wh")).alias("wh"),
-            pl.when(pl.col("quality") == "estimated").then(pl.col("wh")).alias("estimated_wh"),
-            (~counted).cast(pl.UInt32).alias("missing_reads"),
-            pl.when(counted).then(seconds).alias("covered_seconds"),
-        )
+        project_reads(per_owner, devices, "generation")
         .group_by("project_id", "interval_start")
         .agg(
             pl.col("wh", "estimated_wh", "covered_seconds").sum(),
-            pl.col("missing_reads").sum(),
-            pl.len().cast(pl.UInt32).alias("reads"),
+            pl.col("missing_reads", "reads").sum().cast(pl.UInt32),
         )
     )
     per_meter = reads.group_by("source", "site_id", "device_id").agg(
