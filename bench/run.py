@@ -7,8 +7,9 @@ Generates the set once under FOLDER (`bench/generate.py`; default
 `/tmp/rrec-bench-<size>`, kept for the next run), then runs each step as its own
 process, so each peak RSS is that step's alone:
 - floor: `polars.scan_parquet(...).select(pl.col("kwh").sum())` over the same files;
-- read_sort: polars alone reading each week's readings whole and sorting them by
-  device and time (what any normaliser that finds duplicates must at least do);
+- read_sort_write: polars alone reading each week's readings, sorting them by
+  device and time and writing them out a day a file (what any normaliser that
+  finds duplicates and writes a table by day must at least do);
 - parse: the raw days through the connectors' parsers (SteamaCo JSON, generic
   CSV drops, Enphase JSON), readings/s per format;
 - normalise: a week at a time, as a range run of the meter assets does (the
@@ -31,6 +32,7 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -55,13 +57,18 @@ def floor(folder: Path) -> dict:
     return {"reads": _count(folder), "detail": f"{total} kWh"}
 
 
-def read_sort(folder: Path) -> dict:
-    """A second floor: polars alone reading each week whole and sorting it by device
-    and time, the least any normaliser that finds duplicates has to do."""
+def read_sort_write(folder: Path) -> dict:
+    """A second floor: polars alone reading each week, sorting it by device and time
+    and writing it a day a file, the least a normaliser that finds duplicates and
+    writes its table by day has to do."""
     files = _files(folder, "parsed")
-    for first in range(0, len(files), 7):
-        pl.read_parquet(files[first : first + 7]).sort("device_id", "interval_start")
-    return {"reads": _count(folder), "detail": "read every column + sort by device, start"}
+    with tempfile.TemporaryDirectory(dir=folder) as scratch:
+        for first in range(0, len(files), 7):
+            week = pl.read_parquet(files[first : first + 7], include_file_paths="_file")
+            week = week.sort("_file", "device_id", "interval_start")
+            for number, part in enumerate(week.partition_by("_file", include_key=False)):
+                part.write_parquet(Path(scratch) / f"{first + number}.parquet")
+    return {"reads": _count(folder), "detail": "read every column, sort, write a file a day"}
 
 
 def parse(folder: Path) -> dict:
@@ -103,12 +110,18 @@ def normalise(folder: Path) -> dict:
     target.mkdir(exist_ok=True)
     days = [date.fromisoformat(path.stem) for path in _files(folder, "parsed")]
     reads = anomalies = 0
+    held: dict[date, pl.DataFrame] = {}
     for first in range(0, len(days), STRETCH_DAYS):
         stretch = days[first : first + STRETCH_DAYS]
-        # As a range run reads its pages: the stretch's days and one on either side.
+        # As a range run reads its pages: the stretch's days and one on either side,
+        # each parsed once and kept while a later stretch still needs it.
         span = days[max(0, first - 1) : first + STRETCH_DAYS + 1]
-        parsed = pl.read_parquet([folder / "parsed" / f"{day}.parquet" for day in span])
-        parsed = parsed.with_columns((pl.col("kwh") * 1000).cast(pl.Int64).alias("wh")).drop("kwh")
+        for day in span:
+            if day not in held:
+                held[day] = _parsed_day(folder, day)
+        parsed = pl.concat([held[day] for day in span])
+        for day in [day for day in held if day < span[-2]]:
+            del held[day]
         window = (day_window(stretch[0])[0], day_window(stretch[-1])[1])
         result = normalise_readings(parsed, window, max_kwh_per_hour=MAX_KWH_PER_HOUR)
         for day, part in split_by_day(result.reads, "interval_start").items():
@@ -116,6 +129,11 @@ def normalise(folder: Path) -> dict:
         reads += result.reads.height
         anomalies += result.anomalies.height
     return {"reads": _count(folder), "detail": f"{reads:,} reads out, {anomalies:,} anomalies"}
+
+
+def _parsed_day(folder: Path, day: date) -> pl.DataFrame:
+    parsed = pl.read_parquet(folder / "parsed" / f"{day}.parquet")
+    return parsed.with_columns((pl.col("kwh") * 1000).cast(pl.Int64).alias("wh")).drop("kwh")
 
 
 def validate(folder: Path) -> dict:
@@ -156,7 +174,9 @@ def classify(folder: Path) -> dict:
     }
 
 
-STEPS = {f.__name__: f for f in (floor, read_sort, parse, normalise, validate, plan, classify)}
+STEPS = {
+    f.__name__: f for f in (floor, read_sort_write, parse, normalise, validate, plan, classify)
+}
 
 
 def _count(folder: Path) -> int:
