@@ -58,17 +58,14 @@ def floor(folder: Path) -> dict:
 
 
 def read_sort_write(folder: Path) -> dict:
-    """A second floor: polars alone reading each week, sorting it by device and time
-    and writing it a day a file, the least a normaliser that finds duplicates and
-    writes its table by day has to do."""
-    files = _files(folder, "parsed")
+    """A second floor: polars alone reading each day's readings, sorting them by device
+    and time and writing them back, the least a normaliser that finds duplicates
+    and writes its table a file a day has to do."""
     with tempfile.TemporaryDirectory(dir=folder) as scratch:
-        for first in range(0, len(files), 7):
-            week = pl.read_parquet(files[first : first + 7], include_file_paths="_file")
-            week = week.sort("_file", "device_id", "interval_start")
-            for number, part in enumerate(week.partition_by("_file", include_key=False)):
-                part.write_parquet(Path(scratch) / f"{first + number}.parquet")
-    return {"reads": _count(folder), "detail": "read every column, sort, write a file a day"}
+        for path in _files(folder, "parsed"):
+            day = pl.read_parquet(path).sort("device_id", "interval_start")
+            day.write_parquet(Path(scratch) / path.name)
+    return {"reads": _count(folder), "detail": "read every column, sort, write, a day at a time"}
 
 
 def parse(folder: Path) -> dict:
@@ -216,11 +213,11 @@ def in_process(name: str, folder: Path, profile: Path | None = None) -> None:
 def report(size: str, held: dict, results: dict[str, dict]) -> None:
     base = results["floor"]["seconds"]
     print(f"size {size}: {held['readings']:,} readings ({held['fleet']}), seed {held['seed']}")
-    print(f"{'step':<10} {'seconds':>8} {'M reads/s':>10} {'peak MiB':>9} {'x floor':>8}  detail")
+    print(f"{'step':<15} {'seconds':>8} {'M reads/s':>10} {'peak MiB':>9} {'x floor':>8}  detail")
     for name, result in results.items():
         rate = result["reads"] / result["seconds"] / 1e6
         print(
-            f"{name:<10} {result['seconds']:8.2f} {rate:10.2f} {result['peak_mib']:9,.0f} "
+            f"{name:<15} {result['seconds']:8.2f} {rate:10.2f} {result['peak_mib']:9,.0f} "
             f"{result['seconds'] / base:8.1f}  {result['detail']}"
         )
     if not all(name in results for name in END_TO_END):
@@ -228,7 +225,7 @@ def report(size: str, held: dict, results: dict[str, dict]) -> None:
     total = sum(results[name]["seconds"] for name in END_TO_END)
     peak = max(results[name]["peak_mib"] for name in END_TO_END)
     print(
-        f"{'end to end':<10} {total:8.2f} {held['readings'] / total / 1e6:10.2f} {peak:9,.0f} "
+        f"{'end to end':<15} {total:8.2f} {held['readings'] / total / 1e6:10.2f} {peak:9,.0f} "
         f"{total / base:8.1f}  {' + '.join(END_TO_END)}"
     )
 
