@@ -56,7 +56,9 @@ def _reads(rows) -> pl.DataFrame:
 
 def _devices(registrations) -> pl.DataFrame:
     columns = ("project_id", "source", "site_id", "device_id", "role")
-    rows = [dict(zip(columns, row, strict=True)) | {"line": n} for n, row in enumerate(registrations)]
+    rows = [
+        dict(zip(columns, row, strict=True)) | {"line": n} for n, row in enumerate(registrations)
+    ]
     return pl.DataFrame(rows, schema=DEVICES.dtypes)
 
 
