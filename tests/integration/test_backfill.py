@@ -4,8 +4,6 @@ second issues nothing and leaves the ledger as it was."""
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
 import subprocess
 import time
@@ -17,7 +15,7 @@ from rrec_pipeline.build import build_defs
 from rrec_pipeline.resources.ledger import IssuanceLedger
 from rrec_pipeline.runs import open_instance
 from tests.integration.test_issuance_assets import home_with_reads
-from tests.integration.test_rrec_run import _clean_env, _graphql_when_up
+from tests.integration.test_rrec_run import _clean_env, _graphql_when_up, stop_ui
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,5 +98,4 @@ def test_a_ui_backfill_of_issued_windows_issues_nothing_twice(tmp_path) -> None:
             certified.height == certified.unique(["source", "device_id", "interval_start"]).height
         )
     finally:
-        os.killpg(ui.pid, signal.SIGTERM)
-        ui.wait(timeout=30)
+        stop_ui(ui)

@@ -106,8 +106,8 @@ def test_the_ui_script_serves_the_instance_rrec_run_wrote(tmp_path: Path) -> Non
         port = probe.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RREC_", "DAGSTER_"))}
     relative = os.path.relpath(home, ROOT)
-    ui = subprocess.Popen(
-        [str(ROOT / "scripts" / "ui"), "-h", "127.0.0.1", "-p", str(port)],
+    ui = subprocess.Popen(  # as a background job starts it: SIGINT ignored, and still stops
+        [*AS_BACKGROUND_JOB, str(ROOT / "scripts" / "ui"), "-h", "127.0.0.1", "-p", str(port)],
         cwd=ROOT,
         env={**env, "RREC_HOME": relative},
         stdout=subprocess.PIPE,
@@ -119,8 +119,27 @@ def test_the_ui_script_serves_the_instance_rrec_run_wrote(tmp_path: Path) -> Non
         statuses = {run["status"] for run in runs["data"]["runsOrError"]["results"]}
         assert statuses == {"SUCCESS"}
     finally:
-        os.killpg(ui.pid, signal.SIGTERM)
+        stop_ui(ui)
+
+
+# Runs a command the way a shell's background job (`cmd &`, nohup) does: SIGINT ignored.
+AS_BACKGROUND_JOB = [
+    sys.executable,
+    "-c",
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+    "os.execv(sys.argv[1], sys.argv[1:])",
+]
+
+
+def stop_ui(ui: subprocess.Popen) -> None:
+    """`kill` stops the UI's process group within 30 s; if not, it is killed, then failed."""
+    os.killpg(ui.pid, signal.SIGTERM)
+    try:
         ui.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(ui.pid, signal.SIGKILL)
+        ui.wait()
+        raise AssertionError("scripts/ui did not stop on SIGTERM within 30 s") from None
 
 
 def _graphql_when_up(

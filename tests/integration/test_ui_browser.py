@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.integration.test_rrec_run import _graphql_when_up
+from tests.integration.test_rrec_run import _graphql_when_up, stop_ui
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,8 +71,7 @@ def test_the_ui_shows_the_graph_a_failing_blocking_check_and_run_status(
         assert errors == [], errors
         assert all((shots / name).stat().st_size > 10_000 for name in SHOTS)
     finally:
-        os.killpg(ui.pid, signal.SIGTERM)
-        ui.wait(timeout=30)
+        stop_ui(ui)
 
 
 def _walk(page, base: str, shots: Path) -> None:
