@@ -75,10 +75,9 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float, str]:
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, text=True)
     out = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode:
-        raise SystemExit(f"{command[:2]} exited with {process.returncode}")
+    _, status, usage = os.wait4(process.pid, 0)  # this child's own peak, not all children's
+    if code := os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"{command[:2]} exited with {code}")
     return time.perf_counter() - started, usage.ru_maxrss / 1024, out
 
 

@@ -19,6 +19,15 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# Runs a command the way a shell's background job (`cmd &`, nohup) does: SIGINT ignored.
+AS_BACKGROUND_JOB = [
+    sys.executable,
+    "-c",
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+    "os.execv(sys.argv[1], sys.argv[1:])",
+]
+
+
 def seeded_home(tmp_path: Path) -> Path:
     home = tmp_path / "rrec"
     shutil.copytree(ROOT / "examples" / "drop", home / "drop")
@@ -120,15 +129,6 @@ def test_the_ui_script_serves_the_instance_rrec_run_wrote(tmp_path: Path) -> Non
         assert statuses == {"SUCCESS"}
     finally:
         stop_ui(ui)
-
-
-# Runs a command the way a shell's background job (`cmd &`, nohup) does: SIGINT ignored.
-AS_BACKGROUND_JOB = [
-    sys.executable,
-    "-c",
-    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
-    "os.execv(sys.argv[1], sys.argv[1:])",
-]
 
 
 def stop_ui(ui: subprocess.Popen) -> None:
