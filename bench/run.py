@@ -100,7 +100,8 @@ def parse(folder: Path) -> dict:
 
 
 def normalise(folder: Path) -> dict:
-    from rrec_pipeline.meter_reads.ingest import STRETCH_DAYS, day_window, split_by_day
+    from rrec_pipeline.meter_reads.days import STRETCH_DAYS, split_by_day
+    from rrec_pipeline.meter_reads.ingest import day_window
     from rrec_pipeline.meter_reads.normalise import normalise as normalise_readings
 
     target = folder / "normalised"
@@ -134,7 +135,7 @@ def _parsed_day(folder: Path, day: date) -> pl.DataFrame:
 
 
 def validate(folder: Path) -> dict:
-    from rrec_pipeline.meter_reads.ingest import STRETCH_DAYS
+    from rrec_pipeline.meter_reads.days import STRETCH_DAYS
     from rrec_pipeline.meter_reads.overlaps import overlapping_intervals
     from rrec_pipeline.tables import METER_READS
 

@@ -10,10 +10,11 @@ from datetime import date
 
 import dagster as dg
 
+from rrec_pipeline.meter_reads.ingest import EARLIEST_DAY
 from rrec_pipeline.schemas.meter_reads import SOURCES
 
 # The registry's earliest generation data is from 2018.
-FIRST_DAY = "2018-01-01"
+FIRST_DAY = EARLIEST_DAY.isoformat()
 
 DAILY = dg.DailyPartitionsDefinition(start_date=FIRST_DAY, timezone="UTC")
 METER_SOURCES = dg.StaticPartitionsDefinition(list(SOURCES))

@@ -30,6 +30,7 @@ from rrec_pipeline.issuance.plan import (
     make_plan,
 )
 from rrec_pipeline.jobs import METER_JOB_NAME, issuance_job_name
+from rrec_pipeline.meter_reads.days import stale_days
 from rrec_pipeline.partitions import meter_partition_key, meter_range_tags
 from rrec_pipeline.registry.files import RegistryTables
 from rrec_pipeline.resources.atomic import read_parquet_once, write_atomic
@@ -138,30 +139,27 @@ class Runner:
         return result
 
     def meter_days(self, start: date | None, end: date | None) -> dict[str, list[date]]:
-        """Source -> the days to run: the given range, else what is new or unsettled."""
+        """Source -> the days to run: the given range; else the days an API source still has
+        to fetch and every day whose partition is stale (not written since its pages landed,
+        whatever stopped it: late pages, or a run that died)."""
         sources = self.defs.resources["meter_sources"]
+        landing = self.defs.resources["landing_zone"]
         configured = sources.configured()
         if start and end:
             days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
             return {name: days for name in configured}
         today = datetime.now(UTC).date()
+        yesterday = today - timedelta(days=1)
         wanted = {}
         for name in configured:
             if sources.get(name).always_rescan:
-                wanted[name] = self._new_file_days(name, today - timedelta(days=1))
+                # Land the drop once (a run of yesterday's partition), then what it changed.
+                self.execute(METER_JOB_NAME, meter_partition_key(yesterday, name))
+                to_fetch = []
             else:
-                wanted[name] = days_to_fetch(self.defs.resources["landing_zone"], name, today)
+                to_fetch = days_to_fetch(landing, name, today)
+            wanted[name] = sorted({*to_fetch, *stale_days(name, landing, yesterday)})
         return wanted
-
-    def _new_file_days(self, name: str, day: date) -> list[date]:
-        """Land the drop once (a run of yesterday's partition); its metadata says which days."""
-        result = self.execute(METER_JOB_NAME, meter_partition_key(day, name))
-        days = set()
-        for event in result.get_asset_materialization_events():
-            found = event.materialization.metadata.get("rows_by_day")
-            if found is not None:
-                days.update(date.fromisoformat(text) for text in found.value)
-        return sorted(days - {day})
 
     def run_meter(self, wanted: dict[str, list[date]], step: Step | None = None) -> list[str]:
         """One run per source and stretch of consecutive days (a day alone: its partition)."""

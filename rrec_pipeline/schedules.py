@@ -2,7 +2,8 @@
 
 Each morning, for every configured source, yesterday's partition is fetched,
 plus any of the last week's days whose cursor is not yet complete (sources
-such as Koios deliver a day's data with a lag).
+such as Koios deliver a day's data with a lag), plus every day whose partition
+is stale (its pages changed since it was written, or a run died before it was).
 
 Each frequency's issuance job runs every morning for the newest period that
 is past its grace: the period's UTC end, plus the longest time-zone lead
@@ -16,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 import dagster as dg
 
 from rrec_pipeline.jobs import issuance_job_name
+from rrec_pipeline.meter_reads.days import stale_days
 from rrec_pipeline.partitions import ISSUANCE_PARTITIONS, meter_partition_key
 from rrec_pipeline.resources.landing import LandingZone
 from rrec_pipeline.resources.meter_sources import MeterSources
@@ -38,12 +40,15 @@ def days_to_fetch(landing: LandingZone, source: str, today: date) -> list[date]:
 def daily_meter_requests(
     sources: MeterSources, landing: LandingZone, today: date
 ) -> list[dg.RunRequest]:
+    yesterday = today - timedelta(days=1)
     return [
         dg.RunRequest(
             partition_key=meter_partition_key(day, name), run_key=f"daily-{today}-{name}-{day}"
         )
         for name in sources.configured()
-        for day in days_to_fetch(landing, name, today)
+        for day in sorted(
+            {*days_to_fetch(landing, name, today), *stale_days(name, landing, yesterday)}
+        )
     ]
 
 

@@ -1,7 +1,9 @@
 """Sensors: react to what landed, not to the clock.
 
 - `late_meter_data_sensor` asks for a (day, source) to be normalised again when
-  a later fetch or a dropped file brought readings for that day.
+  its landed pages differ from those its partition was written from: a later
+  fetch or a dropped file brought readings for it, or a run died before the
+  partition was written and recorded. A run key per set of pages asks once.
 - `producer_drop_sensor` runs the main job when the drop folder's files change.
 - `mint_after_issuance_sensor` runs the minting job after any issuance job (or
   the main job, which issues producer files) succeeds, and
@@ -11,6 +13,7 @@
 """
 
 import hashlib
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -22,10 +25,12 @@ from rrec_pipeline.jobs import (
     main_job,
     minting_job,
 )
-from rrec_pipeline.partitions import DAILY, meter_partition_key
+from rrec_pipeline.meter_reads.days import stale_days
+from rrec_pipeline.partitions import meter_partition_key
 from rrec_pipeline.resources.chain import Chain
 from rrec_pipeline.resources.evm import ChainError
 from rrec_pipeline.resources.landing import LandingZone
+from rrec_pipeline.resources.meter_sources import MeterSources
 from rrec_pipeline.resources.submission_folder import SubmissionFolder
 from rrec_pipeline.tables import CHAIN_TRANSACTIONS, METER_ANOMALIES, METER_READS
 
@@ -33,24 +38,19 @@ from rrec_pipeline.tables import CHAIN_TRANSACTIONS, METER_ANOMALIES, METER_READ
 @dg.sensor(
     asset_selection=dg.AssetSelection.assets(METER_READS.key, METER_ANOMALIES.key),
     minimum_interval_seconds=300,
-    description="Re-normalise days for which late meter data has landed.",
+    description="Re-normalise days whose pages changed since they were written (late data, "
+    "or a run that died before writing or recording them).",
 )
-def late_meter_data_sensor(context: dg.SensorEvaluationContext, landing_zone: LandingZone):
-    seen = float(context.cursor or 0)
-    newest = seen
-    requested = set()
-    first_day = DAILY.start.date()
-    for marker in landing_zone.late_markers():
-        stamp = marker.path.stat().st_mtime
-        newest = max(newest, stamp)
-        if stamp <= seen or marker.day < first_day or (marker.day, marker.source) in requested:
-            continue
-        requested.add((marker.day, marker.source))
-        yield dg.RunRequest(
-            partition_key=meter_partition_key(marker.day, marker.source),
-            run_key=f"late-{marker.source}-{marker.day}-{stamp}",
-        )
-    context.update_cursor(str(newest))
+def late_meter_data_sensor(
+    context: dg.SensorEvaluationContext, meter_sources: MeterSources, landing_zone: LandingZone
+):
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    for source in meter_sources.configured():
+        for day, pages in stale_days(source, landing_zone, yesterday).items():
+            yield dg.RunRequest(
+                partition_key=meter_partition_key(day, source),
+                run_key=f"stale-{source}-{day}-{pages[:16]}",
+            )
 
 
 def drop_fingerprint(folder: Path) -> str:

@@ -7,18 +7,18 @@ run, each file read once); each day's output is still its own partition.
 `raw_meter__pages` asks the source for what is new since the day's cursor and
 lands it as received; a page that fails after retries, or does not parse, fails
 that (day, source) only. `core_meter__reads` is re-derived from the landed
-pages every time, so re-running a partition changes nothing.
+pages every time, so re-running a partition changes nothing; once a day's
+partitions are written, the landing zone records the pages they came from,
+and a day whose pages differ from that record is normalised again by the next
+run (`meter_reads/days.py`).
 """
 
 import dagster as dg
 import polars as pl
 
-from rrec_pipeline.meter_reads.ingest import (
-    LandingReport,
-    PageRejectedError,
-    land_days,
-    normalise_days,
-)
+from rrec_pipeline import faults
+from rrec_pipeline.meter_reads.days import normalise_days
+from rrec_pipeline.meter_reads.ingest import LandingReport, PageRejectedError, land_days
 from rrec_pipeline.partitions import METER_PARTITIONS, meter_partition_key, split_meter_keys
 from rrec_pipeline.resources.http_errors import SourceError
 from rrec_pipeline.resources.landing import LandingZone
@@ -82,6 +82,8 @@ def core_meter(
     )
     reads = pl.concat([result.reads for result in by_day.values()])
     anomalies = pl.concat([result.anomalies for result in by_day.values()])
+    faults.reached("normalising")
+    # Dagster writes each output (the IO manager, atomically) before this generator resumes.
     yield dg.Output(
         _per_partition(by_day, name, "reads"),
         METER_READS.key,
@@ -98,6 +100,9 @@ def core_meter(
             "by_kind": dg.MetadataValue.json(dict(anomalies.group_by("anomaly").len().iter_rows())),
         },
     )
+    faults.reached("partition_write")
+    for day, result in by_day.items():
+        landing_zone.record_normalised(name, day, result.pages)
 
 
 def _per_partition(by_day: dict, source: str, field: str) -> pl.DataFrame | dict[str, pl.DataFrame]:

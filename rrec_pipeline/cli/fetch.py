@@ -23,13 +23,8 @@ import polars as pl
 
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
 from rrec_pipeline.locations import home_paths
-from rrec_pipeline.meter_reads.ingest import (
-    PageRejectedError,
-    land_day,
-    land_days,
-    normalise_day,
-    normalise_days,
-)
+from rrec_pipeline.meter_reads.days import normalise_day, normalise_days
+from rrec_pipeline.meter_reads.ingest import PageRejectedError, land_day, land_days
 from rrec_pipeline.resources.http_errors import SourceError, SourceUnreachableError
 from rrec_pipeline.resources.landing import LandingZone
 from rrec_pipeline.resources.meter_sources import meter_sources_from_env

@@ -1,4 +1,4 @@
-"""Land a source's new pages for one UTC day, and normalise a day from its pages.
+"""Land a source's new pages for one UTC day (normalising them is `days.py`).
 
 Used by the Dagster assets and by `rrec fetch`; works with any source that has
 `source`, `padding`, `fetch(window)` and any landing zone with the
@@ -11,6 +11,11 @@ Used by the Dagster assets and by `rrec fetch`; works with any source that has
   (dropped files), so the rest of the batch continues.
 - A page carrying readings for an earlier day is indexed under that day too,
   and a late marker asks for that day to be normalised again.
+- Readings dated where no partition can hold them (before `EARLIEST_DAY`, or
+  after the day the page was received) are quarantined with a finding; the
+  page lands for its other days.
+- The cursor moves only after the day's pages are landed; it says what is
+  landed. Whether a day's partition is up to date is `days.stale_days`.
 """
 
 from __future__ import annotations
@@ -21,14 +26,16 @@ from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 
-from rrec_pipeline.meter_reads.normalise import Normalised, normalise
-from rrec_pipeline.meter_reads.pages import Page, PageFormatError, empty_readings
-from rrec_pipeline.meter_reads.parsers import parse_batch, parse_landed
+from rrec_pipeline import faults
+from rrec_pipeline.meter_reads.pages import Page, PageFormatError
+from rrec_pipeline.meter_reads.parsers import parse_batch
 from rrec_pipeline.text import quote
 
 Window = tuple[datetime, datetime]
-# Days normalised together in a range run: a week of readings bounds its memory.
-STRETCH_DAYS = 7
+# The first day meter data is partitioned for (the registry's earliest generation data is
+# from 2018); readings before it, or after the day they were received, are quarantined.
+EARLIEST_DAY = date(2018, 1, 1)
+OUT_OF_RANGE = "date_out_of_range"
 # Pages of a fetch parsed and validated together before they land.
 BATCH_PAGES = 500
 
@@ -95,29 +102,36 @@ def land_day(
         for page in source.fetch(report.window):
             batch.append(page)
             if len(batch) == BATCH_PAGES:
-                _land_batch(batch, landing, report, skip_bad_pages, padding=source.padding)
+                _land_batch(batch, landing, report, skip_bad_pages, padding=source.padding, now=now)
                 batch = []
     except PageFormatError:
         # The connector could not follow a page (its next link): the pages before it
         # land, and that page is quarantined and named, as when parsed alone.
-        _land_batch(batch, landing, report, skip_bad_pages, padding=source.padding)
+        _land_batch(batch, landing, report, skip_bad_pages, padding=source.padding, now=now)
         raise
     except (KeyError, TypeError, AttributeError, IndexError) as error:
         # A connector met an answer of a shape it does not know: fail the day, say how,
         # after landing the pages that came before it.
-        _land_batch(batch, landing, report, skip_bad_pages, padding=source.padding)
+        _land_batch(batch, landing, report, skip_bad_pages, padding=source.padding, now=now)
         cause = f"{type(error).__name__}: {quote(str(error))}"
         raise PageRejectedError(
             f"{source.source}: an answer of unexpected shape ({cause})"
         ) from None
-    _land_batch(batch, landing, report, skip_bad_pages, padding=source.padding)
+    _land_batch(batch, landing, report, skip_bad_pages, padding=source.padding, now=now)
+    faults.reached("meter_landing")
     is_complete = now >= end + source.padding + timedelta(hours=source.settle_hours)
     landing.save_cursor(source.source, day, Cursor(fetch_end, is_complete))
     return report
 
 
 def _land_batch(
-    pages: list[Page], landing, report: LandingReport, skip_bad_pages: bool, padding: timedelta
+    pages: list[Page],
+    landing,
+    report: LandingReport,
+    skip_bad_pages: bool,
+    *,
+    padding: timedelta,
+    now: datetime,
 ) -> None:
     """Pages in the order they came, each parsed before it lands (validated as a batch)."""
     report.pages_seen += len(pages)
@@ -130,13 +144,25 @@ def _land_batch(
             if skip_bad_pages:
                 continue
             raise PageRejectedError(f"{readings}; the page is kept at {entry}") from None
-        _land_page(page, readings, landing, report, padding)
+        _land_page(page, readings, landing, report, padding, now)
 
 
 def _land_page(
-    page: Page, readings: pl.DataFrame, landing, report: LandingReport, padding: timedelta
+    page: Page,
+    readings: pl.DataFrame,
+    landing,
+    report: LandingReport,
+    padding: timedelta,
+    now: datetime,
 ) -> None:
     days = reading_days(readings)
+    outside = sorted(d for d in days if not EARLIEST_DAY <= d <= now.date())
+    if outside:
+        message = _out_of_range(readings, outside, sum(days.pop(d) for d in outside))
+        entry = landing.quarantine_readings(page, OUT_OF_RANGE, message)
+        report.quarantined.append((str(entry), message))
+        if not days:
+            return
     if not landing.land(page, set(days) or {report.day}):
         return
     report.pages_new += 1
@@ -145,6 +171,15 @@ def _land_page(
     for late in _late_days(readings, days, report.day, padding):
         landing.mark_late(page.source, late, page.page_id)
         report.late_days.add(late)
+
+
+def _out_of_range(readings: pl.DataFrame, days: list[date], count: int) -> str:
+    when = pl.coalesce("interval_start", "interval_end")
+    first = readings.filter(when.dt.date().is_in(days)).select(when.min()).item()
+    return (
+        f"{OUT_OF_RANGE}: {count} reading(s) dated outside {EARLIEST_DAY} to the day the page "
+        f"was received, the first at {first.isoformat()}; the page's other readings landed"
+    )
 
 
 def _late_days(readings: pl.DataFrame, days: Counter, day: date, padding: timedelta) -> set[date]:
@@ -181,88 +216,3 @@ def land_days(source, landing, days: list[date], **options) -> LandingReport:
         merged.late_days |= report.late_days
         merged.quarantined += report.quarantined
     return merged
-
-
-def normalise_day(source_name: str, landing, day: date, *, max_kwh_per_hour: float) -> Normalised:
-    """The day's normalised reads from the pages indexed under it and its neighbours.
-
-    Neighbouring days' pages hold the register readings that open and close
-    the day's first and last intervals; only intervals starting on `day` are kept.
-    """
-    return normalise_days(source_name, landing, [day], max_kwh_per_hour=max_kwh_per_hour)[day]
-
-
-def normalise_days(
-    source_name: str, landing, days: list[date], *, max_kwh_per_hour: float
-) -> dict[date, Normalised]:
-    """Consecutive days normalised a stretch of `STRETCH_DAYS` at a time, then split by day.
-
-    Each page is parsed once and kept only while a later stretch needs it, so
-    memory follows a stretch's readings (and the largest page), not the range.
-    A stretch sees the pages indexed under its days and their neighbours, and
-    their readings from a day before to a day after it, as a day does alone;
-    only intervals (and anomalies) starting on a day are that day's own.
-    """
-    stretches = [days[n : n + STRETCH_DAYS] for n in range(0, len(days), STRETCH_DAYS)]
-    pages_of = [_page_ids(source_name, landing, stretch) for stretch in stretches]
-    last_use = {page_id: n for n, ids in enumerate(pages_of) for page_id in ids}
-    parsed: dict[str, pl.DataFrame] = {}
-    results: dict[date, Normalised] = {}
-    for number, (stretch, page_ids) in enumerate(zip(stretches, pages_of, strict=True)):
-        for page_id in page_ids:
-            if page_id not in parsed:
-                parsed[page_id] = parse_landed(landing.load_page(source_name, page_id))
-        window = (day_window(stretch[0])[0], day_window(stretch[-1])[1])
-        readings = [_near(parsed[page_id], window) for page_id in page_ids]
-        result = normalise(
-            pl.concat(readings) if readings else empty_readings(),
-            window,
-            max_kwh_per_hour=max_kwh_per_hour,
-        )
-        reads = split_by_day(result.reads, "interval_start")
-        anomalies = split_by_day(result.anomalies, "at")
-        for day in stretch:
-            results[day] = Normalised(
-                reads.get(day, result.reads.head(0)),
-                anomalies.get(day, result.anomalies.head(0)),
-            )
-        for page_id in [page_id for page_id in parsed if last_use[page_id] == number]:
-            del parsed[page_id]
-    return results
-
-
-def _page_ids(source_name: str, landing, stretch: list[date]) -> list[str]:
-    """Pages indexed under the stretch's days and the day on either side, once each."""
-    span = [stretch[0] + timedelta(days=n) for n in range(-1, (stretch[-1] - stretch[0]).days + 2)]
-    return list(dict.fromkeys(p for day in span for p in landing.page_ids_for(source_name, day)))
-
-
-def _near(readings: pl.DataFrame, window: Window) -> pl.DataFrame:
-    """A long page's rows that matter to the window: from a day before it to a day
-    after it, and each register's first reading after that (it closes the last
-    interval even across a gap)."""
-    start, end = window[0] - timedelta(days=1), window[1] + timedelta(days=1)
-    when = pl.coalesce("interval_start", "interval_end")
-    after = readings.filter((pl.col("kind") == "register") & (pl.col("interval_end") >= end))
-    closing = after.filter(pl.col("interval_end") == pl.col("interval_end").min().over("device_id"))
-    return pl.concat([readings.filter((when >= start) & (when < end)), closing])
-
-
-def split_by_day(frame: pl.DataFrame, column: str) -> dict[date, pl.DataFrame]:
-    """The frame's rows by the UTC day of `column`, each part in the frame's order.
-
-    Rows already day by day (normalised reads are) are cut into slices, no copy.
-    """
-    if frame.is_empty():
-        return {}
-    day = frame[column].dt.date()
-    if day.is_sorted():
-        days = day.unique(maintain_order=True)
-        starts = day.search_sorted(days).to_list()
-        ends = [*starts[1:], frame.height]
-        return {d: frame.slice(a, b - a) for d, a, b in zip(days, starts, ends, strict=True)}
-    keyed = frame.with_columns(day.alias("_day"))
-    return {
-        key[0]: part.drop("_day")
-        for key, part in keyed.partition_by("_day", as_dict=True, maintain_order=True).items()
-    }

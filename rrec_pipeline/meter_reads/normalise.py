@@ -48,6 +48,7 @@ ROLLOVER_BAND = 0.1
 class Normalised:
     reads: pl.DataFrame
     anomalies: pl.DataFrame
+    pages: str = ""  # digest of the landed pages a day was derived from (`days.py`)
 
 
 def normalise(

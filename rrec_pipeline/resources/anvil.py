@@ -37,10 +37,17 @@ class NodeError(RuntimeError):
 
 
 def anvil_binary() -> str:
-    """`RREC_ANVIL_BIN`, else the one `npm ci --prefix contracts` installed, else the PATH's."""
+    """`RREC_ANVIL_BIN`, else the native binary `npm install --prefix contracts` put in
+    `@foundry-rs/anvil-<platform>`, else the PATH's.
+
+    Never npm's `.bin/anvil`: it is a Node wrapper that spawns the binary, so the
+    process we would record, signal and outlive is the wrapper, and a killed
+    wrapper leaves the real node running, saving stale state over the chain.
+    """
     configured = os.environ.get("RREC_ANVIL_BIN")
-    local = project_root() / "contracts" / "node_modules" / ".bin" / "anvil"
-    found = configured or (str(local) if local.exists() else shutil.which("anvil"))
+    modules = project_root() / "contracts" / "node_modules" / "@foundry-rs"
+    native = sorted(modules.glob("anvil-*/bin/anvil")) if modules.is_dir() else []
+    found = configured or (str(native[0]) if native else shutil.which("anvil"))
     if not found:
         raise NodeError(
             "anvil not found: run scripts/setup (it installs contracts/node_modules) "

@@ -13,7 +13,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from rrec_pipeline.meter_reads.ingest import PageRejectedError, land_day, normalise_day
+from rrec_pipeline.meter_reads.days import normalise_day
+from rrec_pipeline.meter_reads.ingest import PageRejectedError, land_day
 from rrec_pipeline.resources.enphase import Enphase
 from rrec_pipeline.resources.http_errors import SourceAuthError, SourceError
 from rrec_pipeline.resources.landing import LandingZone

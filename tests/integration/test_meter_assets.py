@@ -136,14 +136,24 @@ def test_late_file_data_triggers_the_earlier_days(tmp_path, steamaco_server) -> 
     instance = dg.DagsterInstance.ephemeral()
     source = SteamaCo(base_url=steamaco_server.url, token=steamaco_server.token, **FAST)
     assert run(tmp_path, source, "2025-03-10|files", instance).success
-    landing = LandingZone(path=str(tmp_path / "landing"))
-    context = dg.build_sensor_context(instance=instance, resources={"landing_zone": landing})
-    requests = list(late_meter_data_sensor(context))
-    assert {r.partition_key for r in requests} == {"2025-03-08|files", "2025-03-09|files"}
-    again = dg.build_sensor_context(
-        instance=instance, cursor=context.cursor, resources={"landing_zone": landing}
-    )
-    assert list(late_meter_data_sensor(again)) == []
+    sensor_resources = {
+        "landing_zone": resources(tmp_path, source)["landing_zone"],
+        "meter_sources": resources(tmp_path, source)["meter_sources"],
+    }
+
+    def evaluate() -> list[dg.RunRequest]:
+        with dg.build_sensor_context(instance=instance, resources=sensor_resources) as context:
+            return list(late_meter_data_sensor(context))
+
+    requests = evaluate()
+    # The drop's March file runs from 03-08 to 03-11 (New York time); the run wrote 03-10.
+    stale = {r.partition_key for r in requests}
+    assert stale == {"2025-03-08|files", "2025-03-09|files", "2025-03-11|files"}
+    keys = {r.run_key for r in evaluate()}
+    assert keys == {r.run_key for r in requests}, "the same pages: the same run keys, asked once"
+    for request in requests:
+        assert run(tmp_path, source, str(request.partition_key), instance).success
+    assert evaluate() == [], "written and recorded: nothing stale"
 
 
 def test_the_daily_schedule_asks_yesterday_and_unsettled_days(tmp_path) -> None:

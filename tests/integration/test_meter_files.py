@@ -9,13 +9,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from rrec_pipeline.meter_reads.ingest import (
-    STRETCH_DAYS,
-    land_day,
-    land_days,
-    normalise_day,
-    normalise_days,
-)
+from rrec_pipeline.meter_reads.days import STRETCH_DAYS, normalise_day, normalise_days
+from rrec_pipeline.meter_reads.ingest import land_day, land_days
 from rrec_pipeline.resources.landing import LandingZone
 from rrec_pipeline.resources.meter_files import MeterFileDrop
 
