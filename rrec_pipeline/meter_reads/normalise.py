@@ -9,19 +9,25 @@
   is `missing`. Nothing negative or huge passes.
 - Energy is integer Wh throughout: every comparison and delta is exact.
 - Duplicate deliveries of a reading collapse to one; deliveries that disagree
-  keep the latest value and are reported. `ingested_at` is the first delivery,
-  so re-running over the same pages gives the same table.
+  keep the latest value and are reported with every value in delivery order.
+  `ingested_at` is the first delivery, so re-running over the same pages gives
+  the same table.
+- Overlapping intervals of one device (a long reading across a hole, and the
+  hole's finer readings delivered later) keep the finer ones; the long one is
+  reported as `replaced_by_finer_reads`. No hour is counted twice.
 - Only intervals starting inside the window are kept: a partition holds the
   intervals that start on its day.
 """
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from datetime import datetime
 
 import polars as pl
 
+from rrec_pipeline.meter_reads.overlaps import DEVICE, overlapping_intervals
 from rrec_pipeline.schemas.meter_reads import MeterReads
 
 KEY = ["source", "device_id", "interval_start", "interval_end"]
@@ -65,10 +71,13 @@ def normalise(
     max_wh_per_hour = round(max_kwh_per_hour * 1000)  # a threshold, not an amount
     screened, screen_anomalies = _screen(candidates, max_wh_per_hour)
     reads, conflict_anomalies = _collapse_duplicates(screened)
+    reads, replaced_anomalies = _finer_reads_win(reads)
     start, end = window
     in_window = (pl.col("interval_start") >= start) & (pl.col("interval_start") < end)
     reads = reads.filter(in_window)
-    anomalies = pl.concat([register_anomalies, screen_anomalies, conflict_anomalies])
+    anomalies = pl.concat(
+        [register_anomalies, screen_anomalies, conflict_anomalies, replaced_anomalies]
+    )
     anomalies = anomalies.filter((pl.col("at") >= start) & (pl.col("at") < end)).sort(
         "source", "device_id", "at", "anomaly"
     )
@@ -182,12 +191,16 @@ def _collapse_duplicates(reads: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFram
     )
     kept = marked.filter(pl.col("_last")).with_columns(pl.col("_first_at").alias("ingested_at"))
     conflicting = marked.filter(pl.col("_differs")).select("_group").unique()
+    # Each value as it was delivered, in order (a value repeated by the next delivery once).
     seen = (
         marked.join(conflicting, on="_group", how="semi")
+        .filter(
+            pl.col("_differs") | (pl.col("_group") != pl.col("_group").shift(1)).fill_null(True)
+        )
         .group_by("_group", maintain_order=True)
         .agg(
             *(pl.col(c).first() for c in KEY),
-            pl.col("wh").drop_nulls().unique().sort().cast(pl.String).alias("_seen"),
+            pl.format("{} Wh", pl.col("wh")).fill_null("missing").alias("_seen"),
         )
     )
     anomalies = seen.select(
@@ -196,7 +209,65 @@ def _collapse_duplicates(reads: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFram
         pl.col("interval_start").alias("at"),
         pl.lit("conflicting_duplicate").alias("anomaly"),
         pl.format(
-            "deliveries disagree: {} Wh; kept the latest", pl.col("_seen").list.join(" vs ")
+            "deliveries disagree: {}; kept the latest", pl.col("_seen").list.join(", then ")
         ).alias("detail"),
     )
     return kept.select(READ_COLUMNS), anomalies.cast(ANOMALY_SCHEMA)
+
+
+def _finer_reads_win(reads: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Where a device's intervals overlap, the finer ones stay and the longer one goes.
+
+    A long reading spans a hole (a register read across an outage, an export
+    that skipped days); when the hole's own, finer readings are delivered later,
+    they replace it, so that no hour is counted twice and no two reads share a
+    key. What the finer reads do not cover becomes a gap. Equal lengths: the
+    later delivery stays. Only devices with an overlap leave the vectorised path.
+    """
+    overlapping = overlapping_intervals(reads)
+    if overlapping.is_empty():
+        return reads, pl.DataFrame(schema=ANOMALY_SCHEMA)
+    devices = overlapping.select(DEVICE).unique()
+    involved = reads.join(devices, on=list(DEVICE), how="semi")
+    chosen: list[bool] = []
+    for _, rows in involved.with_row_index("_row").group_by(DEVICE, maintain_order=True):
+        chosen.extend(_keep_finest(rows))
+    flagged = involved.with_row_index("_row").join(
+        pl.DataFrame({"_row": [r for r, _ in chosen], "_kept": [k for _, k in chosen]}),
+        on="_row",
+    )
+    others = reads.join(devices, on=list(DEVICE), how="anti")
+    kept = pl.concat([others, flagged.filter("_kept").select(READ_COLUMNS)])
+    dropped = flagged.filter(~pl.col("_kept")).with_columns(
+        pl.lit("replaced_by_finer_reads").alias("_anomaly")
+    )
+    detail = pl.format(
+        "{} to {} ({} Wh) overlapped finer reads: they replace it",
+        "interval_start",
+        "interval_end",
+        pl.col("wh").cast(pl.String).fill_null("missing"),
+    )
+    ordered = kept.select(READ_COLUMNS).sort(*OUTPUT_ORDER, maintain_order=True)
+    return ordered, _flagged(dropped, detail)
+
+
+def _keep_finest(rows: pl.DataFrame) -> list[tuple[int, bool]]:
+    """(row, kept) for one device: shortest first, later delivery first, then earliest start."""
+    spans = rows.select(
+        "_row",
+        "interval_start",
+        "interval_end",
+        "ingested_at",
+        (pl.col("interval_end") - pl.col("interval_start")).alias("_length"),
+    ).sort("_length", pl.col("ingested_at"), "interval_start", descending=[False, True, False])
+    accepted: list[tuple] = []
+    outcome = []
+    for row, start, end, _, _ in spans.iter_rows():
+        position = bisect.bisect_left(accepted, (start,))
+        clear = (position == len(accepted) or end <= accepted[position][0]) and (
+            position == 0 or accepted[position - 1][1] <= start
+        )
+        if clear:
+            accepted.insert(position, (start, end))
+        outcome.append((row, clear))
+    return outcome

@@ -16,7 +16,14 @@ from rrec_pipeline.schemas.ordering import duplicated_rows
 SOURCES = ("steamaco", "sparkmeter", "enphase", "victron", "files")
 CUSTOMER_CLASSES = ("type1_household", "type2_non_household")
 QUALITIES = ("measured", "estimated", "missing")
-ANOMALIES = ("reset", "rollover", "implausible_jump", "negative_interval", "conflicting_duplicate")
+ANOMALIES = (
+    "reset",
+    "rollover",
+    "implausible_jump",
+    "negative_interval",
+    "conflicting_duplicate",
+    "replaced_by_finer_reads",
+)
 UTC = pl.Datetime(time_unit="us", time_zone="UTC")
 
 

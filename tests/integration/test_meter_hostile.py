@@ -63,7 +63,7 @@ def test_a_row_repeated_with_another_value_is_a_conflict_and_the_later_row_wins(
     assert result.reads.sort("interval_start")["wh"].to_list() == [1000, 7000]
     [anomaly] = result.anomalies.to_dicts()
     assert anomaly["anomaly"] == "conflicting_duplicate"
-    assert anomaly["detail"] == "deliveries disagree: 2000 vs 7000 Wh; kept the latest"
+    assert anomaly["detail"] == "deliveries disagree: 2000 Wh, then 7000 Wh; kept the latest"
 
 
 def test_two_files_disagreeing_on_an_interval_are_reported_and_the_newer_file_wins(
@@ -80,7 +80,7 @@ def test_two_files_disagreeing_on_an_interval_are_reported_and_the_newer_file_wi
     assert first_hour["wh"] == 1000, "the most recently modified file wins"
     [anomaly] = result.anomalies.to_dicts()
     assert anomaly["anomaly"] == "conflicting_duplicate"
-    assert "1000 vs 5000 Wh" in anomaly["detail"]
+    assert "5000 Wh, then 1000 Wh; kept the latest" in anomaly["detail"], "in delivery order"
 
 
 def test_a_register_jump_is_judged_against_the_sites_capacity(tmp_path) -> None:

@@ -212,8 +212,13 @@ def _utc(zone_name: str) -> pl.Expr:
 def _intervals(frame: pl.DataFrame, marks: str) -> pl.DataFrame:
     """Give each stamped value its interval: to the next stamp (start) or from the previous.
 
-    A stamp written twice for one device gives both rows the same interval; the
-    normaliser then keeps one (same value) or reports `conflicting_duplicate`.
+    An interval is never longer than the device's usual reporting interval (the
+    median step between its stamps; the file's, for a device with one stamp): a
+    row of an hourly export is an hour's energy, even right after a hole of four
+    days, so the hole stays a gap, and the hole's own rows, delivered later,
+    fill it without overlapping anything. A stamp written twice for one device
+    gives both rows the same interval; the normaliser then keeps one (same
+    value) or reports `conflicting_duplicate`.
     """
     frame = frame.with_row_index("_order")
     step = pl.col("interval_end").diff().over("device_id")
@@ -223,18 +228,20 @@ def _intervals(frame: pl.DataFrame, marks: str) -> pl.DataFrame:
         .sort("device_id", "interval_end")
         .with_columns(step.alias("_before"), step.shift(-1).over("device_id").alias("_after"))
     )
-    frame = frame.join(stamps, on=["device_id", "interval_end"], how="left")
     typical = stamps["_before"].drop_nulls().median() or None
     if typical is None:
         raise PageFormatError("files: one reading is not enough to know its interval")
+    usual = pl.col("_before").median().over("device_id").fill_null(typical)
+    stamps = stamps.with_columns(usual.alias("_usual"))
+    frame = frame.join(stamps, on=["device_id", "interval_end"], how="left")
     if marks == "start":
-        length = pl.col("_after").fill_null(typical)
+        length = pl.min_horizontal(pl.col("_after").fill_null(pl.col("_usual")), "_usual")
         frame = frame.with_columns(
             pl.col("interval_end").alias("interval_start"),
             (pl.col("interval_end") + length).alias("interval_end"),
         )
     else:
-        length = pl.col("_before").fill_null(typical)
+        length = pl.min_horizontal(pl.col("_before").fill_null(pl.col("_usual")), "_usual")
         frame = frame.with_columns((pl.col("interval_end") - length).alias("interval_start"))
-    frame = frame.sort("_order").drop("_order", "_before", "_after")
+    frame = frame.sort("_order").drop("_order", "_before", "_after", "_usual")
     return frame.with_columns(pl.lit("interval").alias("kind"))

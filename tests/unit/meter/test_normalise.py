@@ -102,7 +102,8 @@ def test_disagreeing_deliveries_keep_the_latest_value_and_are_reported() -> None
     result = run(corrected, first)
     assert result.reads["wh"].to_list() == [750]
     [anomaly] = result.anomalies.to_dicts()
-    assert anomaly["anomaly"] == "conflicting_duplicate" and "500 vs 750 Wh" in anomaly["detail"]
+    assert anomaly["anomaly"] == "conflicting_duplicate"
+    assert anomaly["detail"] == "deliveries disagree: 500 Wh, then 750 Wh; kept the latest"
 
 
 def test_only_intervals_starting_in_the_window_are_kept() -> None:
@@ -159,3 +160,46 @@ def test_reads_come_out_in_the_order_the_checks_rely_on() -> None:
     result = run(intervals([1, 2, 3], device="m9"), registers([10, 20, 40], device="m10"))
     assert result.reads.equals(result.reads.sort("device_id", "interval_start", "source"))
     assert result.reads["device_id"].to_list() == ["m10", "m10", "m9", "m9", "m9"]
+
+
+def test_finer_reads_delivered_later_replace_the_long_reading_they_overlap() -> None:
+    """A register read across a 6-hour outage, then the outage's hourly intervals."""
+    long = readings_frame(
+        page(T0 + timedelta(days=1)),
+        [
+            {
+                "device_id": "m2",
+                "kind": "interval",
+                "interval_start": T0 + timedelta(hours=2),
+                "interval_end": T0 + timedelta(hours=8),
+                "wh": 3000,
+            }
+        ],
+    )
+    hourly = intervals([100] * 2 + [400, 500, 600], received=T0 + timedelta(days=2))
+    hourly = hourly.filter(pl.col("interval_start") >= T0 + timedelta(hours=2))
+    result = run(long, hourly)
+    starts = [at.hour for at in result.reads["interval_start"]]
+    assert starts == [2, 3, 4], "the finer reads stay; nothing starts twice, nothing overlaps"
+    assert result.reads["wh"].to_list() == [400, 500, 600]
+    [anomaly] = result.anomalies.to_dicts()
+    assert anomaly["anomaly"] == "replaced_by_finer_reads"
+    assert "(3000 Wh) overlapped finer reads" in anomaly["detail"]
+
+
+def test_a_long_reading_that_overlaps_nothing_stays() -> None:
+    long = readings_frame(
+        page(),
+        [
+            {
+                "device_id": "m2",
+                "kind": "interval",
+                "interval_start": T0 + timedelta(hours=5),
+                "interval_end": T0 + timedelta(hours=9),
+                "wh": 3000,
+            }
+        ],
+    )
+    result = run(intervals([100, 100]), long)
+    assert result.reads["wh"].to_list() == [100, 100, 3000]
+    assert result.anomalies.is_empty()

@@ -50,6 +50,22 @@ def test_naive_local_stamps_cross_a_dst_day_in_utc() -> None:
     }
 
 
+def test_a_row_after_a_hole_covers_the_usual_interval_not_the_hole() -> None:
+    """Hourly rows, then four days without rows: the next row is an hour's energy."""
+    hours = [datetime(2024, 3, 1, h, tzinfo=UTC) for h in range(1, 5)]
+    hours += [datetime(2024, 3, 5, 5, tzinfo=UTC), datetime(2024, 3, 5, 6, tzinfo=UTC)]
+    rows = "\n".join(f"{at:%Y-%m-%dT%H:%MZ},1.5" for at in hours)
+    for vendor, marks in (("generic", "end"), ("solaredge", "start")):
+        header = "timestamp,kWh" if vendor == "generic" else "Time,System Production (kWh)"
+        text = f"{header}\n{rows}\n"
+        frame = parse_page(csv_page(text, vendor=vendor))
+        lengths = (frame["interval_end"] - frame["interval_start"]).unique().to_list()
+        assert lengths == [timedelta(hours=1)], (vendor, marks)
+        covered = sorted(zip(frame["interval_start"], frame["interval_end"], strict=True))
+        hole = [b - a for (_, a), (b, _) in zip(covered, covered[1:], strict=False) if b > a]
+        assert hole == [timedelta(days=4)], "the hole stays a gap of four days"
+
+
 def test_a_bad_cell_names_its_line() -> None:
     with pytest.raises(PageFormatError, match="line 3: 'n/a kWh' is not a number"):
         parse_page(csv_page("timestamp,kWh\n2025-03-14T01:00Z,1\n2025-03-14T02:00Z,n/a kWh\n"))
