@@ -21,10 +21,15 @@ class AnalystTable:
     table: Table
     primary_key: tuple[str, ...] = ()
     from_ledger: str | None = None  # the ledger's table, else the warehouse's Parquet
+    derived: str | None = None  # computed from the warehouse by the domain rule it names
 
     @property
     def comment(self) -> str:
-        origin = f"issuance ledger, {self.from_ledger}" if self.from_ledger else self.table.key
+        origin = self.table.key
+        if self.from_ledger:
+            origin = f"issuance ledger, {self.from_ledger}"
+        elif self.derived:
+            origin = f"meter reads and devices, by {self.derived}"
         return f"{self.table.description} (from {origin})"
 
 
@@ -34,11 +39,18 @@ ANALYST_TABLES = (
     AnalystTable("reservations", tables.RESERVATIONS, ("reservation_id",)),
     AnalystTable("meter_reads", tables.METER_READS, ("source", "device_id", "interval_start")),
     AnalystTable("meter_anomalies", tables.METER_ANOMALIES),
+    AnalystTable(
+        "meter_gaps",
+        tables.METER_GAPS,
+        ("project_id", "source", "site_id", "device_id", "gap_start"),
+        derived="issuance/coverage.py",
+    ),
     AnalystTable("verification_files", tables.VERIFICATION_FILES, ("file",)),
     AnalystTable("validation_findings", tables.VERIFICATION_FINDINGS),
     AnalystTable("issuance_lots", tables.ISSUED_LOTS, ("lot_id",), from_ledger="issued_lots"),
     AnalystTable("issuance_plans", tables.ISSUANCE_PLANS, from_ledger="plans"),
     AnalystTable("mints", tables.LOT_MINTS, ("mint_key",), from_ledger="mints"),
+    AnalystTable("held_lots", tables.HELD_LOTS, ("lot_id", "origin"), from_ledger="held_lots"),
     AnalystTable("onchain_transactions", tables.CHAIN_TRANSACTIONS),
     AnalystTable(
         "carbon_credits", tables.PROJECT_YEAR_CREDITS, ("project_name", "generation_year")
@@ -80,12 +92,11 @@ QUESTIONS = (
         "GROUP BY r.reservation_id, r.volume_mwh ORDER BY r.reservation_id",
     ),
     Question(
-        "Gap hours per project (generation reads without energy)",
-        "SELECT d.project_id, count(*) FILTER (WHERE r.quality = 'missing') AS missing_reads,\n"
-        "       coalesce(sum(epoch(r.interval_end - r.interval_start))\n"
-        "           FILTER (WHERE r.quality = 'missing'), 0) / 3600 AS gap_hours\n"
-        "FROM meter_reads r JOIN devices d ON d.source = r.source AND d.site_id = r.site_id\n"
-        "WHERE d.role = 'generation' GROUP BY d.project_id ORDER BY d.project_id",
+        "Gap hours per project (the planner's and the scorecards' gaps)",
+        "SELECT project_id, count(*) AS gaps,\n"
+        "       CAST(sum(gap_seconds) / 3600 AS DECIMAL(18, 3)) AS gap_hours,\n"
+        "       CAST(max(gap_seconds) / 3600 AS DECIMAL(18, 3)) AS longest_gap_hours\n"
+        "FROM meter_gaps GROUP BY project_id ORDER BY project_id",
     ),
     Question(
         "Carry-forward left unissued at year end",
@@ -99,8 +110,11 @@ QUESTIONS = (
         "FROM carbon_credits WHERE is_eligible GROUP BY credit_class ORDER BY credit_class",
     ),
     Question(
-        "Lots with late reads",
-        "SELECT DISTINCT lot_id FROM issuance_plans WHERE change = 'late' ORDER BY lot_id",
+        "Windows adjusted after late or corrected reads, and what each version added",
+        "SELECT window_id, version, rrecs AS added_rrecs, window_rrecs, wh, issued_at\n"
+        "FROM issuance_lots WHERE window_id IN\n"
+        "    (SELECT window_id FROM issuance_lots WHERE version > 1)\n"
+        "ORDER BY window_id, version",
     ),
     Question(
         "Quarantined files by failing rule",
@@ -123,5 +137,10 @@ QUESTIONS = (
         "R-RECs minted per recipient wallet",
         "SELECT to_address AS wallet, sum(amount) AS minted_rrecs\n"
         "FROM onchain_transactions WHERE action = 'mint' GROUP BY wallet ORDER BY wallet",
+    ),
+    Question(
+        "Which lots are held, and why",
+        "SELECT reservation_id, project_id, window_start, window_end, state, rule, reason,\n"
+        "       since\nFROM held_lots ORDER BY state, reservation_id, window_start, project_id",
     ),
 )

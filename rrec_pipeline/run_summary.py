@@ -11,7 +11,66 @@ from pathlib import Path
 
 import polars as pl
 
-from rrec_pipeline.amounts import TCO2E_DECIMALS, decimal_text
+from rrec_pipeline.amounts import TCO2E_DECIMALS, decimal_text, mwh_from_wh
+from rrec_pipeline.text import escaped
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Counts that only grow: lots issued, their R-RECs, mints confirmed, mint transactions
+    sent, commits published. A run's changes are the counts after it minus before it."""
+
+    lots: int = 0
+    rrecs: int = 0
+    mints: int = 0
+    transactions: int = 0
+    commits: int = 0
+
+    def __sub__(self, before: Changes) -> Changes:
+        return Changes(
+            self.lots - before.lots,
+            self.rrecs - before.rrecs,
+            self.mints - before.mints,
+            self.transactions - before.transactions,
+            self.commits - before.commits,
+        )
+
+    @property
+    def is_nothing(self) -> bool:
+        return self == Changes()
+
+
+def changes_line(changes: Changes) -> str:
+    if changes.is_nothing:
+        return "This run: nothing new (no lot issued, no commit made, no transaction sent)."
+    return (
+        f"This run: {changes.lots} lot(s) issued ({changes.rrecs} R-RECs), "
+        f"{changes.mints} mint(s) confirmed ({changes.transactions} transaction(s) sent), "
+        f"{changes.commits} commit(s) published."
+    )
+
+
+def held_lines(holds: pl.DataFrame, over_issued: list[str] | None = None) -> list[str]:
+    """One line per held or waiting lot: reservation, project, local window, rule, reason."""
+    if holds.is_empty() and not over_issued:
+        return ["Held lots: none"]
+    held = holds.filter(pl.col("state") == "held").height
+    lines = [f"Held lots: {held} held, {holds.height - held} waiting for an earlier window"]
+    for row in holds.sort("state", "reservation_id", "window_start", "project_id").to_dicts():
+        window = f"{row['window_start']} to {row['window_end']}"
+        lines.append(
+            f"  {row['state']:<7} {row['reservation_id']} {row['project_id']} {window} "
+            f"({row['timezone']}): {row['rule']}: {escaped(row['reason'])}"
+        )
+    lines += [f"  over-issued {line}" for line in over_issued or []]
+    return lines
+
+
+def over_issued_text(reservation: str, project: str, year: int, wh: int) -> str:
+    return (
+        f"{reservation} {project} {year}: {decimal_text(mwh_from_wh(wh))} MWh minted beyond "
+        "the year's corrected energy, not deductible within the year"
+    )
 
 
 @dataclass
@@ -26,6 +85,9 @@ class RunOutcome:
     issued: pl.DataFrame | None = None  # the ledger's lots
     mints: pl.DataFrame | None = None  # the mint ledger
     publish_repository: str | None = None
+    holds: pl.DataFrame | None = None  # the ledger's held and waiting lots
+    over_issued: list[str] = field(default_factory=list)
+    changes: Changes = field(default_factory=Changes)
 
 
 def summary_lines(outcome: RunOutcome, paths: dict[str, Path]) -> list[str]:
@@ -35,7 +97,9 @@ def summary_lines(outcome: RunOutcome, paths: dict[str, Path]) -> list[str]:
         *_meter(outcome),
         *_issuance(outcome.issued),
         *_minting(outcome.mints),
+        *(held_lines(outcome.holds, outcome.over_issued) if outcome.holds is not None else []),
         *_problems(outcome),
+        changes_line(outcome.changes),
         "",
         "Outputs:",
         f"  Parquet tables  {paths['warehouse']}",
@@ -105,10 +169,13 @@ def _issuance(issued: pl.DataFrame | None) -> list[str]:
         return ["Issuance: no lots issued"]
     lines = ["Issuance (ledger):"]
     by_token = issued.group_by(pl.col("token").fill_null("(no token class)")).agg(
-        pl.len().alias("lots"), pl.col("rrecs").sum()
+        pl.len().alias("lots"),
+        pl.col("rrecs").sum(),
+        (pl.col("version") > 1).sum().alias("adjustments"),
     )
-    for token, lots, rrecs in by_token.sort("token").iter_rows():
-        lines.append(f"  {token:<16} {lots} lot(s), {rrecs} R-RECs")
+    for token, lots, rrecs, adjustments in by_token.sort("token").iter_rows():
+        also = f" (of which {adjustments} adjustment(s))" if adjustments else ""
+        lines.append(f"  {token:<16} {lots} lot(s), {rrecs} R-RECs{also}")
     return lines
 
 

@@ -20,8 +20,8 @@ import dagster as dg
 import polars as pl
 
 from rrec_pipeline.build import build_defs
-from rrec_pipeline.issuance.lot_files import lot_id
-from rrec_pipeline.issuance.lots import first_open_windows
+from rrec_pipeline.issuance.frames import holds_frame
+from rrec_pipeline.issuance.lots import in_order
 from rrec_pipeline.issuance.plan import (
     OWNER_FREQUENCY_VARIABLE,
     Plan,
@@ -36,7 +36,17 @@ from rrec_pipeline.registry.files import RegistryTables
 from rrec_pipeline.resources.atomic import read_parquet_once, write_atomic
 from rrec_pipeline.resources.lost_runs import fail_lost_runs
 from rrec_pipeline.schedules import days_to_fetch
-from rrec_pipeline.tables import CLEARANCES, DEVICES, METER_READS, PROJECTS, RESERVATIONS, TABLES
+from rrec_pipeline.tables import (
+    CLEARANCES,
+    DEVICES,
+    GAP_EXPLANATIONS,
+    HELD_LOTS,
+    METER_READS,
+    PROJECTS,
+    RESERVATIONS,
+    TABLES,
+)
+from rrec_pipeline.validation.batch_tables import explanations_from_frame
 
 INSTANCE_YAML = Path(__file__).resolve().parents[1] / "dagster.yaml"
 
@@ -190,7 +200,11 @@ class Runner:
         reads = resources["warehouse"].scan(METER_READS.key)
         issued = resources["issuance_ledger"].issued_state()
         owner = os.environ.get(OWNER_FREQUENCY_VARIABLE) or None
-        return make_plan(registry, reads, PlanSettings(clock, owner_frequency=owner), issued)
+        explanations = explanations_from_frame(
+            _read_table(resources["warehouse"], GAP_EXPLANATIONS.key)
+        )
+        settings = PlanSettings(clock, owner_frequency=owner, explanations=explanations)
+        return make_plan(registry, reads, settings, issued)
 
     def due_issuance(self, as_of: date | None) -> dict[str, dict[str, set[str]]]:
         """Frequency -> period -> the reservations with new lots in it, as the plan sees now."""
@@ -231,17 +245,21 @@ class Runner:
             ran += 1
         return ran
 
-    def waiting_lots(self, as_of: date | None = None) -> dict[str, str]:
-        """Lot id -> the earlier window of its reservation it waits for (not yet issued)."""
+    def record_holds(self, as_of: date | None) -> Plan | None:
+        """What the plan now holds or makes wait, after issuance, into the ledger: every
+        earlier plan hold that no longer holds is released. Returns that plan."""
         plan = self.plan_now(as_of)
-        if plan is None:
-            return {}
-        first_open = first_open_windows(plan.lots)
-        return {
-            lot_id(lot): f"{lot.energy.reservation_id} {first_open[lot.energy.reservation_id]}"
-            for lot in plan.lots
-            if lot.energy.window.label > first_open[lot.energy.reservation_id]
-        }
+        holds = None
+        if plan is not None:
+            reservations = plan.registry.reservations
+            frequency_of = dict(reservations.select("reservation_id", "frequency").iter_rows())
+            _, waiting = in_order(plan.lots)
+            holds = holds_frame([*plan.holds, *waiting], frequency_of)
+        empty = HELD_LOTS.empty().drop("since", "origin")
+        self.defs.resources["issuance_ledger"].record_holds(
+            holds if holds is not None else empty, "plan", None
+        )
+        return plan
 
     def failed_checks(self) -> list[str]:
         """Checks whose latest evaluation (per partition) in these runs failed."""

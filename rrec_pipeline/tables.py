@@ -19,8 +19,15 @@ import polars as pl
 from rrec_pipeline.schemas import as_schema, polars_schema
 from rrec_pipeline.schemas.chain import ChainTransactions, LotMints
 from rrec_pipeline.schemas.credits import MiniGridCustomerMonths, ProjectYearCredits
-from rrec_pipeline.schemas.issuance import IssuanceLots, IssuancePlans, IssuedLots, LotFiles
-from rrec_pipeline.schemas.meter_reads import MeterAnomalies, MeterReads
+from rrec_pipeline.schemas.issuance import (
+    CertifiedReads,
+    HeldLots,
+    IssuanceLots,
+    IssuancePlans,
+    IssuedLots,
+    LotFiles,
+)
+from rrec_pipeline.schemas.meter_reads import MeterAnomalies, MeterGaps, MeterReads
 from rrec_pipeline.schemas.reference import (
     AvertRates,
     Countries,
@@ -156,6 +163,10 @@ TABLES: dict[str, Table] = {
 # Tables of the issuance ledger (a DuckDB file, not assets): their columns come from here too.
 ISSUED_LOTS = _table("ledger__issued_lots", IssuedLots)
 ISSUANCE_PLANS = _table("ledger__plans", IssuancePlans)
+HELD_LOTS = _table("ledger__held_lots", HeldLots)
+CERTIFIED_READS = _table("ledger__certified_reads", CertifiedReads)
+# Derived for analysts from the meter reads and the registry, with the planner's own rule.
+METER_GAPS = _table("analysts__meter_gaps", MeterGaps)
 
 # DuckDB column types of the polars dtypes the registry uses.
 _DUCKDB = {

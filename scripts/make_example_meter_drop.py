@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""Write the synthetic meter file drop in examples/meter_drop/ (used by scripts/run).
+"""Write the synthetic meter file drop in examples/meter_drop/ (used by `rrec run`'s examples).
 
-An invented rooftop in New York time (hourly, naive local stamps, as site
-exports write them) and a SolarEdge daily report in the V1 JSON shape from a
-site in Abidjan. Both cover exactly the UTC days 2024-01-01 to 2024-01-03: the
-rooftop's period-ending stamps run from 19:00 New York time on 31 December
-(00:00-01:00 UTC on 1 January) to 19:00 on 3 January, and Abidjan is on UTC.
+An invented 300 kWp rooftop in New York time (hourly, naive local stamps, as
+site exports write them; over 1 MWh a day, so each daily lot issues R-RECs)
+and a SolarEdge daily report in the V1 JSON shape from a site in Abidjan.
+Both cover exactly the UTC days 2024-01-01 to 2024-01-03: the rooftop's
+period-ending stamps run from 19:00 New York time on 31 December (00:00-01:00
+UTC on 1 January) to 19:00 on 3 January, and Abidjan is on UTC. The plant's
+reservation is weekly, so its first week, with four days without data, is
+held (`completeness.gap`): the run's summary shows it and why.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ def rooftop() -> None:
     for hour in range(72):
         stamp = start + timedelta(hours=hour)
         sun = max(0.0, math.sin(math.pi * (stamp.hour - 7) / 10))
-        lines.append(f"{stamp:%Y-%m-%dT%H:%M},{50 * 0.7 * sun:.3f}")
+        lines.append(f"{stamp:%Y-%m-%dT%H:%M},{300 * 0.7 * sun:.3f}")
     (site / "2024-01-01_to_2024-01-03.csv").write_text("\n".join(lines) + "\n")
 
 

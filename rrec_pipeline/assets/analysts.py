@@ -12,7 +12,7 @@ from rrec_pipeline.resources.warehouse import Warehouse
 
 KEY = "out_analysts__duckdb"
 SOURCES = sorted(
-    {t.table.key for t in ANALYST_TABLES if not t.from_ledger}
+    {t.table.key for t in ANALYST_TABLES if not (t.from_ledger or t.derived)}
     | {tables.LOT_MINTS.key, tables.CHAIN_TRANSACTIONS.key}
 )
 

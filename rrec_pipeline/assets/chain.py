@@ -14,7 +14,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from rrec_pipeline import tables
+from rrec_pipeline import faults, tables
 from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.minting.onchain import transactions
 from rrec_pipeline.minting.tokens import token_name
@@ -132,6 +132,7 @@ def core_chain__transactions(chain: Chain) -> dg.Output:
     except (ChainError, OSError, ConnectionError) as error:
         raise dg.Failure(f"the chain is unreachable: {error}") from None
     frame = pl.concat(frames)
+    faults.reached("read_back")
     counts = dict(frame.group_by("action").len().iter_rows())
     return dg.Output(frame, metadata={"transactions": frame.height, **counts})
 

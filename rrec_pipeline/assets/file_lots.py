@@ -7,7 +7,10 @@ import polars as pl
 from rrec_pipeline import tables
 from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.issuance.file_lots import file_lots
+from rrec_pipeline.issuance.frames import guard_conflicts, lot_holds
+from rrec_pipeline.issuance.refusals import refusals
 from rrec_pipeline.issuance.report import tokens_of
+from rrec_pipeline.registry.checks import co_located_pairs
 from rrec_pipeline.registry.files import RegistryTables
 from rrec_pipeline.resources.ledger import IssuanceLedger
 from rrec_pipeline.schemas.issuance import TO_ISSUE
@@ -63,6 +66,8 @@ def out_issuance__file_lots(
     ins={
         "lots": dg.AssetIn(tables.issuance_lots("file").key),
         "files": dg.AssetIn(tables.VERIFICATION_FILES.key),
+        "projects": dg.AssetIn(tables.PROJECTS.key),
+        "clearances": dg.AssetIn(tables.CLEARANCES.key),
     },
     group_name=GROUP,
     kinds={"duckdb"},
@@ -73,23 +78,29 @@ def out_issuance__file_lots_issued(
     issuance_ledger: IssuanceLedger,
     lots: pl.DataFrame,
     files: pl.DataFrame,
+    projects: pl.DataFrame,
+    clearances: pl.DataFrame,
 ) -> dg.MaterializeResult:
-    """Each lot keeps its file's name and hash: the bytes published and minted against."""
+    """Each lot keeps its file's name and hash: the bytes published and minted against.
+    A lot the guard stops is held alone; the other files' lots are issued."""
     named = files.select(
         pl.concat_str(pl.lit("file__"), pl.col("sha256").str.slice(0, 16)).alias("lot_id"),
         pl.col("file").alias("csv_name"),
         pl.col("sha256").alias("csv_sha256"),
     ).unique("lot_id")
     new = lots.filter(pl.col("change").is_in(TO_ISSUE)).join(named, on="lot_id", how="left")
-    none = pl.DataFrame(
-        schema={
-            "source": pl.String,
-            "device_id": pl.String,
-            "interval_start": pl.Datetime("us", "UTC"),
-            "lot_id": pl.String,
-        }
-    )
-    count = issuance_ledger.issue(new, none, context.run.run_id)
+    neighbours = co_located_pairs(projects, clearances)
+    conflicts = guard_conflicts(new, issuance_ledger.issued_lots(), neighbours)
+    refused = refusals(new, named.with_columns(pl.lit(True).alias("is_valid")), conflicts, [])
+    ready = new.filter(~pl.col("lot_id").is_in(list(refused)))
+    issuance_ledger.record_holds(lot_holds(new, refused), "check", new["lot_id"].to_list())
+    count = issuance_ledger.issue(ready, tables.CERTIFIED_READS.empty(), context.run.run_id)
     return dg.MaterializeResult(
-        metadata={"issued_lots": count, "issued_rrecs": int(new["rrecs"].sum())}
+        metadata={
+            "issued_lots": count,
+            "issued_rrecs": int(ready["rrecs"].sum()),
+            "held": dg.MetadataValue.json(
+                {lot: f"{r}: {why}" for lot, (r, why) in refused.items()}
+            ),
+        }
     )

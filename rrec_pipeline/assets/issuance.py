@@ -2,13 +2,17 @@
 
 For each frequency, three assets share its time-window partitions (`partitions.py`;
 a key is the first day of a calendar period, windows in each project's zone):
-- `out_issuance__<f>_lots`: the plan's lots of that period, new or issued, and
-  issued windows that received late reads; the plan is recorded in the ledger;
-- `out_issuance__<f>_lot_files`: each new lot's verification CSV, scorecard and
-  I-REC request, written to the lot folder and validated;
-- `out_issuance__<f>_issued`: the lots entered in the ledger with their reads,
-  behind the blocking guard and validity checks and, when required, an approval
-  (an `approvals.csv` row with the lot's id, or the run tag `rrec/approved=true`).
+- `out_issuance__<f>_lots`: the plan's lots of that period (new windows, and
+  adjustments of issued ones) and issued windows whose change is only
+  reported; the plan, and what it holds or makes wait, are recorded in the ledger;
+- `out_issuance__<f>_lot_files`: each lot's verification CSV, scorecard and
+  I-REC request, written to the lot folder and validated; a lot whose files
+  cannot be written is a finding on that lot;
+- `out_issuance__<f>_issued`: the lots entered in the ledger with their reads.
+  A lot that overlaps an issued one (the guard), whose file fails validation
+  or could not be written, or that waits for its approval (an `approvals.csv`
+  row with the lot's id, or the run tag `rrec/approved=true`) is held, alone,
+  with its rule and reason; the period's other lots are issued.
 """
 
 import hashlib
@@ -18,35 +22,42 @@ from datetime import UTC, date, datetime, timedelta
 import dagster as dg
 import polars as pl
 
-from rrec_pipeline import tables
+from rrec_pipeline import faults, tables
 from rrec_pipeline.assets.file_lots import GROUP, REGISTRY_INS, file_lot_assets
 from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.issuance.frames import (
+    Unwritable,
     files_of_lots,
+    guard_conflicts,
+    holds_frame,
     late_frame,
+    lot_holds,
     lot_reads,
     lots_frame,
     mark_changes,
 )
-from rrec_pipeline.issuance.lot_files import lot_id
-from rrec_pipeline.issuance.lots import first_open_windows
+from rrec_pipeline.issuance.lots import in_order
 from rrec_pipeline.issuance.plan import (
     OWNER_FREQUENCY_VARIABLE,
     PlanSettings,
     as_of_clock,
     make_plan,
 )
+from rrec_pipeline.issuance.refusals import WRITE, refusals
 from rrec_pipeline.issuance.report import tokens_of
 from rrec_pipeline.partitions import ISSUANCE_PARTITIONS
+from rrec_pipeline.registry.checks import co_located_pairs
 from rrec_pipeline.registry.files import RegistryTables
 from rrec_pipeline.resources.ledger import IssuanceLedger
 from rrec_pipeline.resources.lot_folder import LotFolder
 from rrec_pipeline.resources.registry_folder import RegistryFolder
 from rrec_pipeline.resources.warehouse import Warehouse
 from rrec_pipeline.schemas.issuance import TO_ISSUE
+from rrec_pipeline.text import escaped
 from rrec_pipeline.validation.batch import validate_sources
 from rrec_pipeline.validation.batch_tables import explanations_from_frame
 from rrec_pipeline.validation.config import ValidationConfig
+from rrec_pipeline.validation.gap_explanations import GapExplanation
 
 APPROVED_TAG = "rrec/approved"
 
@@ -55,7 +66,7 @@ class IssuanceConfig(dg.Config):
     as_of: str | None = None  # YYYY-MM-DD; default: now
     grace_days: int = 2
     policy: str = "carry-forward"
-    late_reads: str = "report"
+    late_reads: str = "adjust"  # or "next-window", or "report-only"
     require_approval: bool = False
     owner_frequency: str | None = None  # default: RREC_OWNER_FREQUENCY (unset: off)
 
@@ -64,43 +75,37 @@ def issued_key(frequency: str) -> str:
     return f"out_issuance__{frequency}_issued"
 
 
-def settings_of(config: IssuanceConfig) -> PlanSettings:
+def settings_of(
+    config: IssuanceConfig, explanations: tuple[GapExplanation, ...] = ()
+) -> PlanSettings:
     clock = as_of_clock(date.fromisoformat(config.as_of)) if config.as_of else datetime.now(UTC)
     owner = config.owner_frequency or os.environ.get(OWNER_FREQUENCY_VARIABLE) or None
     if owner is not None and owner not in tables.FREQUENCIES:
         raise dg.Failure(f"owner frequency {owner!r} is not one of {', '.join(tables.FREQUENCIES)}")
     grace = timedelta(days=config.grace_days)
-    return PlanSettings(clock, grace, config.policy, config.late_reads, owner)
+    return PlanSettings(clock, grace, config.policy, config.late_reads, owner, explanations)
 
 
 def partition_lots(
     frequency: str, label: date, registry: RegistryTables, plan, issued: dict
-) -> tuple[pl.DataFrame, list[dict]]:
-    """(the plan's lots of this frequency and period with the issued windows' late reads,
-    the lots that wait for an earlier window of their reservation to be issued)."""
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the plan's lots of this frequency and period, with issued windows whose change is
+    only reported; the period's holds, as `held_lots` rows)."""
     frequency_of = dict(registry.reservations.select("reservation_id", "frequency").iter_rows())
     recipients = dict(
         registry.reservations.select("reservation_id", "recipient_wallet").iter_rows()
     )
     tokens = tokens_of(registry.projects, load_reference())
-    first_open = first_open_windows(plan.lots)
 
     def mine(energy) -> bool:
         return frequency_of[energy.reservation_id] == frequency and energy.window.label == label
 
-    ours = [lot for lot in plan.lots if mine(lot.energy)]
-    waiting = [lot for lot in ours if first_open[lot.energy.reservation_id] < label]
-    plan.lots = [lot for lot in ours if lot not in waiting]
+    ready, waiting = in_order(plan.lots)
+    plan.lots = [lot for lot in ready if mine(lot.energy)]
     plan.late = [energy for energy in plan.late if mine(energy)]
+    holds = holds_frame([h for h in [*plan.holds, *waiting] if mine(h.energy)], frequency_of)
     planned = lots_frame(plan, frequency, recipients, tokens, issued)
-    lots = pl.concat([planned, late_frame(plan, frequency, recipients, tokens)])
-    return lots, [
-        {
-            "lot_id": lot_id(lot),
-            "waits_for": f"{lot.energy.reservation_id} {first_open[lot.energy.reservation_id]}",
-        }
-        for lot in waiting
-    ]
+    return pl.concat([planned, late_frame(plan, frequency, recipients, tokens)]), holds
 
 
 def _lots_asset(frequency: str) -> dg.AssetsDefinition:
@@ -109,7 +114,7 @@ def _lots_asset(frequency: str) -> dg.AssetsDefinition:
     @dg.asset(
         name=table.key,
         partitions_def=ISSUANCE_PARTITIONS[frequency],
-        ins=REGISTRY_INS,
+        ins={**REGISTRY_INS, "gap_explanations": dg.AssetIn(tables.GAP_EXPLANATIONS.key)},
         deps=[tables.METER_READS.key],
         group_name=GROUP,
         kinds={"polars", "parquet"},
@@ -124,24 +129,29 @@ def _lots_asset(frequency: str) -> dg.AssetsDefinition:
         devices: pl.DataFrame,
         reservations: pl.DataFrame,
         clearances: pl.DataFrame,
+        gap_explanations: pl.DataFrame,
     ) -> dg.Output:
         registry = RegistryTables(projects, devices, reservations, clearances)
         issued = issuance_ledger.issued_state()
         reads = warehouse.scan(tables.METER_READS.key)
-        plan = make_plan(registry, reads, settings_of(config), issued)
+        explanations = explanations_from_frame(gap_explanations)
+        plan = make_plan(registry, reads, settings_of(config, explanations), issued)
         label = date.fromisoformat(context.partition_key)
-        planned, waiting = partition_lots(frequency, label, plan.registry, plan, issued)
+        planned, holds = partition_lots(frequency, label, plan.registry, plan, issued)
         lots = mark_changes(planned, issuance_ledger.last_planned())
-        for lot in waiting:
-            context.log.warning(f"{lot['lot_id']} waits for the window {lot['waits_for']}")
         issuance_ledger.record_plan(context.run.run_id, frequency, context.partition_key, lots)
+        issuance_ledger.record_holds(holds, "plan", lots["lot_id"].to_list())
+        for row in holds.iter_rows(named=True):
+            context.log.info(f"{row['lot_id']} {row['state']}: {row['rule']}: {row['reason']}")
         return dg.Output(
             lots,
             metadata={
                 "lots": lots.height,
                 "rrecs_to_issue": int(lots.filter(pl.col("change").is_in(TO_ISSUE))["rrecs"].sum()),
                 "changes": dg.MetadataValue.json(dict(lots.group_by("change").len().iter_rows())),
-                "waiting": dg.MetadataValue.json(waiting),
+                "held": dg.MetadataValue.json(
+                    {row["lot_id"]: f"{row['rule']}: {row['reason']}" for row in holds.to_dicts()}
+                ),
             },
         )
 
@@ -177,8 +187,9 @@ def _files_asset(frequency: str) -> dg.AssetsDefinition:
         made = files_of_lots(lots, projects, devices, reads, load_reference())
         # A registered explanation clears a lot's gap as it clears a producer's file's.
         config = ValidationConfig(gap_explanations=explanations_from_frame(gap_explanations))
-        rows = [_file_row(files, lot_folder.write(frequency, files), config) for files in made]
+        rows = [_file_row(frequency, files, lot_folder, config) for files in made]
         frame = table.validate(pl.DataFrame(rows, schema=table.dtypes))
+        faults.reached("lot_files")
         return dg.Output(
             frame, metadata={"files": frame.height, "invalid": int((~frame["is_valid"]).sum())}
         )
@@ -186,20 +197,42 @@ def _files_asset(frequency: str) -> dg.AssetsDefinition:
     return _asset
 
 
-def _file_row(files, folder, config: ValidationConfig) -> dict:
+def _file_row(frequency: str, files, folder: LotFolder, config: ValidationConfig) -> dict:
+    """The lot's files written and checked; a lot they cannot be written for is a finding."""
+    if isinstance(files, Unwritable):
+        return _unwritten(files.lot_id, files.rrecs, files.problem)
+    try:
+        written = folder.write(frequency, files)
+    except OSError as error:
+        return _unwritten(files.lot_id, files.scorecard["rrecs"], error.strerror or str(error))
     report = validate_sources([(files.csv_name, files.csv)], config).files[0]
     errors = [f"{f.rule}: {f.message}" for f in report.findings if f.is_error]
     return {
         "lot_id": files.lot_id,
         "csv_name": files.csv_name,
         "csv_sha256": hashlib.sha256(files.csv).hexdigest(),
-        "folder": str(folder),
+        "folder": str(written),
         "rrecs": files.scorecard["rrecs"],
         "coverage": files.scorecard["coverage"],
         "gap_hours": files.scorecard["gap_hours"],
         "flagged_reads": files.scorecard["flagged_reads"],
         "is_valid": report.ok,
         "findings": "; ".join(errors),
+    }
+
+
+def _unwritten(lot: str, rrecs: int, problem: str) -> dict:
+    return {
+        "lot_id": lot,
+        "csv_name": None,
+        "csv_sha256": None,
+        "folder": "",
+        "rrecs": rrecs,
+        "coverage": "",
+        "gap_hours": "",
+        "flagged_reads": 0,
+        "is_valid": False,
+        "findings": f"{WRITE}: the lot's files cannot be written ({escaped(problem)[:200]})",
     }
 
 
@@ -211,10 +244,13 @@ def _issued_asset(frequency: str) -> dg.AssetsDefinition:
             "lots": dg.AssetIn(tables.issuance_lots(frequency).key),
             "files": dg.AssetIn(tables.lot_files(frequency).key),
             "devices": dg.AssetIn(tables.DEVICES.key),
+            "projects": dg.AssetIn(tables.PROJECTS.key),
+            "clearances": dg.AssetIn(tables.CLEARANCES.key),
         },
         group_name=GROUP,
         kinds={"duckdb"},
-        description="The period's new lots entered in the issuance ledger, reads certified.",
+        description="The period's lots entered in the issuance ledger, reads certified; "
+        "a lot the guard, its file or its approval holds is left out with its reason.",
     )
     def _asset(
         context: dg.AssetExecutionContext,
@@ -225,25 +261,34 @@ def _issued_asset(frequency: str) -> dg.AssetsDefinition:
         lots: pl.DataFrame,
         files: pl.DataFrame,
         devices: pl.DataFrame,
+        projects: pl.DataFrame,
+        clearances: pl.DataFrame,
     ) -> dg.MaterializeResult:
         new = lots.filter(pl.col("change").is_in(TO_ISSUE)).join(
             files.select("lot_id", "csv_name", "csv_sha256"), on="lot_id", how="left"
         )
-        waiting = _unapproved(context, config, registry_folder, new)
-        ready = new.filter(~pl.col("lot_id").is_in(waiting))
+        neighbours = co_located_pairs(projects, clearances)
+        conflicts = guard_conflicts(new, issuance_ledger.issued_lots(), neighbours)
+        unapproved = _unapproved(context, config, registry_folder, new)
+        refused = refusals(new, files, conflicts, unapproved)
+        ready = new.filter(~pl.col("lot_id").is_in(list(refused)))
         reads = lot_reads(warehouse.scan(tables.METER_READS.key), devices, ready)
+        issuance_ledger.record_holds(lot_holds(new, refused), "check", new["lot_id"].to_list())
         count = issuance_ledger.issue(
             ready,
-            reads.select("source", "device_id", "interval_start", "lot_id"),
+            reads.select("source", "device_id", "interval_start", "lot_id", "wh"),
             context.run.run_id,
         )
-        for lot in waiting:
-            context.log.info(f"lot {lot} waits for approval")
+        faults.reached("issuance")
+        for lot, (rule, reason) in sorted(refused.items()):
+            context.log.info(f"{lot} held: {rule}: {reason}")
         return dg.MaterializeResult(
             metadata={
                 "issued_lots": count,
                 "issued_rrecs": int(ready["rrecs"].sum()),
-                "waiting_for_approval": dg.MetadataValue.json(waiting),
+                "held": dg.MetadataValue.json(
+                    {lot: f"{r}: {why}" for lot, (r, why) in refused.items()}
+                ),
             }
         )
 

@@ -1,10 +1,15 @@
-"""Blocking checks in front of the ledger, per frequency and period.
+"""Checks in front of the ledger, per frequency and period: which lots they hold.
 
-- The guard (Appendix B 2.1): no new lot overlaps an issued lot of the same
-  project, or of a project within 100 m that is not cleared.
-- Every new lot's verification CSV passes `rrec validate`.
-Either failing stops the period's lots from being issued (and so published
-and minted); the metadata names the lots, windows and rules.
+- The guard (Appendix B 2.1): no lot to issue overlaps an issued lot of the same
+  project, or of a project within 100 m that is not cleared (an adjustment is
+  the same claim as its window's earlier versions).
+- Every lot's verification CSV was written and passes `rrec validate`.
+A failing lot is held alone: the issued asset leaves it out of the ledger
+(and so out of publication and minting) through the same functions
+(`issuance/refusals.py`), with its rule and reason in `held_lots`, and the
+period's other lots go on. The checks therefore warn rather than block the
+period; their metadata names the lots, windows and rules. Producer files'
+lots are guarded the same way.
 """
 
 import dagster as dg
@@ -30,7 +35,8 @@ def _guard(frequency: str) -> dg.AssetChecksDefinition:
         columns = ["lot_id", "window_start_utc", "issued_lot_id", "issued_window_start_utc"]
         return dg.AssetCheckResult(
             passed=conflicts.is_empty(),
-            description=f"{conflicts.height} new lots overlap issued lots",
+            severity=dg.AssetCheckSeverity.WARN,
+            description=f"{conflicts.height} lots overlap issued lots: held",
             metadata={"conflicts": dg.MetadataValue.md(markdown_table(conflicts, columns))},
         )
 
@@ -39,12 +45,12 @@ def _guard(frequency: str) -> dg.AssetChecksDefinition:
             asset=tables.issuance_lots(frequency).key,
             name="no_double_counting",
             partitions_def=ISSUANCE_PARTITIONS[frequency],
-            blocking=True,
             additional_ins={
                 "projects": dg.AssetIn(tables.PROJECTS.key),
                 "clearances": dg.AssetIn(tables.CLEARANCES.key),
             },
-            description="No new lot overlaps an issued lot of the same or a co-located project.",
+            description="No lot to issue overlaps an issued lot of the same or a co-located "
+            "project; one that does is held.",
         )(_check)
 
 
@@ -53,7 +59,8 @@ def _valid_files(frequency: str) -> dg.AssetChecksDefinition:
         invalid = files.filter(~pl.col("is_valid"))
         return dg.AssetCheckResult(
             passed=invalid.is_empty(),
-            description=f"{invalid.height} of {files.height} lot files fail validation",
+            severity=dg.AssetCheckSeverity.WARN,
+            description=f"{invalid.height} of {files.height} lot files fail validation: held",
             metadata={
                 "invalid": dg.MetadataValue.md(
                     markdown_table(invalid, ["lot_id", "csv_name", "findings"])
@@ -66,20 +73,20 @@ def _valid_files(frequency: str) -> dg.AssetChecksDefinition:
             asset=tables.lot_files(frequency).key,
             name="lot_files_validate",
             partitions_def=ISSUANCE_PARTITIONS[frequency],
-            blocking=True,
-            description="Every new lot's verification CSV passes rrec validate.",
+            description="Every lot's verification CSV is written and passes rrec validate; "
+            "a lot whose file does not is held.",
         )(_check)
 
 
 @dg.asset_check(
     asset=tables.issuance_lots("file").key,
     name="no_double_counting",
-    blocking=True,
     additional_ins={
         "projects": dg.AssetIn(tables.PROJECTS.key),
         "clearances": dg.AssetIn(tables.CLEARANCES.key),
     },
-    description="No producer file's lot overlaps an issued lot of the same or a nearby project.",
+    description="No producer file's lot overlaps an issued lot of the same or a nearby "
+    "project; one that does is held.",
 )
 def file_lots_do_not_double_count(
     issuance_ledger: IssuanceLedger,
@@ -92,7 +99,8 @@ def file_lots_do_not_double_count(
     columns = ["lot_id", "window_start_utc", "issued_lot_id", "issued_window_start_utc"]
     return dg.AssetCheckResult(
         passed=conflicts.is_empty(),
-        description=f"{conflicts.height} file lots overlap issued lots",
+        severity=dg.AssetCheckSeverity.WARN,
+        description=f"{conflicts.height} file lots overlap issued lots: held",
         metadata={"conflicts": dg.MetadataValue.md(markdown_table(conflicts, columns))},
     )
 

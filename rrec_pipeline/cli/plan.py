@@ -27,6 +27,11 @@ from rrec_pipeline.issuance.report import plan_json, tokens_of
 from rrec_pipeline.registry.files import load_registry
 from rrec_pipeline.tables import FREQUENCIES, METER_READS
 from rrec_pipeline.text import escaped
+from rrec_pipeline.validation.gap_explanations import (
+    GapExplanation,
+    GapExplanationError,
+    read_gap_explanations,
+)
 
 
 def scan_reads(path: Path) -> pl.LazyFrame:
@@ -63,7 +68,11 @@ def run(args: argparse.Namespace) -> int:
             f"{OWNER_FREQUENCY_VARIABLE}={owner!r}: not one of {', '.join(FREQUENCIES)}"
         )
     settings = PlanSettings(
-        clock, timedelta(days=args.grace_days), args.policy, owner_frequency=owner
+        clock,
+        timedelta(days=args.grace_days),
+        args.policy,
+        owner_frequency=owner,
+        explanations=_explanations(args.registry),
     )
     plan = make_plan(registry, scan_reads(args.reads), settings)
     recipients = dict(
@@ -75,6 +84,17 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_human(report)
     return EXIT_INVALID if report["held_back"] else EXIT_OK
+
+
+def _explanations(registry: Path) -> tuple[GapExplanation, ...]:
+    """The registry folder's `gap_explanations.csv`, if any; an unusable one is a usage error."""
+    path = registry / "gap_explanations.csv"
+    if not path.is_file():
+        return ()
+    try:
+        return read_gap_explanations(path.read_bytes())
+    except GapExplanationError as error:
+        raise UsageError(f"{escaped(str(path))}: {error}") from None
 
 
 def _print_human(report: dict) -> None:

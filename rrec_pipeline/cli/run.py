@@ -1,12 +1,14 @@
 """`rrec run`: the pipeline on the current configuration, in-process, then a summary.
 
-Meter data first (the given days, else what is new in the file drop and what
-is unsettled for API sources), then the main job (verification, reference
-tables, credits, registry), the issuance periods that are due, and the
-minting job (publish, mint each lot once, read the chain back), and last the
-analysts' DuckDB database. Everything lands under `RREC_HOME`; runs and checks
-are in the Dagster instance under `DAGSTER_HOME` (default `$RREC_HOME/dagster_home`).
-Exit 1 when a step failed or a blocking check did not pass.
+Meter data first (the given days, else what is new in the file drop, what is
+unsettled for API sources, and every day whose partition is stale), then the
+main job (verification, reference tables, credits, registry), the issuance
+periods that are due, and the minting job (publish, mint each lot once, read
+the chain back), and last the analysts' DuckDB database. Everything lands
+under `RREC_HOME`; runs and checks are in the Dagster instance under
+`DAGSTER_HOME` (default `$RREC_HOME/dagster_home`). The summary lists every
+held or waiting lot with its reason, and what this run added.
+Exit 1 when a step failed, a blocking check did not pass, or a lot is held.
 `run_pipeline` is shared with `rrec demo`, which shows each stage's progress.
 """
 
@@ -22,13 +24,15 @@ from datetime import date
 
 import polars as pl
 
+from rrec_pipeline import faults
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
 from rrec_pipeline.cli.progress import Progress
 from rrec_pipeline.jobs import ANALYSTS_JOB_NAME, MAIN_JOB_NAME, MINTING_JOB_NAME
 from rrec_pipeline.locations import home_paths, publish_repository, rrec_home
 from rrec_pipeline.resources.atomic import read_parquet_once
 from rrec_pipeline.resources.ledger import IssuanceLedger
-from rrec_pipeline.run_summary import RunOutcome, summary_lines
+from rrec_pipeline.resources.publisher import commits_in
+from rrec_pipeline.run_summary import Changes, RunOutcome, over_issued_text, summary_lines
 from rrec_pipeline.runs import Runner, open_instance, quiet_dagster
 from rrec_pipeline.tables import (
     METER_READS,
@@ -80,8 +84,9 @@ def configure_logging(level: int) -> None:
 def run_pipeline(
     runner: Runner, paths, options: RunOptions, progress: Progress | None = None
 ) -> tuple[RunOutcome, bool]:
-    """Every stage in order; (what the run did, whether it all passed)."""
+    """Every stage in order; (what the run did, whether it all passed and nothing is held)."""
     step = progress.step if progress else None
+    before = changes_so_far(paths)
     with _stage(progress, "meter data", None) as notes:
         meter_days = runner.run_meter(runner.meter_days(options.start, options.end), step)
         notes.append(f"{len(meter_days)} new day(s)" if meter_days else "nothing new")
@@ -92,9 +97,11 @@ def run_pipeline(
         ) as notes:
             main_ok = runner.execute(MAIN_JOB_NAME).success
             notes.append("done" if main_ok else "failed")
+        faults.reached("main_job")
     with _stage(progress, "issuance", None) as notes:
         due = runner.due_issuance(options.as_of) if main_ok else {}
         periods = runner.run_issuance(due, options.as_of, step)
+        plan = runner.record_holds(options.as_of) if main_ok else None
         notes.append(f"{periods} period(s) run" if periods else "nothing due")
     with _stage(progress, "publication, minting, chain read back", "minting job") as notes:
         minting = runner.execute(MINTING_JOB_NAME) if main_ok else None
@@ -104,9 +111,15 @@ def run_pipeline(
             runner.execute(ANALYSTS_JOB_NAME)
             notes.append(str(paths["analyst_db"]))
     outcome = collect_outcome(runner, paths, meter_days)
+    outcome.changes = changes_so_far(paths) - before
+    outcome.over_issued = [
+        over_issued_text(e.reservation_id, e.project_id, e.window.year, wh)
+        for e, wh in (plan.over_issued if plan is not None else [])
+    ]
     blocked = any("(ERROR)" in check for check in outcome.failed_checks)
     ok = main_ok and minting is not None and minting.success
-    return outcome, ok and not outcome.failed_steps and not blocked
+    held = outcome.holds is not None and not outcome.holds.is_empty()
+    return outcome, ok and not outcome.failed_steps and not blocked and not held
 
 
 @contextmanager
@@ -134,6 +147,21 @@ def collect_outcome(runner: Runner, paths, meter_days: list[str]) -> RunOutcome:
         issued=ledger.issued_lots(),
         mints=ledger.mints(),
         publish_repository=publish_repository(),
+        holds=ledger.held_lots(),
+    )
+
+
+def changes_so_far(paths) -> Changes:
+    """What the ledger and the published repository hold now, counted (`Changes`)."""
+    ledger = IssuanceLedger(path=str(paths["ledger"]))
+    issued, log = ledger.issued_lots(), ledger.mint_log()
+    states = log["state"] if log.height else pl.Series([], dtype=pl.String)
+    return Changes(
+        issued.height,
+        int(issued["rrecs"].sum()),
+        int((states == "confirmed").sum()),
+        int((states == "sent").sum()),
+        commits_in(publish_repository()),
     )
 
 

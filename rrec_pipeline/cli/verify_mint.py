@@ -15,7 +15,7 @@ import json
 
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
 from rrec_pipeline.minting.links import parse_info
-from rrec_pipeline.minting.verify import Verdict, verify
+from rrec_pipeline.minting.verify import Verdict, verify, window_minted
 from rrec_pipeline.resources.evm import TokenChain
 from rrec_pipeline.resources.pinned_files import FetchError, fetch_pinned
 
@@ -37,7 +37,7 @@ def _check(node: TokenChain, where: str, args: argparse.Namespace) -> int:
         raise UsageError(f"cannot read {args.tx_hash} from {where}: {error}") from None
     if not mints:
         raise UsageError(f"{args.tx_hash} is not a mint with info on {where}")
-    verdicts = [_verdict(mint, args.repo) for mint in mints]
+    verdicts = [_verdict(mint, args.repo, _window_total(node, mint)) for mint in mints]
     if args.json:
         print(json.dumps([v.to_json() | {"tx_hash": args.tx_hash} for v in verdicts], indent=2))
     else:
@@ -46,7 +46,15 @@ def _check(node: TokenChain, where: str, args: argparse.Namespace) -> int:
     return EXIT_OK if all(v.ok for v in verdicts) else EXIT_INVALID
 
 
-def _verdict(mint: dict, repository: str | None) -> Verdict:
+def _window_total(node: TokenChain, mint: dict) -> int:
+    """What the contract minted for the mint's window so far (an adjusted window's versions)."""
+    link = parse_info(mint["additionalInfo"])
+    if link is None or link.window is None:
+        return int(mint["amount"])
+    return window_minted(mint, node.events(mint["address"], "MintWithInfo"))
+
+
+def _verdict(mint: dict, repository: str | None, window_total: int) -> Verdict:
     link = parse_info(mint["additionalInfo"])
     if link is None:
         return Verdict(int(mint["amount"]), problems=["the mint carries no link to its data"])
@@ -55,7 +63,7 @@ def _verdict(mint: dict, repository: str | None) -> Verdict:
     except FetchError as error:
         return Verdict(int(mint["amount"]), problems=[str(error)])
     name = (link.path or link.url).rsplit("/", 1)[-1]
-    return verify(int(mint["amount"]), link, name, data)
+    return verify(int(mint["amount"]), link, name, data, window_total)
 
 
 def _text(mint: dict, verdict: Verdict) -> str:

@@ -13,27 +13,7 @@ from decimal import Decimal
 import polars as pl
 
 from rrec_pipeline.amounts import TCO2E_DECIMALS, decimal_text, mwh_from_wh
-from rrec_pipeline.run_summary import quarantined_lines
-
-
-@dataclass(frozen=True)
-class Changes:
-    """What a run added: lots issued, mint transactions sent, commits published."""
-
-    lots: int
-    transactions: int
-    commits: int
-
-    def __sub__(self, before: Changes) -> Changes:
-        return Changes(
-            self.lots - before.lots,
-            self.transactions - before.transactions,
-            self.commits - before.commits,
-        )
-
-    @property
-    def is_nothing(self) -> bool:
-        return self.lots == self.transactions == self.commits == 0
+from rrec_pipeline.run_summary import Changes, changes_line, held_lines, quarantined_lines
 
 
 @dataclass
@@ -46,7 +26,8 @@ class DemoResult:
     plans: pl.DataFrame
     credits: dict[str, Decimal]  # credit class -> tCO2e of the issued lots
     failed_checks: list[str] = field(default_factory=list)
-    waiting: dict[str, str] = field(default_factory=dict)  # lot id -> the window it waits for
+    holds: pl.DataFrame | None = None  # the ledger's held and waiting lots
+    over_issued: list[str] = field(default_factory=list)
     meter_files: int = 0
     meter_reads: int = 0
 
@@ -58,10 +39,11 @@ def demo_lines(result: DemoResult, changes: Changes) -> list[str]:
         *_tokens(result.issued, result.mints),
         "",
         *_credits(result.credits),
-        *_held(result),
-        *_late(result),
         "",
-        _changes(changes),
+        *_held(result),
+        *_adjusted(result),
+        "",
+        changes_line(changes),
     ]
 
 
@@ -112,42 +94,25 @@ def _credits(credits: dict[str, Decimal]) -> list[str]:
 
 
 def _held(result: DemoResult) -> list[str]:
-    """Lots whose file failed validation: the blocking check kept them from the ledger."""
-    held = result.lot_files.filter(~pl.col("is_valid")).join(
-        result.issued.select("lot_id"), on="lot_id", how="anti"
-    )
+    """Held and waiting lots, one line each, and any blocking check that failed."""
     errors = [check for check in result.failed_checks if check.endswith("(ERROR)")]
-    if held.is_empty() and not errors and not result.waiting:
-        return ["", "Blocking checks: all passed"]
-    lines = ["", f"Blocking checks failed: {len(errors)} (the period's lots wait, nothing minted)"]
-    lines += [f"  {check}" for check in errors]
-    for lot_id, findings in held.select("lot_id", "findings").sort("lot_id").iter_rows():
-        lines.append(f"  held: {lot_id}: {findings.splitlines()[0] if findings else ''}")
-    by_window: dict[str, list[str]] = {}
-    for lot_id, window in result.waiting.items():
-        by_window.setdefault(window, []).append(lot_id)
-    for window, lots in sorted(by_window.items()):
-        lines.append(f"  waiting for {window} to be issued: {len(lots)} later lot(s)")
-    return lines
-
-
-def _late(result: DemoResult) -> list[str]:
-    late = result.plans.filter(pl.col("change") == "late")
-    if late.is_empty():
-        return []
-    issued = result.issued.select("lot_id", pl.col("wh").alias("issued_wh"))
-    rows = late.group_by("lot_id").agg(pl.col("wh").max()).join(issued, on="lot_id").sort("lot_id")
-    lines = ["", "Late reads (arrived after their window was issued; reported, not issued):"]
-    for lot_id, wh, issued_wh in rows.iter_rows():
-        extra = mwh_from_wh(wh - issued_wh)
-        lines.append(f"  {lot_id}: +{decimal_text(extra)} MWh")
-    return lines
-
-
-def _changes(changes: Changes) -> str:
-    if changes.is_nothing:
-        return "Nothing changed: no lot issued, no commit made, no transaction sent."
-    return (
-        f"This run: {changes.lots} lot(s) issued, {changes.commits} commit(s) published, "
-        f"{changes.transactions} transaction(s) sent."
+    lines = held_lines(
+        result.holds if result.holds is not None else pl.DataFrame(), result.over_issued
     )
+    if errors:
+        lines += [f"Blocking checks failed: {len(errors)}", *(f"  {c}" for c in errors)]
+    return lines
+
+
+def _adjusted(result: DemoResult) -> list[str]:
+    """Windows issued again after late or corrected reads: what each version added."""
+    versions = result.issued.filter(pl.col("version") > 1)
+    if versions.is_empty():
+        return []
+    lines = ["", "Adjustments (late or corrected reads after a window was issued):"]
+    for row in versions.sort("lot_id").iter_rows(named=True):
+        lines.append(
+            f"  {row['lot_id']}: +{row['rrecs']} R-RECs, the window now "
+            f"{decimal_text(mwh_from_wh(row['wh']))} MWh and {row['window_rrecs']} R-RECs"
+        )
+    return lines

@@ -5,8 +5,8 @@ with role `generation`), and a window through the project's time zone: each
 read's interval start, in local time, is truncated to its frequency's period
 (`dt.truncate`), so the work is vectorised per (time zone, frequency) and runs
 on a lazy scan with streaming collection. Reads of quality `missing` carry no
-energy and count as gaps; `estimated` energy is counted and reported apart.
-All sums are integer Wh.
+energy; `estimated` energy is counted and reported apart. All sums are
+integer Wh. Which devices cover which time (the evidence) is `coverage.py`.
 """
 
 from __future__ import annotations
@@ -25,10 +25,6 @@ ENERGY_SCHEMA = {
     "estimated_wh": pl.Int64,
     "reads": pl.UInt32,
     "missing_reads": pl.UInt32,
-    "devices": pl.UInt32,
-    "covered_seconds": pl.Int64,
-    "first_read": pl.Datetime("us", "UTC"),
-    "last_read": pl.Datetime("us", "UTC"),
 }
 
 
@@ -108,70 +104,43 @@ def _no_reads(tagged: pl.LazyFrame) -> pl.LazyFrame:
 SLOT = "15m"
 
 
-def project_slots(reads: pl.LazyFrame, devices: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Generation reads summed per (project, 15-minute slot), and each meter's first and
-    last read: one streaming pass that shrinks the reads to what windows need.
+def project_slots(reads: pl.LazyFrame, devices: pl.DataFrame) -> pl.DataFrame:
+    """Generation reads summed per (project, 15-minute slot): one streaming pass that
+    shrinks the reads to what windows need (which devices cover what is `coverage.py`).
 
     Reads are summed per site (and meter, when a meter is registered by itself)
     and slot before they meet the registrations: a project is a function of
     those keys, so the join runs over the sums, not over every read.
     """
     counted = pl.col("quality") != "missing"
-    seconds = (pl.col("interval_end") - pl.col("interval_start")).dt.total_seconds()
     generation = devices.filter(pl.col("role") == "generation")
     by_meter = generation["device_id"].is_not_null().any()
     owner = ["source", "site_id", "device_id"] if by_meter else ["source", "site_id"]
     per_owner = reads.group_by(*owner, pl.col("interval_start").dt.truncate(SLOT)).agg(
         pl.when(counted).then(pl.col("wh")).sum().alias("wh"),
         pl.when(pl.col("quality") == "estimated").then(pl.col("wh")).sum().alias("estimated_wh"),
-        pl.when(counted).then(seconds).sum().alias("covered_seconds"),
         (~counted).sum().cast(pl.UInt32).alias("missing_reads"),
         pl.len().cast(pl.UInt32).alias("reads"),
     )
-    slots = (
+    return (
         project_reads(per_owner, devices, "generation")
         .group_by("project_id", "interval_start")
         .agg(
-            pl.col("wh", "estimated_wh", "covered_seconds").sum(),
+            pl.col("wh", "estimated_wh").sum(),
             pl.col("missing_reads", "reads").sum().cast(pl.UInt32),
         )
+        .collect(engine="streaming")
     )
-    per_meter = reads.group_by("source", "site_id", "device_id").agg(
-        pl.col("interval_start").min().alias("first_read"),
-        pl.col("interval_start").max().alias("last_read"),
-    )
-    spans = project_reads(per_meter, devices, "generation").select(
-        "project_id", "device_id", "first_read", "last_read"
-    )
-    return tuple(pl.collect_all([slots, spans], engine="streaming"))
 
 
 def window_energy(reads: pl.LazyFrame, devices: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame:
-    """Exact Wh and data-quality counts per (reservation, project, window)."""
-    slots, spans = project_slots(reads, devices)
-    windows = (
+    """Exact Wh and read counts per (reservation, project, window)."""
+    slots = project_slots(reads, devices)
+    return (
         claimed_reads(slots.lazy(), claims)
         .group_by(KEY)
-        .agg(
-            pl.col("wh", "estimated_wh", "covered_seconds").sum(),
-            pl.col("reads", "missing_reads").sum(),
-            pl.col("interval_start").min().alias("first_read"),
-            pl.col("interval_start").max().alias("last_read"),
-        )
+        .agg(pl.col("wh", "estimated_wh").sum(), pl.col("reads", "missing_reads").sum())
         .collect()
-    )
-    reporting = (
-        windows.select(*KEY, "first_read", "last_read")
-        .join(spans.rename({"first_read": "_first", "last_read": "_last"}), on="project_id")
-        .filter(
-            (pl.col("_first") <= pl.col("last_read")) & (pl.col("first_read") <= pl.col("_last"))
-        )
-        .group_by(KEY)
-        .agg(pl.col("device_id").n_unique().alias("devices"))
-    )
-    return (
-        windows.join(reporting, on=KEY, how="left")
-        .with_columns(pl.col("devices").fill_null(0))
         .cast(ENERGY_SCHEMA)
         .select(list(ENERGY_SCHEMA))
     )

@@ -62,8 +62,11 @@ def _claimant(registry: RegistryTables, project: dict, file: dict) -> tuple[str,
 def _lot(file: dict, project: dict, claimant: tuple[str, str], tokens: dict) -> dict:
     wh = int(Decimal(file["certified_mwh"]) * WH_PER_MWH)
     begin, end = file["begin_utc"], file["end_utc"]
+    lot_id = f"file__{file['sha256'][:16]}"
     return {
-        "lot_id": f"file__{file['sha256'][:16]}",
+        "lot_id": lot_id,
+        "window_id": lot_id,
+        "version": 1,
         "reservation_id": claimant[0],
         "project_id": project["project_id"],
         "frequency": "file",
@@ -79,8 +82,12 @@ def _lot(file: dict, project: dict, claimant: tuple[str, str], tokens: dict) -> 
         "estimated_wh": 0,
         "reads": 0,
         "missing_reads": 0,
+        "devices": 0,
+        "covered_seconds": 0,
+        "gap_seconds": 0,
         "carry_in_wh": 0,
         "rrecs": file["whole_rrecs"],
+        "window_rrecs": file["whole_rrecs"],
         "carry_out_wh": wh - file["whole_rrecs"] * WH_PER_MWH,
         "dropped_wh": 0,
         "is_clipped": False,

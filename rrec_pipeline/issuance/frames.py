@@ -7,16 +7,20 @@ to publication and minting. The ledger also refuses to certify a read twice.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
 from rrec_pipeline.credits.reference import ReferenceTables
 from rrec_pipeline.issuance.energy import project_reads
-from rrec_pipeline.issuance.lot_files import LotFiles, lot_files, lot_id
-from rrec_pipeline.issuance.lots import Lot, WindowEnergy
+from rrec_pipeline.issuance.lot_files import LotFiles, lot_files, lot_id, window_id
+from rrec_pipeline.issuance.lots import Hold, Lot, WindowEnergy
 from rrec_pipeline.issuance.plan import Plan
 from rrec_pipeline.issuance.windows import Window
 from rrec_pipeline.schemas.issuance import TO_ISSUE
-from rrec_pipeline.tables import issuance_lots
+from rrec_pipeline.tables import HELD_LOTS, issuance_lots
+
+HOLD_COLUMNS = [c for c in HELD_LOTS.dtypes if c not in ("since", "origin")]
 
 
 def lots_frame(
@@ -33,6 +37,7 @@ def lots_frame(
 
 
 def late_frame(plan: Plan, frequency: str, recipients: dict, tokens: dict) -> pl.DataFrame:
+    """Issued windows whose energy changed since, when the policy only reports them."""
     table = issuance_lots(frequency)
     rows = []
     for energy in plan.late:
@@ -42,6 +47,8 @@ def late_frame(plan: Plan, frequency: str, recipients: dict, tokens: dict) -> pl
 
 
 def _change(lot: Lot, issued: dict) -> str:
+    if lot.version > 1:
+        return "adjustment"
     return "issued" if lot.key in issued else "new"
 
 
@@ -49,6 +56,8 @@ def _row(lot: Lot, frequency: str, recipients: dict, tokens: dict, change: str) 
     energy, window = lot.energy, lot.energy.window
     return {
         "lot_id": lot_id(lot),
+        "window_id": window_id(lot),
+        "version": lot.version,
         "reservation_id": energy.reservation_id,
         "project_id": energy.project_id,
         "frequency": frequency,
@@ -64,8 +73,12 @@ def _row(lot: Lot, frequency: str, recipients: dict, tokens: dict, change: str) 
         "estimated_wh": energy.estimated_wh,
         "reads": energy.reads,
         "missing_reads": energy.missing_reads,
+        "devices": energy.devices,
+        "covered_seconds": energy.covered_seconds,
+        "gap_seconds": energy.gap_seconds,
         "carry_in_wh": lot.carry_in_wh,
         "rrecs": lot.rrecs,
+        "window_rrecs": lot.total_rrecs,
         "carry_out_wh": lot.carry_out_wh,
         "dropped_wh": lot.dropped_wh,
         "is_clipped": lot.is_clipped,
@@ -94,14 +107,15 @@ def lot_reads(reads: pl.LazyFrame, devices: pl.DataFrame, lots: pl.DataFrame) ->
 def guard_conflicts(
     lots: pl.DataFrame, issued: pl.DataFrame, neighbours: set[frozenset[str]]
 ) -> pl.DataFrame:
-    """Planned lots overlapping an issued lot of the same or a co-located project."""
-    columns = ["lot_id", "project_id", "window_start_utc", "window_end_utc"]
+    """Planned lots overlapping an issued lot of the same or a co-located project; the
+    versions of one window are one claim (an adjustment never conflicts with its window)."""
+    columns = ["lot_id", "window_id", "project_id", "window_start_utc", "window_end_utc"]
     planned = lots.filter(pl.col("change").is_in(TO_ISSUE)).select(columns)
     done = issued.select([pl.col(c).alias(f"issued_{c}") for c in columns])
     pairs = planned.join(done, how="cross").filter(
         (pl.col("window_start_utc") < pl.col("issued_window_end_utc"))
         & (pl.col("issued_window_start_utc") < pl.col("window_end_utc"))
-        & (pl.col("lot_id") != pl.col("issued_lot_id"))
+        & (pl.col("window_id") != pl.col("issued_window_id"))
     )
     same = pl.col("project_id") == pl.col("issued_project_id")
     near = pl.struct("project_id", "issued_project_id").map_elements(
@@ -130,6 +144,9 @@ def lots_from_frame(frame: pl.DataFrame) -> list[Lot]:
             estimated_wh=row["estimated_wh"],
             reads=row["reads"],
             missing_reads=row["missing_reads"],
+            devices=row["devices"],
+            covered_seconds=row["covered_seconds"],
+            gap_seconds=row["gap_seconds"],
             late_wh=row["late_wh"],
         )
         lots.append(
@@ -141,9 +158,20 @@ def lots_from_frame(frame: pl.DataFrame) -> list[Lot]:
                 row["is_clipped"],
                 row["is_year_end"],
                 row["dropped_wh"],
+                row["version"],
+                row["window_rrecs"] if row["version"] > 1 else None,
             )
         )
     return lots
+
+
+@dataclass(frozen=True)
+class Unwritable:
+    """A lot whose files cannot be made from what the registry says: a finding on that lot."""
+
+    lot_id: str
+    rrecs: int
+    problem: str
 
 
 def files_of_lots(
@@ -152,8 +180,8 @@ def files_of_lots(
     devices: pl.DataFrame,
     reads: pl.LazyFrame,
     reference: ReferenceTables,
-) -> list[LotFiles]:
-    """Each new lot's files, from one pass over the reads; lots without reads have none."""
+) -> list[LotFiles | Unwritable]:
+    """Each lot's files, from one pass over the reads; lots without reads have none."""
     new = lots.filter(pl.col("change").is_in(TO_ISSUE))
     if new.is_empty():
         return []
@@ -164,16 +192,19 @@ def files_of_lots(
         .collect(engine="streaming")
     )
     by_project = {row["project_id"]: row for row in projects.iter_rows(named=True)}
-    made = []
+    made: list[LotFiles | Unwritable] = []
     for lot in lots_from_frame(new):
         project = lot.energy.project_id
-        files = lot_files(
-            lot,
-            by_project[project],
-            generation.filter(pl.col("lot_id") == lot_id(lot)),
-            reference,
-            customers=customers.filter(pl.col("project_id") == project),
-        )
+        try:
+            files = lot_files(
+                lot,
+                by_project[project],
+                generation.filter(pl.col("lot_id") == lot_id(lot)),
+                reference,
+                customers=customers.filter(pl.col("project_id") == project),
+            )
+        except (ValueError, ArithmeticError) as error:
+            files = Unwritable(lot_id(lot), lot.rrecs, f"{type(error).__name__}: {error}")
         if files is not None:
             made.append(files)
     return made
@@ -192,4 +223,49 @@ def mark_changes(lots: pl.DataFrame, planned: pl.DataFrame) -> pl.DataFrame:
             .alias("change")
         )
         .drop("_rrecs", "_wh")
+    )
+
+
+def holds_frame(holds: list[Hold], frequency_of: dict[str, str]) -> pl.DataFrame:
+    """Holds as `held_lots` rows (without `since` and `origin`, which the ledger adds)."""
+    rows = [
+        {
+            "lot_id": lot_id(Lot(hold.energy, 0, 0, 0)),
+            "reservation_id": hold.energy.reservation_id,
+            "project_id": hold.energy.project_id,
+            "frequency": frequency_of[hold.energy.reservation_id],
+            "window_start": hold.energy.window.first_day,
+            "window_end": hold.energy.window.last_day,
+            "timezone": hold.energy.window.zone,
+            "state": hold.state,
+            "rule": hold.rule,
+            "reason": hold.reason,
+        }
+        for hold in holds
+    ]
+    schema = {c: HELD_LOTS.dtypes[c] for c in HOLD_COLUMNS}
+    return pl.DataFrame(rows, schema=schema)
+
+
+def lot_holds(lots: pl.DataFrame, reasons: dict[str, tuple[str, str]]) -> pl.DataFrame:
+    """Lots of a lots table held by a check: lot id -> (rule, reason), as `held_lots` rows."""
+    held = lots.filter(pl.col("lot_id").is_in(list(reasons)))
+    schema = {c: HELD_LOTS.dtypes[c] for c in HOLD_COLUMNS}
+    return pl.DataFrame(
+        [
+            {
+                "lot_id": row["lot_id"],
+                "reservation_id": row["reservation_id"],
+                "project_id": row["project_id"],
+                "frequency": row["frequency"],
+                "window_start": row["window_first_day"],
+                "window_end": row["window_last_day"],
+                "timezone": row["timezone"],
+                "state": "held",
+                "rule": reasons[row["lot_id"]][0],
+                "reason": reasons[row["lot_id"]][1],
+            }
+            for row in held.iter_rows(named=True)
+        ],
+        schema=schema,
     )

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from rrec_pipeline.amounts import decimal_text, mwh_from_wh
+from rrec_pipeline.amounts import decimal_text, floor_to, mwh_from_wh
 from rrec_pipeline.credits.calculate import Consumption, credit
 from rrec_pipeline.credits.classify import classify
 from rrec_pipeline.credits.factors import FactorPolicy, choose_factors
@@ -49,10 +49,15 @@ class LotFiles:
     irec_json: bytes
 
 
-def lot_id(lot: Lot) -> str:
-    """`<reservation>__<project>__<first day>`: the lot's identity, safe as a folder name."""
+def window_id(lot: Lot) -> str:
+    """`<reservation>__<project>__<first day>`: the window's identity, safe as a folder name."""
     reservation, project, first_day = lot.key
     return f"{reservation}__{project}__{first_day}"
+
+
+def lot_id(lot: Lot) -> str:
+    """The window's id, and `__v<n>` for its n-th version (an adjustment)."""
+    return window_id(lot) if lot.version == 1 else f"{window_id(lot)}__v{lot.version}"
 
 
 def interval_rows(reads: pl.DataFrame, zone: str) -> pl.DataFrame:
@@ -125,7 +130,7 @@ def lot_header(
         installation_type=project["installation_type"],
         carry_in_mwh=mwh_from_wh(lot.carry_in_wh),
         carry_out_mwh=mwh_from_wh(lot.carry_out_wh),
-        rrecs_issued=lot.rrecs,
+        rrecs_issued=lot.total_rrecs,
     )
     found = classify(
         tables,
@@ -142,33 +147,31 @@ def lot_header(
     return with_credit_fields(header, result, type1_customers=households, type2_customers=others)
 
 
-def scorecard(lot: Lot, project: dict, flagged: int, reads: pl.DataFrame) -> dict[str, object]:
+def scorecard(lot: Lot, project: dict, flagged: int) -> dict[str, object]:
     """Coverage, gaps, estimated and flagged reads, and yield against the capacity bound.
 
-    Coverage is measured on the lot's own reads (a lot rebuilt from its table
-    row does not carry the planner's meter counts): the seconds with energy per
-    meter that reported in the window.
+    Coverage and gaps are the planner's evidence (`coverage.py`): each registered
+    generation device's reads, each counted for at most its usual interval,
+    against the window, averaged over the devices.
     """
     energy, window = lot.energy, lot.energy.window
     hours = Decimal(window.seconds) / 3600
-    devices = reads["device_id"].n_unique()
-    counted = reads.filter(pl.col("quality") != "missing")
-    covered = int((counted["interval_end"] - counted["interval_start"]).dt.total_seconds().sum())
-    possible = devices * window.seconds
-    coverage = Decimal(covered) / possible if possible else Decimal(0)
+    possible = energy.devices * window.seconds
+    coverage = Decimal(energy.covered_seconds) / possible if possible else Decimal(0)
+    gap_hours = Decimal(energy.gap_seconds) / 3600 / max(energy.devices, 1)
     capacity_kwh = project["dc_capacity_kwp"] * hours
     yield_ratio = Decimal(energy.wh) / 1000 / capacity_kwh if capacity_kwh else Decimal(0)
     return {
         "lot": lot_id(lot),
+        "version": lot.version,
         "reservation": energy.reservation_id,
         "project": energy.project_id,
         "window_start": local_stamp(window.start_utc, window.zone),
         "window_end": local_stamp(window.end_utc, window.zone),
         "window_hours": decimal_text(hours),
+        "devices": energy.devices,
         "coverage": f"{coverage:.4f}",
-        "gap_hours": decimal_text(
-            max(Decimal(0), hours - Decimal(covered) / 3600 / max(devices, 1))
-        ),
+        "gap_hours": decimal_text(floor_to(gap_hours, 6)),
         "reads": energy.reads,
         "missing_reads": energy.missing_reads,
         "estimated_mwh": f"{mwh_from_wh(energy.estimated_wh):.6f}",
@@ -177,6 +180,7 @@ def scorecard(lot: Lot, project: dict, flagged: int, reads: pl.DataFrame) -> dic
         "within_capacity_bound": yield_ratio <= CAPACITY_FACTOR,
         "mwh": f"{mwh_from_wh(energy.wh + energy.late_wh):.6f}",
         "rrecs": lot.rrecs,
+        "window_rrecs": lot.total_rrecs,
     }
 
 
@@ -191,6 +195,7 @@ def irec_request(lot: Lot, project: dict, csv_name: str, sha256: str) -> dict[st
         "period_start": window.first_day.isoformat(),
         "period_end": window.last_day.isoformat(),
         "volume_mwh": lot.rrecs,
+        "version": lot.version,
         "file": csv_name,
         "file_sha256": sha256,
     }
@@ -234,7 +239,7 @@ def lot_files(
         lot_id(lot),
         name,
         data,
-        scorecard(lot, project, flagged, reads),
+        scorecard(lot, project, flagged),
         irec_csv(request),
         (json.dumps(request, indent=2) + "\n").encode(),
     )

@@ -2,26 +2,29 @@
 
 Pure: reading the registry, the reads and what was issued, it decides which
 windows are due (their end plus a grace period is past the clock), which are
-held back (a contested claim, a held project), and the lots of the rest. It
-writes nothing; planning twice gives the same plan, and a window the ledger
-already issued is not planned again.
+held back (a contested claim, a held project, a window without evidence), and
+the lots of the rest, adjustments of issued windows included. It writes
+nothing; planning twice gives the same plan, and a window the ledger already
+issued is only ever adjusted, never planned again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 
+from rrec_pipeline.issuance.chains import plan_lots
+from rrec_pipeline.issuance.coverage import device_segments, segments_by_project, window_evidence
 from rrec_pipeline.issuance.energy import window_energy
-from rrec_pipeline.issuance.lots import Issued, Lot, WindowEnergy, plan_lots
+from rrec_pipeline.issuance.lots import Hold, Issued, Lot, WindowEnergy
 from rrec_pipeline.issuance.windows import Window, windows
 from rrec_pipeline.registry.checks import Claim, Held, RegistryState, check_registry
 from rrec_pipeline.registry.files import RegistryTables
 from rrec_pipeline.registry.owners import owner_reservation_ids, with_owner_reservations
+from rrec_pipeline.validation.gap_explanations import GapExplanation
 
-LATE_POLICIES = ("report", "next-window")
 OWNER_FREQUENCY_VARIABLE = "RREC_OWNER_FREQUENCY"  # rule 10's switch: unset is off
 
 
@@ -30,17 +33,20 @@ class PlanSettings:
     as_of: datetime  # the clock (UTC)
     grace: timedelta = timedelta(days=2)
     policy: str = "carry-forward"
-    late_reads: str = "report"  # or "next-window": into the next open window of the year
+    late_reads: str = "adjust"  # or "next-window", or "report-only"
     owner_frequency: str | None = None  # rule 10: unreserved energy to the owner (off: None)
+    explanations: tuple[GapExplanation, ...] = ()  # registered gap explanations
 
 
 @dataclass
 class Plan:
     lots: list[Lot]
-    held: list[Held]
-    waiting: list[tuple[Claim, Window]] = field(default_factory=list)  # not due yet
+    held: list[Held]  # what the registry checks hold back
+    holds: list[Hold] = field(default_factory=list)  # due windows held or waiting
+    not_due: list[tuple[Claim, Window]] = field(default_factory=list)
     contested: list[tuple[Claim, Window]] = field(default_factory=list)
-    late: list[WindowEnergy] = field(default_factory=list)  # issued windows with new reads
+    late: list[WindowEnergy] = field(default_factory=list)  # issued windows changed since
+    over_issued: list[tuple[WindowEnergy, int]] = field(default_factory=list)
     state: RegistryState | None = None
     registry: RegistryTables | None = None  # as planned: with the owner reservations, if any
 
@@ -63,68 +69,73 @@ def make_plan(
     zones = dict(registry.projects.select("project_id", "timezone").iter_rows())
     plan = Plan([], held, state=state, registry=registry)
     due: list[tuple[Claim, Window]] = []
+    ends: dict[tuple[str, str, int], str] = {}
     for claim in claims:
         for window in windows(
             frequency[claim.reservation_id], claim.start, claim.end, zones[claim.project_id]
         ):
+            ends[(claim.reservation_id, claim.project_id, window.year)] = str(window.first_day)
             if _contested(claim, window):
                 plan.contested.append((claim, window))
             elif window.end_utc + settings.grace <= settings.as_of:
                 due.append((claim, window))
             else:
-                plan.waiting.append((claim, window))
-    energy = _energy_by_window(registry, reads, claims, frequency, zones)
-    energies = [_window_energy(claim, window, energy) for claim, window in due]
-    owners = owner_reservation_ids(registry.reservations)
-    energies = [e for e in energies if e.reads or e.reservation_id not in owners]
-    energies, plan.late = _late_reads(energies, issued or {}, settings.late_reads)
+                plan.not_due.append((claim, window))
+    energies = _due_energies(registry, reads, claims, due, settings)
     volumes = {
         rid: int(volume)
         for rid, volume in registry.reservations.select("reservation_id", "volume_mwh").iter_rows()
     }
-    plan.lots = plan_lots(energies, volumes, policy=settings.policy, issued=issued)
+    walk = plan_lots(
+        energies,
+        volumes,
+        policy=settings.policy,
+        late_reads=settings.late_reads,
+        issued=issued,
+        chain_ends=ends,
+    )
+    plan.lots, plan.holds, plan.late = walk.lots, walk.holds, walk.late
+    plan.over_issued = walk.over_issued
     return plan
 
 
-def _late_reads(
-    energies: list[WindowEnergy], issued: dict, policy: str
-) -> tuple[list[WindowEnergy], list[WindowEnergy]]:
-    """Issued windows whose energy grew since: reported, and moved on when the policy says.
-
-    With `next-window`, a late window's extra Wh join the next window of the same
-    reservation, project and year that is not issued yet.
-    """
-    late = []
-    for energy in energies:
-        done = issued.get(
-            (energy.reservation_id, energy.project_id, energy.window.first_day.isoformat())
+def _due_energies(registry, reads, claims, due, settings: PlanSettings) -> list[WindowEnergy]:
+    """Each due window's energy and evidence; owner windows without a read are no window."""
+    frequency = dict(registry.reservations.select("reservation_id", "frequency").iter_rows())
+    zones = dict(registry.projects.select("project_id", "timezone").iter_rows())
+    names = dict(registry.projects.select("project_id", "project_name").iter_rows())
+    energy = _energy_by_window(registry, reads, claims, frequency, zones)
+    coverage = segments_by_project(device_segments(reads, registry.devices)) if due else {}
+    owners = owner_reservation_ids(registry.reservations)
+    energies = []
+    for claim, window in due:
+        found = _window_energy(claim, window, energy)
+        if not found.reads and claim.reservation_id in owners:
+            continue
+        evidence = window_evidence(
+            coverage.get(claim.project_id, {}),
+            window,
+            settings.explanations,
+            names.get(claim.project_id) or "",
         )
-        if done is not None and energy.wh > done.wh:
-            late.append(replace(energy, late_wh=energy.wh - done.wh))
-    if policy != "next-window" or not late:
-        return energies, late
-    extra: dict[int, int] = {}
-    for moved in late:
-        target = _next_open(energies, moved, issued)
-        if target is not None:
-            extra[target] = extra.get(target, 0) + moved.late_wh
-    moved_on = [
-        replace(e, late_wh=e.late_wh + extra[i]) if i in extra else e
-        for i, e in enumerate(energies)
-    ]
-    return moved_on, late
+        energies.append(_with_evidence(found, evidence, window))
+    return energies
 
 
-def _next_open(energies: list[WindowEnergy], moved: WindowEnergy, issued: dict) -> int | None:
-    candidates = [
-        (e.window.first_day, i)
-        for i, e in enumerate(energies)
-        if (e.reservation_id, e.project_id, e.window.year)
-        == (moved.reservation_id, moved.project_id, moved.window.year)
-        and e.window.first_day > moved.window.first_day
-        and (e.reservation_id, e.project_id, e.window.first_day.isoformat()) not in issued
-    ]
-    return min(candidates)[1] if candidates else None
+def _with_evidence(energy: WindowEnergy, evidence, window: Window) -> WindowEnergy:
+    return WindowEnergy(
+        energy.reservation_id,
+        energy.project_id,
+        window,
+        wh=energy.wh,
+        estimated_wh=energy.estimated_wh,
+        reads=energy.reads,
+        missing_reads=energy.missing_reads,
+        devices=evidence.devices,
+        covered_seconds=evidence.covered_seconds,
+        gap_seconds=evidence.gap_seconds,
+        hold=evidence.hold(window),
+    )
 
 
 def _contested(claim: Claim, window: Window) -> bool:
@@ -164,8 +175,6 @@ def _window_energy(claim: Claim, window: Window, energy: dict[tuple, dict]) -> W
         estimated_wh=row.get("estimated_wh") or 0,
         reads=row.get("reads") or 0,
         missing_reads=row.get("missing_reads") or 0,
-        devices=row.get("devices") or 0,
-        covered_seconds=row.get("covered_seconds") or 0,
     )
 
 

@@ -12,12 +12,13 @@ from decimal import Decimal
 from rrec_pipeline.amounts import WH_PER_MWH
 from rrec_pipeline.credits.classify import classify
 from rrec_pipeline.credits.reference import ReferenceTables
-from rrec_pipeline.issuance.lots import Lot
+from rrec_pipeline.issuance.lots import Hold, Lot
 from rrec_pipeline.issuance.plan import Plan
 from rrec_pipeline.issuance.windows import local_stamp
 
 
 def mwh_text(wh: int) -> str:
+    """Exactly 6 decimals (1 Wh); negative for a deduction carried on."""
     return f"{Decimal(wh) / WH_PER_MWH:.6f}"
 
 
@@ -30,6 +31,7 @@ def lot_json(lot: Lot, recipient: str, token: str | None) -> dict[str, object]:
         "window_end": local_stamp(window.end_utc, window.zone),
         "mwh": mwh_text(lot.energy.wh + lot.energy.late_wh),
         "rrecs": lot.rrecs,
+        "version": lot.version,
         "carry_mwh": mwh_text(lot.carry_out_wh),
         "token": token,
         "recipient": recipient,
@@ -49,11 +51,26 @@ def tokens_of(projects, tables: ReferenceTables) -> dict[str, str | None]:
     }
 
 
+def hold_json(hold: Hold) -> dict[str, object]:
+    """A held or waiting window as a held-back entry: the rule is its kind."""
+    window = hold.energy.window
+    return {
+        "kind": hold.rule,
+        "ids": [
+            hold.energy.reservation_id,
+            hold.energy.project_id,
+            local_stamp(window.start_utc, window.zone),
+        ],
+        "reason": hold.reason,
+    }
+
+
 def plan_json(plan: Plan, recipients: dict[str, str], tokens: dict[str, str | None]) -> dict:
     return {
         "lots": [
             lot_json(lot, recipients[lot.energy.reservation_id], tokens.get(lot.energy.project_id))
             for lot in plan.lots
         ],
-        "held_back": [held.to_json() for held in plan.held],
+        "held_back": [held.to_json() for held in plan.held]
+        + [hold_json(hold) for hold in plan.holds],
     }

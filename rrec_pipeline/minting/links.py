@@ -21,6 +21,7 @@ _GITHUB = re.compile(
 )
 _PINNED = re.compile(r"/(?:blob/|raw/)?(?P<commit>[0-9a-f]{40})/(?P<path>[^#?]+)")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
+_WINDOW_FOLDER = re.compile(r"^(?P<folder>.+/\d{4}-\d{2}-\d{2})/[^/]+$")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,13 @@ class Link:
     def path(self) -> str | None:
         match = _PINNED.search(self.url)
         return unquote(match["path"]) if match else None
+
+    @property
+    def window(self) -> str | None:
+        """The window folder a pipeline lot's file is published in (`.../<first day>/`):
+        every version of one window shares it, so they are one claim; None otherwise."""
+        match = _WINDOW_FOLDER.match(self.path or "")
+        return match["folder"] if match else None
 
     @property
     def file(self) -> ParsedFileName | None:

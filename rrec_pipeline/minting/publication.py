@@ -1,10 +1,16 @@
 """What each issued lot publishes, where in the repository, and its mint-ledger row.
 
-Layout: `verification_data/<project>/<reservation>/<csv name>`, with the lot's
-scorecard and I-REC request beside it (`<csv stem>.scorecard.json`,
-`<csv stem>.irec_request.csv`) when the pipeline built the lot; a producer's
-own file is published as submitted. The CSV's bytes must hash to what the
-ledger recorded at issuance, or the lot is not published (and not minted).
+Layout: a lot the pipeline built publishes into its window's folder,
+`verification_data/<project>/<reservation>/<window first day>/`: the CSV under
+its standard name, its scorecard and I-REC request beside it
+(`<csv stem>.scorecard.json`, `<csv stem>.irec_request.csv`). An adjustment
+(a later version of the window) replaces the folder's files in a new commit,
+so the folder always holds the window's latest version and git history every
+earlier one, each still at the commit its mint pins; anyone can therefore
+tell a window's versions from the folder alone (`verify.py`). A producer's own
+file is published as submitted, in `verification_data/<project>/<reservation>/`.
+The CSV's bytes must hash to what the ledger recorded at issuance, or the lot
+is not published (and not minted).
 """
 
 from __future__ import annotations
@@ -38,13 +44,20 @@ def source_of(lot: dict) -> LotSource | None:
     return LotSource(lot["lot_id"], lot["csv_name"], from_drop, folder)
 
 
+def window_folder(lot: dict) -> str:
+    """Where a pipeline lot's window publishes (every version of it)."""
+    first_day = lot["window_first_day"].isoformat()
+    return f"{ROOT}/{lot['project_id']}/{lot['reservation_id']}/{first_day}"
+
+
 def repository_paths(lot: dict, source: LotSource) -> dict[str, str]:
     """Repository path -> file name in the source folder (the CSV first)."""
-    base = f"{ROOT}/{lot['project_id']}/{lot['reservation_id']}"
     stem = source.csv_name.rsplit("/", 1)[-1].removesuffix(".csv")
+    if source.from_drop:
+        return {f"{ROOT}/{lot['project_id']}/{lot['reservation_id']}/{stem}.csv": source.csv_name}
+    base = window_folder(lot)
     paths = {f"{base}/{stem}.csv": source.csv_name}
-    if not source.from_drop:
-        paths.update({f"{base}/{stem}{suffix}": name for name, suffix in COMPANIONS.items()})
+    paths.update({f"{base}/{stem}{suffix}": name for name, suffix in COMPANIONS.items()})
     return paths
 
 

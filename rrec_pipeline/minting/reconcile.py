@@ -55,8 +55,9 @@ def _problem(lot: dict, mints: list[dict]) -> str | None:
 
 
 def unminted(ledger: pl.DataFrame) -> list[dict]:
-    """Published lots still without a confirmed mint (waiting or failed): retried next run."""
-    waiting = ledger.filter(pl.col("state") != MintState.CONFIRMED)
+    """Published lots still without a confirmed mint (waiting or failed): retried next run.
+    A later version of a window that adds no R-REC has nothing to mint."""
+    waiting = ledger.filter((pl.col("state") != MintState.CONFIRMED) & (pl.col("rrecs") > 0))
     return [
         {"lot_id": r["lot_id"], "state": r["state"], "error": r["error"]}
         for r in waiting.iter_rows(named=True)
@@ -75,13 +76,22 @@ def mints_without_file(ledger: pl.DataFrame, chain: pl.DataFrame) -> list[dict]:
 
 
 def overlapping_mints(chain: pl.DataFrame) -> list[dict]:
-    """Pairs of mints of one token and project whose files' periods overlap."""
-    periods = defaultdict(list)
+    """Pairs of mints of one token and project whose files' periods overlap; the versions of
+    one window (its adjustments, published in the same window folder) are one claim."""
+    claims: dict[tuple, list] = defaultdict(list)
     for row in chain.filter(pl.col("action") == "mint").iter_rows(named=True):
         link = parse_info(row["info"])
         named = link.file if link else None
         if named is not None:
-            periods[(row["token"], named.project)].append((named.begin, named.end, row["tx_hash"]))
+            claim = link.window or row["tx_hash"]
+            claims[(row["token"], named.project, claim)].append(
+                (named.begin, named.end, row["tx_hash"])
+            )
+    periods = defaultdict(list)
+    for (token, project, _), versions in claims.items():
+        begin = min(v[0] for v in versions)
+        end = max(v[1] for v in versions)
+        periods[(token, project)].append((begin, end, min(versions)[2]))
     findings = []
     for (token, project), spans in periods.items():
         spans.sort()

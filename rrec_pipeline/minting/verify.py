@@ -5,6 +5,12 @@ commit: the bytes must hash to the link's SHA-256, the file must pass
 validation, and the amount must equal the file's whole R-RECs — `R-RECs
 Issued` for a pipeline lot (which carries its carry-forward in the header and
 is consistent by `consistency.issuance`), otherwise floor(certified MWh).
+
+A pipeline lot's window may be adjusted: each version is published in the
+window's folder and minted for what it adds, and its file states the
+window's R-RECs over all versions. So for a mint whose link names a window
+folder, what must equal the file's R-RECs is every mint of that folder on the
+same contract up to and including this one, in chain order (`window_minted`).
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from rrec_pipeline.amounts import whole
-from rrec_pipeline.minting.links import Link
+from rrec_pipeline.minting.links import Link, parse_info
 from rrec_pipeline.validation.batch import FileReport, validate_sources
 from rrec_pipeline.validation.config import DEFAULT_CONFIG
 
@@ -45,7 +51,28 @@ def supported_rrecs(report: FileReport) -> int:
     return report.whole_rrecs
 
 
-def verify(minted: int, link: Link, name: str, data: bytes) -> Verdict:
+def window_minted(mint: dict, mints: list[dict]) -> int:
+    """R-RECs minted for the mint's window, this mint included: the mints of the contract
+    whose links name the same window folder, up to this one in chain order."""
+    link = parse_info(mint["additionalInfo"])
+    folder = link.window if link else None
+    if folder is None:
+        return int(mint["amount"])
+    position = (mint["block_number"], mint["log_index"])
+    total = 0
+    for other in mints:
+        other_link = parse_info(other["additionalInfo"])
+        same = other_link is not None and other_link.window == folder
+        if same and (other["block_number"], other["log_index"]) <= position:
+            total += int(other["amount"])
+    return total
+
+
+def verify(
+    minted: int, link: Link, name: str, data: bytes, window_total: int | None = None
+) -> Verdict:
+    """`window_total`: R-RECs minted for the window so far (`window_minted`); for a mint
+    that is not a version of a window, its own amount."""
     verdict = Verdict(minted)
     digest = hashlib.sha256(data).hexdigest()
     if link.sha256 is None:
@@ -59,9 +86,12 @@ def verify(minted: int, link: Link, name: str, data: bytes) -> Verdict:
     if report.file is None:
         return verdict
     verdict.supported = supported_rrecs(report)
-    if verdict.supported != minted:
-        difference = minted - verdict.supported
+    total = minted if window_total is None else window_total
+    if verdict.supported != total:
+        difference = total - verdict.supported
+        earlier = f" ({minted} by this mint)" if total != minted else ""
         verdict.problems.append(
-            f"minted {minted} R-RECs, the data supports {verdict.supported} ({difference:+d})"
+            f"minted {total} R-RECs{earlier}, the data supports {verdict.supported} "
+            f"({difference:+d})"
         )
     return verdict

@@ -17,9 +17,12 @@ import dagster as dg
 import duckdb
 import polars as pl
 
+from rrec_pipeline import faults
 from rrec_pipeline.analysts import ANALYST_TABLES, VIEWS, AnalystTable
+from rrec_pipeline.issuance.coverage import device_segments, meter_gaps
+from rrec_pipeline.resources.atomic import read_parquet_once
 from rrec_pipeline.resources.ledger import IssuanceLedger
-from rrec_pipeline.tables import duckdb_columns
+from rrec_pipeline.tables import DEVICES, METER_GAPS, METER_READS, duckdb_columns
 
 
 def _quote(text: str) -> str:
@@ -55,6 +58,7 @@ def build(target: Path, warehouse: Path, ledger: IssuanceLedger) -> dict[str, in
                 connection.execute(f"CREATE VIEW {name} AS {query}")
                 connection.execute(f"COMMENT ON VIEW {name} IS {_quote(comment)}")
             connection.execute("CHECKPOINT")
+        faults.reached("duckdb")
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
@@ -64,10 +68,17 @@ def build(target: Path, warehouse: Path, ledger: IssuanceLedger) -> dict[str, in
 
 def _fill(connection, table: AnalystTable, warehouse: Path, ledger: IssuanceLedger) -> int:
     columns = ", ".join(f'"{name}"' for name in table.table.dtypes)
+    frame = None
     if table.from_ledger:
-        frame = {"issued_lots": ledger.issued_lots, "plans": ledger.plans, "mints": ledger.mints}[
-            table.from_ledger
-        ]()
+        frame = {
+            "issued_lots": ledger.issued_lots,
+            "plans": ledger.plans,
+            "mints": ledger.mints,
+            "held_lots": ledger.held_lots,
+        }[table.from_ledger]()
+    elif table.derived:
+        frame = _meter_gaps(warehouse)
+    if frame is not None:
         connection.register("incoming", frame.select(list(table.table.dtypes)).to_arrow())
         connection.execute(f"INSERT INTO {table.name} SELECT {columns} FROM incoming")
         connection.unregister("incoming")
@@ -81,6 +92,17 @@ def _fill(connection, table: AnalystTable, warehouse: Path, ledger: IssuanceLedg
         f"FROM read_parquet([{listed}], hive_partitioning = false, union_by_name = true)"
     )
     return connection.execute(f"SELECT count(*) FROM {table.name}").fetchone()[0]
+
+
+def _meter_gaps(warehouse: Path) -> pl.DataFrame:
+    """Every registered generation device's gaps, by the planner's own rule."""
+    devices_file = warehouse / DEVICES.key / "part.parquet"
+    reads = sorted((warehouse / METER_READS.key).rglob("*.parquet"))
+    if not devices_file.exists() or not reads:
+        return METER_GAPS.empty()
+    devices = read_parquet_once(devices_file)
+    scan = pl.scan_parquet(reads, hive_partitioning=False).select(list(METER_READS.dtypes))
+    return meter_gaps(device_segments(scan, devices))
 
 
 class AnalystDatabase(dg.ConfigurableResource):

@@ -1,10 +1,13 @@
 """The issuance ledger: a DuckDB file that is only ever appended to, in transactions.
 
 It is the guard against double counting (Appendix B 2.1): every issued lot
-with its window, and per meter read the lot that certified it, so a read can
-be certified once only (its key is the table's primary key: a second insert
-fails the whole transaction). It is never rebuilt from other tables. Each
-planning run's plan is recorded too, with what changed against the ledger.
+(each version of a window) with its window, and per meter read the lot
+version that certified it, so a read belongs to exactly one version: its key
+is the table's primary key, a read of another window fails the whole
+transaction, and a read whose value a correction changed moves to the
+version that certifies the new value. It is never rebuilt from other tables.
+Each planning run's plan is recorded too, with what changed against the
+ledger, and what is held (`hold_ledger.py`).
 """
 
 from __future__ import annotations
@@ -18,17 +21,20 @@ import polars as pl
 
 from rrec_pipeline.issuance.lots import Issued
 from rrec_pipeline.resources.duck import append, connect, transaction
+from rrec_pipeline.resources.hold_ledger import HOLD_DDL, HoldLedgerMixin
 from rrec_pipeline.resources.mint_ledger import MINT_DDL, MintLedgerMixin
-from rrec_pipeline.tables import ISSUANCE_PLANS, ISSUED_LOTS, duckdb_columns
+from rrec_pipeline.tables import (
+    CERTIFIED_READS,
+    ISSUANCE_PLANS,
+    ISSUED_LOTS,
+    duckdb_columns,
+    duckdb_type,
+)
 
 ISSUED_COLUMNS = ISSUED_LOTS.dtypes
-READ_COLUMNS = {
-    "source": pl.String,
-    "device_id": pl.String,
-    "interval_start": pl.Datetime("us", "UTC"),
-    "lot_id": pl.String,
-}
+READ_COLUMNS = CERTIFIED_READS.dtypes
 PLAN_COLUMNS = ISSUANCE_PLANS.dtypes
+
 DDL = (
     f"CREATE TABLE IF NOT EXISTS issued_lots ({duckdb_columns(ISSUED_COLUMNS)}, "
     "PRIMARY KEY (lot_id))",
@@ -36,21 +42,34 @@ DDL = (
     "PRIMARY KEY (source, device_id, interval_start))",
     f"CREATE TABLE IF NOT EXISTS plans ({duckdb_columns(PLAN_COLUMNS)})",
 )
+# Ledgers written before lots had versions and evidence: what a missing column means.
+UPGRADES = {
+    "issued_lots": {
+        "window_id": "lot_id",
+        "version": "1",
+        "window_rrecs": "rrecs",
+        "devices": "0",
+        "covered_seconds": "0",
+        "gap_seconds": "0",
+    },
+    "certified_reads": {"wh": "NULL"},
+}
 
 
 class DoubleCertification(RuntimeError):
     """A read already certified by another lot: nothing of this issue was recorded."""
 
 
-class IssuanceLedger(MintLedgerMixin, dg.ConfigurableResource):
-    """The ledger file; its mint-ledger half is `MintLedgerMixin`."""
+class IssuanceLedger(MintLedgerMixin, HoldLedgerMixin, dg.ConfigurableResource):
+    """The ledger file; its mint-ledger and holds halves are mixins."""
 
     path: str
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         connection = connect(Path(self.path))
-        for statement in (*DDL, *MINT_DDL):
+        for statement in (*DDL, *MINT_DDL, *HOLD_DDL):
             connection.execute(statement)
+        _upgrade(connection)
         return connection
 
     def issued_lots(self) -> pl.DataFrame:
@@ -59,14 +78,20 @@ class IssuanceLedger(MintLedgerMixin, dg.ConfigurableResource):
         return frame.cast(ISSUED_COLUMNS)
 
     def issued_state(self) -> dict[tuple[str, str, str], Issued]:
-        """(reservation, project, first day) -> what that window issued: the plan continues."""
-        lots = self.issued_lots()
-        return {
-            (row["reservation_id"], row["project_id"], row["window_first_day"].isoformat()): Issued(
-                row["rrecs"], row["carry_out_wh"], row["wh"], row["is_clipped"]
+        """(reservation, project, first day) -> what that window issued, as of its latest
+        version: the plan continues from it."""
+        state: dict[tuple[str, str, str], Issued] = {}
+        for row in self.issued_lots().sort("version").iter_rows(named=True):
+            key = (row["reservation_id"], row["project_id"], row["window_first_day"].isoformat())
+            state[key] = Issued(
+                row["window_rrecs"],
+                row["carry_out_wh"],
+                row["wh"],
+                row["is_clipped"] or (key in state and state[key].is_clipped),
+                row["version"],
+                row["carry_in_wh"],
             )
-            for row in lots.iter_rows(named=True)
-        }
+        return state
 
     def plans(self) -> pl.DataFrame:
         with self._connect() as connection:
@@ -99,7 +124,11 @@ class IssuanceLedger(MintLedgerMixin, dg.ConfigurableResource):
         """Append lots not yet in the ledger and certify their reads, all or nothing.
 
         `lots` has the lot columns plus csv_name and csv_sha256; `reads` has
-        source, device_id, interval_start and lot_id. Returns how many lots were new.
+        source, device_id, interval_start, lot_id and wh: every read of each lot's
+        window as it is now. A read certified by an earlier version of the same
+        window stays with it unless its value changed; one certified by another
+        window is a double certification. The lots' holds are released. Returns
+        how many lots were new.
         """
         now = datetime.now(UTC)
         rows = (
@@ -111,7 +140,7 @@ class IssuanceLedger(MintLedgerMixin, dg.ConfigurableResource):
             .select(list(ISSUED_COLUMNS))
             .cast(ISSUED_COLUMNS)
         )
-        certified = reads.select(list(READ_COLUMNS)).cast(READ_COLUMNS)
+        incoming = reads.select(list(READ_COLUMNS)).cast(READ_COLUMNS)
         try:
             with self._connect() as connection, transaction(connection):
                 known = [
@@ -119,9 +148,9 @@ class IssuanceLedger(MintLedgerMixin, dg.ConfigurableResource):
                 ]
                 new = rows.filter(~pl.col("lot_id").is_in(known))
                 append(connection, "issued_lots", new)
-                append(
-                    connection, "certified_reads", certified.filter(~pl.col("lot_id").is_in(known))
-                )
+                fresh = incoming.join(new.select("lot_id", "window_id"), on="lot_id")
+                _certify(connection, fresh)
+                self._release(connection, new["lot_id"].to_list())
         except duckdb.ConstraintException as error:
             raise DoubleCertification(
                 f"a read is already certified by another lot: {error}"
@@ -133,3 +162,41 @@ class IssuanceLedger(MintLedgerMixin, dg.ConfigurableResource):
         with self._connect() as connection:
             frame = connection.sql("SELECT * FROM certified_reads").pl()
         return frame.cast({**READ_COLUMNS, "certified_at": pl.Datetime("us", "UTC")})
+
+
+def _certify(connection: duckdb.DuckDBPyConnection, reads: pl.DataFrame) -> None:
+    """Each read of the new lots to exactly one version: new reads and changed values to the
+    new version; a read another window certified fails the transaction."""
+    connection.register("incoming", reads.to_arrow())
+    try:
+        clash = connection.execute(
+            "SELECT c.lot_id, i.lot_id FROM incoming i JOIN certified_reads c USING "
+            "(source, device_id, interval_start) JOIN issued_lots l ON l.lot_id = c.lot_id "
+            "WHERE l.window_id <> i.window_id LIMIT 1"
+        ).fetchone()
+        if clash is not None:
+            raise duckdb.ConstraintException(f"a read of {clash[0]} is claimed by {clash[1]}")
+        connection.execute(
+            "DELETE FROM certified_reads c USING incoming i WHERE c.source = i.source AND "
+            "c.device_id = i.device_id AND c.interval_start = i.interval_start AND "
+            "c.wh IS DISTINCT FROM i.wh"
+        )
+        connection.execute(
+            "INSERT INTO certified_reads (source, device_id, interval_start, lot_id, wh) "
+            "SELECT i.source, i.device_id, i.interval_start, i.lot_id, i.wh FROM incoming i "
+            "ANTI JOIN certified_reads c USING (source, device_id, interval_start)"
+        )
+    finally:
+        connection.unregister("incoming")
+
+
+def _upgrade(connection: duckdb.DuckDBPyConnection) -> None:
+    """Add the columns an older ledger lacks, filled with what their absence meant."""
+    types = {"issued_lots": ISSUED_COLUMNS, "certified_reads": READ_COLUMNS}
+    for table, columns in UPGRADES.items():
+        present = {row[0] for row in connection.execute(f"DESCRIBE {table}").fetchall()}
+        for column, value in columns.items():
+            if column not in present:
+                kind = duckdb_type(types[table][column])
+                connection.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {kind}')
+                connection.execute(f'UPDATE {table} SET "{column}" = {value}')

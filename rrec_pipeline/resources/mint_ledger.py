@@ -46,9 +46,10 @@ class MintLedgerMixin:
             return connection.sql("SELECT * FROM mint_log ORDER BY logged_at").pl()
 
     def unpublished_lots(self) -> pl.DataFrame:
-        """Issued lots with whole R-RECs, a token class and no mint row yet."""
+        """Issued lots with whole R-RECs (or a later version of a window, which republishes
+        its corrected file even when it mints nothing), a token class and no mint row yet."""
         query = (
-            "SELECT * FROM issued_lots WHERE rrecs > 0 AND token IS NOT NULL "
+            "SELECT * FROM issued_lots WHERE (rrecs > 0 OR version > 1) AND token IS NOT NULL "
             "AND lot_id NOT IN (SELECT lot_id FROM mints) ORDER BY lot_id"
         )
         with self._connect() as connection:
@@ -105,6 +106,23 @@ class MintLedgerMixin:
                 [now, key],
             )
             _log(connection, [key], MintState.CONFIRMED, tx_hash, f"block {block_number}")
+
+    def record_vanished(self, key: str, tx_hash: str) -> None:
+        """A mint the ledger holds as confirmed is not on the chain (the chain is the truth:
+        an embedded node that lost its last blocks, say): back to `published`, to mint again."""
+        detail = f"confirmed mint {tx_hash} is not on the chain: to be minted again"
+        with self._connect() as connection, transaction(connection):
+            connection.execute(
+                "UPDATE mints SET state = ?, error = ?, block_number = NULL, updated_at = ? "
+                "WHERE mint_key = ?",
+                [MintState.PUBLISHED.value, detail, _now(), key],
+            )
+            connection.execute(
+                "UPDATE certified_reads SET certified_at = NULL "
+                "WHERE lot_id = (SELECT lot_id FROM mints WHERE mint_key = ?)",
+                [key],
+            )
+            _log(connection, [key], MintState.PUBLISHED, tx_hash, detail)
 
     def record_failed(self, key: str, error: str) -> None:
         self._update(

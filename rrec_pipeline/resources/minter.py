@@ -3,7 +3,9 @@
 The protocol (the rules are `minting/states.py`):
 1. Reconcile before sending anything: every `MintWithInfo` of our contracts is
    matched by its link to the ledger; a lot already minted is confirmed, never
-   sent again.
+   sent again. The chain is the truth the other way too: a mint the ledger
+   holds as confirmed whose transaction the chain no longer has (an embedded
+   node killed before it saved its last blocks) is minted again.
 2. Lots left `sent` are recovered: confirmed, waited for, re-broadcast with
    the very same signed bytes, or signed again once their nonce went elsewhere.
 3. Lots `published` or `failed` are signed (the gas estimate surfaces a
@@ -18,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rrec_pipeline import faults
 from rrec_pipeline.minting.states import MintState, Seen, Step, next_step
 from rrec_pipeline.resources.chain import Chain
 from rrec_pipeline.resources.duck import held
@@ -51,9 +54,11 @@ class Minter:
             return self._run()
 
     def _run(self) -> MintReport:
-        rows = [r for r in self.ledger.mints().iter_rows(named=True) if r["state"] != "confirmed"]
-        self._resolve_contracts({r["token"] for r in rows if r["token"]})
+        # A later version of a window that adds nothing is published, never minted.
+        minting = [r for r in self.ledger.mints().iter_rows(named=True) if r["rrecs"] > 0]
+        self._resolve_contracts({r["token"] for r in minting if r["token"]})
         self._read_chain()
+        rows = [r for r in minting if r["state"] != "confirmed" or self._vanished(r)]
         pending = []
         for row in rows:
             if self._settle_from_chain(row):
@@ -79,6 +84,16 @@ class Minter:
         for address in self.addresses.values():
             for event in self.node.events(address, "MintWithInfo"):
                 self.onchain.setdefault(event["additionalInfo"], event)
+
+    def _vanished(self, row: dict) -> bool:
+        """A confirmed mint neither the events nor the transaction's receipt show on chain."""
+        if row["info"] in self.onchain or row["token"] not in self.addresses:
+            return False
+        if row["tx_hash"] and self.node.receipt(row["tx_hash"]) is not None:
+            return False
+        self.ledger.record_vanished(row["mint_key"], row["tx_hash"] or "")
+        row["state"] = MintState.PUBLISHED.value
+        return True
 
     def _depth(self, block: int) -> int:
         return self.node.block_number() - block + 1
@@ -126,6 +141,7 @@ class Minter:
         self.ledger.record_sent(row["mint_key"], address, signed.nonce, signed.tx_hash, signed.raw)
         if not self._broadcast(row, signed):
             return []
+        faults.reached("minting")
         self.report.sent.append(row["lot_id"])
         return [(row, signed)]
 

@@ -1,8 +1,9 @@
 """Publish every issued lot not yet published: read its files, commit them, record the rows.
 
-One commit per run for all the lots it publishes. A lot whose files cannot be
-read, or whose CSV no longer hashes to what was issued, is reported and left
-for the next run; the rest are published.
+One commit per run for all the lots it publishes. A lot the pipeline built
+replaces whatever its window's folder held (an earlier version). A lot whose
+files cannot be read, or whose CSV no longer hashes to what was issued, is
+reported and left for the next run; the rest are published.
 """
 
 from __future__ import annotations
@@ -12,8 +13,15 @@ from pathlib import Path
 
 import polars as pl
 
+from rrec_pipeline import faults
 from rrec_pipeline.drop_files import read_source
-from rrec_pipeline.minting.publication import csv_problem, mint_row, repository_paths, source_of
+from rrec_pipeline.minting.publication import (
+    csv_problem,
+    mint_row,
+    repository_paths,
+    source_of,
+    window_folder,
+)
 from rrec_pipeline.resources.ledger import IssuanceLedger
 from rrec_pipeline.resources.publisher import GitPublisher
 from rrec_pipeline.tables import PUBLISHED_LOTS
@@ -28,7 +36,7 @@ class PublicationReport:
 def publish_issued(
     ledger: IssuanceLedger, publisher: GitPublisher, lots_dir: Path, drop_dir: Path
 ) -> PublicationReport:
-    files, lots, problems = {}, [], {}
+    files, lots, problems, folders = {}, [], {}, set()
     for lot in ledger.unpublished_lots().iter_rows(named=True):
         gathered = _gather(lot, lots_dir, drop_dir)
         if isinstance(gathered, str):
@@ -36,10 +44,13 @@ def publish_issued(
             continue
         files.update(gathered)
         lots.append((lot, next(iter(gathered))))
+        if lot["frequency"] != "file":
+            folders.add(window_folder(lot))
     if not lots:
         return PublicationReport(PUBLISHED_LOTS.empty(), problems)
     names = ", ".join(lot["lot_id"] for lot, _ in lots[:5]) + (" …" if len(lots) > 5 else "")
-    pinned = publisher.publish(files, f"Publish {len(lots)} lot(s): {names}")
+    pinned = publisher.publish(files, f"Publish {len(lots)} lot(s): {names}", replace_in=folders)
+    faults.reached("publication")
     rows = [
         mint_row(lot, path, pinned[path].commit, pinned[path].url, files[path])
         for lot, path in lots

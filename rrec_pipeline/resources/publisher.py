@@ -57,19 +57,25 @@ class GitPublisher(dg.ConfigurableResource):
             return True
         return path.exists() and not (path / ".git").exists() and (path / "HEAD").exists()
 
-    def publish(self, files: dict[str, bytes], message: str) -> dict[str, Published]:
-        """Commit `files` (repository path -> bytes), push, and pin each path's URL.
+    def publish(
+        self, files: dict[str, bytes], message: str, replace_in: set[str] | None = None
+    ) -> dict[str, Published]:
+        """Commit `files` (repository path -> bytes), push, and pin each path's URL. In each
+        folder of `replace_in`, files not among `files` are removed in the same commit.
 
         One publisher at a time per work tree (a lock file beside it)."""
         with held(self._work_tree().with_name(f".{self._work_tree().name}.publish.lock")):
-            return self._publish(files, message)
+            return self._publish(files, message, replace_in or set())
 
     def _work_tree(self) -> Path:
         return Path(self.checkout if self.is_remote else self.repository).absolute()
 
-    def _publish(self, files: dict[str, bytes], message: str) -> dict[str, Published]:
+    def _publish(
+        self, files: dict[str, bytes], message: str, replace_in: set[str]
+    ) -> dict[str, Published]:
         repo = self._open()
         with repo.git.custom_environment(**IDENTITY):
+            _remove_others(repo, replace_in, set(files))
             changed = self._write(repo, files)
             if changed:
                 repo.index.commit(message, author=AUTHOR, committer=AUTHOR)
@@ -79,14 +85,14 @@ class GitPublisher(dg.ConfigurableResource):
 
     def _open(self) -> git.Repo:
         if not self.is_remote:
-            return _local(Path(self.repository), self.branch)
+            return _recovered(_local(Path(self.repository), self.branch))
         target = Path(self.checkout)
         with git.Git().custom_environment(**IDENTITY):
             if not (target / ".git").exists():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 repo = git.Repo.clone_from(self.repository, target)
             else:
-                repo = git.Repo(target)
+                repo = _recovered(git.Repo(target))
                 repo.remotes.origin.fetch()
         _on_branch(repo, self.branch)
         return repo
@@ -135,6 +141,28 @@ class GitPublisher(dg.ConfigurableResource):
         if self.is_remote and "://" in self.repository:
             return self.repository.removesuffix(".git")
         return Path(os.path.abspath(self.repository)).as_uri()
+
+
+def _recovered(repo: git.Repo) -> git.Repo:
+    """What a publisher killed mid-way leaves (an index lock, a rebase in progress) undone.
+
+    Only called while holding the publish lock: no other publisher of ours is at work,
+    so a lock git left is stale."""
+    git_dir = Path(repo.git_dir)
+    (git_dir / "index.lock").unlink(missing_ok=True)
+    if (git_dir / "rebase-merge").exists() or (git_dir / "rebase-apply").exists():
+        repo.git.rebase("--abort")
+    return repo
+
+
+def _remove_others(repo: git.Repo, folders: set[str], kept: set[str]) -> None:
+    """Files tracked in `folders` that are not being written: an earlier version's, removed."""
+    if not folders or not repo.head.is_valid():
+        return
+    tracked = repo.git.ls_files("--", *sorted(folders)).splitlines()
+    stale = [path for path in tracked if path not in kept]
+    if stale:
+        repo.index.remove(stale, working_tree=True)
 
 
 def _local(path: Path, branch: str) -> git.Repo:

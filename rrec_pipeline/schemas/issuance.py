@@ -8,14 +8,19 @@ import polars as pl
 from rrec_pipeline.amounts import WH
 
 UTC = pl.Datetime(time_unit="us", time_zone="UTC")
-CHANGES = ["new", "changed", "late", "issued"]
-TO_ISSUE = ["new", "changed"]  # the changes a run issues; late and issued are already done
+CHANGES = ["new", "changed", "adjustment", "late", "issued"]
+# The changes a run issues; late (reported only) and issued are already done.
+TO_ISSUE = ["new", "changed", "adjustment"]
 
 
 class IssuanceLots(pa.DataFrameModel):
     """One row per lot: a reservation's whole R-RECs of one project and window (integer Wh)."""
 
-    lot_id: str = pa.Field(description="<reservation>__<project>__<first day>: the lot's identity")
+    lot_id: str = pa.Field(
+        description="<reservation>__<project>__<first day>, and __v<n> for an adjustment"
+    )
+    window_id: str = pa.Field(description="the window's first lot id: its versions share it")
+    version: pl.Int32 = pa.Field(ge=1, description="1, then 2, 3... for each adjustment")
     reservation_id: str = pa.Field(description="the buyer's reservation")
     project_id: str = pa.Field(description="the registered project")
     frequency: str = pa.Field(description="the reservation's issuance frequency")
@@ -27,14 +32,29 @@ class IssuanceLots(pa.DataFrameModel):
     timezone: str = pa.Field(description="the project's IANA time zone")
     year: pl.Int32 = pa.Field(description="the calendar year the window is in")
     wh: WH = pa.Field(ge=0, description="generation in the window, measured and estimated, Wh")
-    late_wh: WH = pa.Field(ge=0, description="late reads of earlier windows added here, Wh")
+    late_wh: WH = pa.Field(
+        description="next-window policy: an earlier issued window's change moved here, Wh"
+    )
     estimated_wh: WH = pa.Field(ge=0, description="of which estimated (rollovers), Wh")
     reads: pl.UInt32 = pa.Field(description="generation reads in the window")
     missing_reads: pl.UInt32 = pa.Field(description="reads without energy (gaps, resets)")
-    carry_in_wh: WH = pa.Field(ge=0, description="remainder carried in from the window before")
-    rrecs: pl.Int64 = pa.Field(ge=0, description="whole R-RECs issued (1 R-REC = 1 MWh)")
+    devices: pl.UInt32 = pa.Field(description="registered generation devices of the project")
+    covered_seconds: pl.Int64 = pa.Field(
+        ge=0, description="seconds of the window their reads cover, summed over them"
+    )
+    gap_seconds: pl.Int64 = pa.Field(
+        ge=0, description="seconds of the window without reads, summed over them"
+    )
+    carry_in_wh: WH = pa.Field(
+        description="remainder carried in from the window before (negative: a deduction owed)"
+    )
+    rrecs: pl.Int64 = pa.Field(ge=0, description="whole R-RECs this lot mints (1 R-REC = 1 MWh)")
+    window_rrecs: pl.Int64 = pa.Field(
+        ge=0, description="the window's R-RECs over all its versions, this one included"
+    )
     carry_out_wh: WH = pa.Field(
-        ge=0, description="remainder carried on, or unissued at year end or when clipped"
+        description="remainder carried on, or unissued at year end or when clipped; "
+        "negative: a deduction owed by the next windows"
     )
     dropped_wh: WH = pa.Field(ge=0, description="remainder dropped (floor-per-window policy)")
     is_clipped: bool = pa.Field(description="the lot that reached the reservation's volume")
@@ -52,8 +72,12 @@ class LotFiles(pa.DataFrameModel):
     """One row per lot that published files: its verification CSV, scorecard, I-REC request."""
 
     lot_id: str = pa.Field(description="the lot")
-    csv_name: str = pa.Field(description="the verification CSV's standard file name")
-    csv_sha256: str = pa.Field(str_length=64, description="SHA-256 of the CSV's bytes")
+    csv_name: str = pa.Field(
+        nullable=True, description="the verification CSV's standard file name (null: unwritten)"
+    )
+    csv_sha256: str = pa.Field(
+        nullable=True, str_length=64, description="SHA-256 of the CSV's bytes"
+    )
     folder: str = pa.Field(description="where the lot's files are")
     rrecs: pl.Int64 = pa.Field(ge=0, description="whole R-RECs of the lot")
     coverage: str = pa.Field(description="share of the window the reads cover (4 decimals)")
@@ -77,6 +101,23 @@ class IssuedLots(IssuanceLots):
     run_id: str = pa.Field(description="the Dagster run that issued it")
 
 
+class CertifiedReads(pa.DataFrameModel):
+    """One row per meter read an issued lot certified: the lot version whose file holds the
+    read's value (a read belongs to exactly one version; a correction moves it on)."""
+
+    source: str = pa.Field(description="meter system or file drop")
+    device_id: str = pa.Field(description="meter or inverter")
+    interval_start: UTC = pa.Field(description="start of the read's interval")
+    lot_id: str = pa.Field(description="the lot version that certifies it")
+    wh: WH = pa.Field(
+        nullable=True, description="the value it certified, Wh (null: before versions)"
+    )
+
+    class Config:
+        strict = True
+        unique = ("source", "device_id", "interval_start")
+
+
 class IssuancePlans(pa.DataFrameModel):
     """One row per lot per planning run: what the plan said, against the ledger."""
 
@@ -88,3 +129,32 @@ class IssuancePlans(pa.DataFrameModel):
     change: str = pa.Field(isin=CHANGES, description="new, changed, late or issued")
     rrecs: pl.Int64 = pa.Field(description="whole R-RECs planned")
     wh: WH = pa.Field(description="energy of the window, Wh")
+
+
+HOLD_STATES = ["held", "waiting"]
+HOLD_ORIGINS = ["plan", "check"]
+
+
+class HeldLots(pa.DataFrameModel):
+    """One row per due window that is not issued: `held` for a reason of its own (no
+    evidence, a failing lot file, a guard conflict), or `waiting` for an earlier window of
+    its reservation; it is issued, and leaves this table, once the reason is gone."""
+
+    lot_id: str = pa.Field(description="the lot that would be issued")
+    reservation_id: str = pa.Field(description="the buyer's reservation")
+    project_id: str = pa.Field(description="the registered project")
+    frequency: str = pa.Field(description="the reservation's issuance frequency")
+    window_start: pl.Date = pa.Field(description="first day of the window, in the project's zone")
+    window_end: pl.Date = pa.Field(description="last day of the window (included), same zone")
+    timezone: str = pa.Field(description="the project's IANA time zone")
+    state: str = pa.Field(isin=HOLD_STATES, description="held, or waiting for an earlier window")
+    rule: str = pa.Field(description="why: completeness.no_reads, completeness.gap, a file rule...")
+    reason: str = pa.Field(description="the reason in words: device, hours, first missing instant")
+    since: UTC = pa.Field(description="when the window was first held for this rule")
+    origin: str = pa.Field(
+        isin=HOLD_ORIGINS, description="plan (evidence, order) or check (file, guard)"
+    )
+
+    class Config:
+        strict = True
+        unique = ("lot_id", "origin")

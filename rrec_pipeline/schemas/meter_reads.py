@@ -105,3 +105,21 @@ class MeterAnomalies(pa.DataFrameModel):
 
     class Config:
         strict = True
+
+
+class MeterGaps(pa.DataFrameModel):
+    """One row per gap in a registered generation device's reads, between its first and last
+    read: time its reads cover nothing, each read counted for at most the device's usual
+    interval (the median length of its reads). The planner and the lot scorecards count the
+    same gaps (`issuance/coverage.py`)."""
+
+    project_id: str = pa.Field(description="the project the device is registered to")
+    source: str = pa.Field(isin=SOURCES, description="meter system or file drop")
+    site_id: str = pa.Field(description="site as the source names it")
+    device_id: str = pa.Field(description="meter or inverter as the source names it")
+    gap_start: UTC = pa.Field(description="where the device's reads stop covering time")
+    gap_end: UTC = pa.Field(description="where they cover time again (exclusive)")
+    gap_seconds: pl.Int64 = pa.Field(ge=0, description="length of the gap, seconds")
+
+    class Config:
+        strict = True

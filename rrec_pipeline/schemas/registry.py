@@ -16,6 +16,9 @@ FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "yearly"]
 ROLES = ["generation", "customer"]
 WALLET = r"^0x[0-9a-fA-F]{40}$"
 ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
+# A project's name goes into its lots' files and file names, and into spreadsheets: plain
+# text of at most 120 characters, not starting like a formula, with no control character.
+PROJECT_NAME = r"^[^=+\-@\x00-\x1f\x7f][^\x00-\x1f\x7f]{0,119}$"
 
 
 class Projects(pa.DataFrameModel):
@@ -34,6 +37,13 @@ class Projects(pa.DataFrameModel):
     installation_type: str = pa.Field(description="mini-grid, distributed PV, utility PV ...")
     owner_wallet: str = pa.Field(str_matches=WALLET, description="the producer's 0x address")
     line: pl.Int64 = pa.Field(description="line in projects.csv")
+
+    @pa.check(
+        "project_name",
+        name="plain text of at most 120 characters, not a formula, no control character",
+    )
+    def plain_name(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col(data.key).str.contains(PROJECT_NAME))
 
     class Config:
         strict = True

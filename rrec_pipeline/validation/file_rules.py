@@ -86,7 +86,11 @@ def _expected_carbon(header) -> tuple[Decimal | None, str]:
 
 
 def issuance_findings(file: VerificationFile, _: ValidationConfig) -> list[Finding]:
-    """A lot's file: R-RECs Issued + Carried Out = Total + Carried In, and no more than that."""
+    """A lot's file: R-RECs Issued + Carried Out = Total + Carried In, exactly.
+
+    A negative carry is a deduction owed after a downward correction; what a mint
+    may claim from the file is `minting/verify.supported_rrecs`, never more than
+    floor(Total + Carried In)."""
     header = file.header
     given = (header.carry_in_mwh, header.carry_out_mwh, header.rrecs_issued)
     if all(value is None for value in given):
@@ -100,7 +104,7 @@ def issuance_findings(file: VerificationFile, _: ValidationConfig) -> list[Findi
             )
         ]
     available = header.total_energy_mwh + header.carry_in_mwh
-    if header.rrecs_issued + header.carry_out_mwh == available and header.carry_out_mwh >= 0:
+    if header.rrecs_issued + header.carry_out_mwh == available and header.rrecs_issued >= 0:
         return []
     return [
         finding(

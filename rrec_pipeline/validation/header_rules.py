@@ -20,7 +20,8 @@ from rrec_pipeline.verification_csv.filenames import parse_file_name
 from rrec_pipeline.verification_csv.model import VerificationFile
 from rrec_pipeline.verification_csv.stamps import Stamp
 
-_SIGNED = ("latitude", "longitude")  # the only header numbers that may be negative
+# The only header numbers that may be negative: places, and a lot's carry (a deduction).
+_SIGNED = ("latitude", "longitude", "carry_in_mwh", "carry_out_mwh")
 
 
 def encoding_findings(file: VerificationFile, _: ValidationConfig) -> list[Finding]:

@@ -104,7 +104,7 @@ _RULE_LIST = (
         Family.CONSISTENCY,
         Severity.ERROR,
         "In a lot's file, R-RECs Issued + Carried Forward Out (MWh) = Total Energy "
-        "Production (MWh) + Carried Forward In (MWh).",
+        "Production (MWh) + Carried Forward In (MWh); a negative carry is a deduction owed.",
     ),
     Rule(
         "timestamps.header_mismatch",

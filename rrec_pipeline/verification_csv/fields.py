@@ -206,14 +206,14 @@ HEADER_FIELDS: tuple[HeaderField, ...] = (
         limit=MAX_MWH,
     ),
     _text("installation_type", "Type of Installation", role=Role.PLACE, is_static=True),
-    # Written by the pipeline for an issuance lot (carry-forward between windows);
-    # absent from producers' files.
+    # Written by the pipeline for an issuance lot (carry-forward between windows; negative:
+    # a deduction still owed after a downward correction); absent from producers' files.
     _number(
         "carry_in_mwh",
         "Carried Forward In (MWh)",
         MWH,
         decimals=MWH_DECIMALS,
-        limit=1,
+        limit=MAX_MWH,
         row_required=False,
         written_when_blank=False,
     ),

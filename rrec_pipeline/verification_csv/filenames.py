@@ -46,10 +46,15 @@ def name_stamps(name: str) -> tuple[datetime, datetime] | None:
     return (stamps[0], stamps[-1]) if len(stamps) >= 2 else None
 
 
+# File systems allow 255 bytes a name: the stem keeps the stamps and `.csv` well inside it.
+MAX_STEM = 120
+
+
 def project_stem(project_name: str) -> str:
-    """`Butler Toyota of Macon` -> `ButlerToyotaOfMacon`: the project part of a file name."""
+    """`Butler Toyota of Macon` -> `ButlerToyotaOfMacon`: the project part of a file name,
+    ASCII letters and digits only, at most `MAX_STEM` of them."""
     words = re.split(r"[^0-9A-Za-z]+", project_name)
-    return "".join(word[:1].upper() + word[1:] for word in words) or "Project"
+    return "".join(word[:1].upper() + word[1:] for word in words)[:MAX_STEM] or "Project"
 
 
 def build_file_name(stem: str, begin: datetime, end: datetime) -> str:

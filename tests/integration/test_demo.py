@@ -44,15 +44,24 @@ def test_the_first_demo_runs_every_stage_and_ends_with_the_summary(demo_runs) ->
     assert int(tokens["RREC-ASN"]) == 1200, "the Senegal year, clipped at its reservation"
     assert int(tokens["RREC-TX"]) + int(tokens["RREC-CA"]) == 600, "US volume reached"
     assert {"AVERT-USCC", "EGRCC", "MCC"} <= set(re.findall(r"^  ([A-Z-]+) +\d+\.\d+$", out, re.M))
-    assert "held: RES-KE-MONTHLY__DEMO-KE-MG__2025-04-01: completeness.gap" in out
-    assert "waiting for RES-KE-MONTHLY 2025-04-01 to be issued: 8 later lot(s)" in out
+    assert "Held lots: 1 held, 8 waiting for an earlier window" in out
+    assert (
+        "  held    RES-KE-MONTHLY DEMO-KE-MG 2025-04-01 to 2025-04-30 (Africa/Nairobi): "
+        "completeness.gap: device ke-turkana-gen:meter has no reads for 72.0 h from "
+        "2025-04-14T00:00:00+03:00 (over 24 h, not explained)"
+    ) in out
+    waiting = [line for line in out.splitlines() if line.startswith("  waiting RES-KE-MONTHLY")]
+    assert len(waiting) == 8
+    assert all(line.endswith("waits for DEMO-KE-MG 2025-04-01 (held)") for line in waiting)
+    assert "Traceback" not in out and "ERROR" not in err
+    assert re.search(r"^This run: 11 lot\(s\) issued \(\d+ R-RECs\), 11 mint", out, re.M)
     assert "scripts/ui" in out and "rrec sql" in out
     assert all(state == "confirmed" for state in ledger.mints()["state"])
 
 
 def test_the_second_demo_changes_nothing_and_says_so(demo_runs) -> None:
     out = demo_runs.second.stdout
-    assert "Nothing changed: no lot issued, no commit made, no transaction sent." in out
+    assert "This run: nothing new (no lot issued, no commit made, no transaction sent)." in out
     assert demo_runs.chain_after_second == demo_runs.chain_after_first
     assert demo_runs.commits_after_second == demo_runs.commits_after_first
     assert "late delivery" not in demo_runs.second.stderr

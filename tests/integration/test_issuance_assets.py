@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from pathlib import Path
 
@@ -122,14 +123,15 @@ def test_approval_gate_holds_lots_and_a_changed_plan_is_issued_with_its_new_numb
 
     planned, issued = run()
     assert planned["changes"] == {"new": 4} and issued["issued_lots"] == 0
-    assert len(issued["waiting_for_approval"]) == 4
+    assert len(issued["held"]) == 4
+    assert {why.split(":")[0] for why in issued["held"].values()} == {"approval.required"}
 
     add_wh_on(home, "2024-01-15", 200_000)
-    first, *rest = issued["waiting_for_approval"]
+    first, *rest = sorted(issued["held"])
     (home / "registry" / "approvals.csv").write_text(f"lot_id\n{first}\n")
     planned, issued = run()
     assert planned["changes"] == {"changed": 4}, "each project has 200 kWh more than the last plan"
-    assert issued["issued_lots"] == 1 and issued["waiting_for_approval"] == rest
+    assert issued["issued_lots"] == 1 and sorted(issued["held"]) == rest
 
     planned, issued = run(tags={"rrec/approved": "true"})
     assert planned["changes"] == {"new": 3}, "the issued lot is done; the rest as last planned"
@@ -198,8 +200,8 @@ def test_issuance_on_a_postgres_instance_reads_back_its_runs_and_checks(
 
 
 def test_a_held_window_makes_the_later_windows_of_its_reservation_wait(tmp_path) -> None:
-    """February's lot files fail `completeness.gap`; March is not issued on carry that
-    February never issued, and both go once the missing days arrive."""
+    """February has three days without reads: it is held (no evidence), March is not issued
+    on carry that February never issued, and both go once the missing days arrive."""
     home = home_with_reads(tmp_path, "monthly")
     defs, instance = build_defs(home=home), dg.DagsterInstance.ephemeral()
     assert defs.resolve_job_def("rrec_main").execute_in_process(instance=instance).success
@@ -211,19 +213,27 @@ def test_a_held_window_makes_the_later_windows_of_its_reservation_wait(tmp_path)
     ledger = IssuanceLedger(path=str(home / "ledger.duckdb"))
     assert issue(defs, instance, "monthly", "2024-01-01").success
     held = issue(defs, instance, "monthly", "2024-02-01")
-    assert not held.success
-    checks = {e.asset_check_key.name: e.passed for e in held.get_asset_check_evaluations()}
-    assert checks["lot_files_validate"] is False
+    assert held.success, "an expected hold is no failure"
+    reasons = metadata_of(held, "monthly_lots")["held"]
+    assert sorted(reasons) == [f"R1__{p}__2024-02-01" for p in sorted(PROJECTS)]
+    assert all(why.startswith("completeness.gap: device ") for why in reasons.values())
+    assert (
+        " has no reads for 72.0 h from 2024-02-10T00:00:00+00:00" in reasons["R1__P-SN__2024-02-01"]
+    )
     waiting = issue(defs, instance, "monthly", "2024-03-01")
     assert waiting.success
-    assert len(metadata_of(waiting, "monthly_lots")["waiting"]) == 4
+    later = metadata_of(waiting, "monthly_lots")["held"]
+    assert sorted(later) == [f"R1__{p}__2024-03-01" for p in sorted(PROJECTS)]
+    assert all(why.startswith("issuance.waiting: waits for ") for why in later.values())
     assert metadata_of(waiting, "monthly_issued")["issued_lots"] == 0
     assert sorted(ledger.issued_lots()["window_label"].dt.month().unique()) == [1]
+    assert set(ledger.held_lots()["state"]) == {"held", "waiting"}
 
     for day in ("2024-02-10", "2024-02-11", "2024-02-12"):
         (kept / day).rename(reads / f"date={day}")
     assert issue(defs, instance, "monthly", "2024-02-01").success
     assert issue(defs, instance, "monthly", "2024-03-01").success
+    assert ledger.held_lots().is_empty(), "issued: released"
     lots = ledger.issued_lots().sort("project_id", "window_label")
     assert lots.height == 12
     for project in PROJECTS:
@@ -235,7 +245,7 @@ def test_a_held_window_makes_the_later_windows_of_its_reservation_wait(tmp_path)
 
 def test_a_registered_gap_explanation_releases_a_held_window(tmp_path) -> None:
     """The Standard's completeness rule, for lots as for producers' files: a gap over 24 h
-    is an error unless an explanation is registered for that project and period."""
+    holds the window unless an explanation is registered for that project and period."""
     home = home_with_reads(tmp_path, "monthly")
     reads = home / "warehouse" / "core_meter__reads" / "source=files"
     for day in ("2024-02-10", "2024-02-11", "2024-02-12"):
@@ -246,7 +256,8 @@ def test_a_registered_gap_explanation_releases_a_held_window(tmp_path) -> None:
     main = defs.resolve_job_def("rrec_main")
     assert main.execute_in_process(instance=instance).success
     assert issue(defs, instance, "monthly", "2024-01-01").success
-    assert not issue(defs, instance, "monthly", "2024-02-01").success, "held by the gap"
+    held = issue(defs, instance, "monthly", "2024-02-01")
+    assert metadata_of(held, "monthly_issued")["issued_lots"] == 0, "held by the gap"
     lines = ["project,start,end,reason"] + [
         f"{name},2024-02-09,2024-02-13,inverter replaced" for name, *_ in PROJECTS.values()
     ]
@@ -255,3 +266,7 @@ def test_a_registered_gap_explanation_releases_a_held_window(tmp_path) -> None:
     released = issue(defs, instance, "monthly", "2024-02-01")
     assert released.success
     assert metadata_of(released, "monthly_issued")["issued_lots"] == 4
+    card = json.loads(
+        next((home / "lots" / "monthly").glob("R1__P-SN__2024-02-01/scorecard.json")).read_text()
+    )
+    assert card["gap_hours"] == "72", "the explained gap is still counted"

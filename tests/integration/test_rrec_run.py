@@ -57,10 +57,16 @@ def rrec_run(home: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+EXAMPLE_HOLD = (
+    "  held    RES-WEEKLY EX-ABJ 2024-01-01 to 2024-01-07 (Africa/Abidjan): completeness.gap: "
+    "device example-se-site has no reads for 96.0 h from 2024-01-04T00:00:00+00:00"
+)
+
+
 def test_rrec_run_on_the_examples_ends_with_the_summary(tmp_path: Path) -> None:
     home = seeded_home(tmp_path)
     first = rrec_run(home)
-    assert first.returncode == 0, first.stderr[-3000:]
+    assert first.returncode == 1, "the plant's first week is held: " + first.stderr[-3000:]
     out = first.stdout
     assert "Verification files: 3 submitted, 2 accepted, 1 quarantined" in out
     assert "quarantined 'ExampleRooftopPV_2024-02-01" in out and "consistency.total" in out
@@ -73,19 +79,23 @@ def test_rrec_run_on_the_examples_ends_with_the_summary(tmp_path: Path) -> None:
     # Quiet: our progress lines, no Dagster event stream, no preview or deprecation notices.
     assert len(first.stderr.splitlines()) < 15, first.stderr
     assert "Warning" not in first.stderr and "DEBUG" not in first.stderr
-    issuance = [line for line in out.splitlines() if "lot(s)" in line]
+    assert "Traceback" not in first.stderr and "ERROR" not in first.stderr
+    issuance = [line for line in out.splitlines() if "lot(s)," in line]
     assert issuance == [
-        "  RREC-ACI         1 lot(s), 0 R-RECs",
         "  RREC-AKE         1 lot(s), 24 R-RECs",
-        "  RREC-GA          4 lot(s), 6 R-RECs",
-        "  confirmed        2 lot(s), 30 R-RECs",
-    ], "the two accepted producer files are minted on the embedded chain"
+        "  RREC-GA          4 lot(s), 9 R-RECs",
+        "  confirmed        5 lot(s), 33 R-RECs",
+    ], "a daily lot of the rooftop each day, and the two accepted producer files, all minted"
+    assert "Held lots: 1 held, 0 waiting for an earlier window" in out
+    assert EXAMPLE_HOLD in out, "one line, with the rule and the reason, never a traceback"
+    assert "This run: 5 lot(s) issued (33 R-RECs), 5 mint(s) confirmed" in out
     tip = _chain_tip(home)
     second = rrec_run(home)
-    assert second.returncode == 0
+    assert second.returncode == 1, "still held"
     assert "Meter data: no new days" in second.stdout
     assert "issuance" not in second.stderr, "nothing new to plan, nothing issued twice"
-    assert [line for line in second.stdout.splitlines() if "lot(s)" in line] == issuance
+    assert [line for line in second.stdout.splitlines() if "lot(s)," in line] == issuance
+    assert "This run: nothing new" in second.stdout and EXAMPLE_HOLD in second.stdout
     status = subprocess.run(
         [str(Path(sys.executable).parent / "rrec"), "mint-status", "--json"],
         env={**_clean_env(), "RREC_HOME": str(home)},
@@ -93,7 +103,23 @@ def test_rrec_run_on_the_examples_ends_with_the_summary(tmp_path: Path) -> None:
         text=True,
         check=True,
     )
-    assert [row["state"] for row in json.loads(status.stdout)] == ["confirmed", "confirmed"]
+    rows = json.loads(status.stdout)
+    assert sorted(row["state"] for row in rows) == ["confirmed"] * 5 + ["held"]
+    [held] = [row for row in rows if row["state"] == "held"]
+    assert held["reason"].startswith("completeness.gap: device example-se-site")
+    assert (held["window_start"], held["window_end"]) == (
+        "2024-01-01T00:00:00+00:00",
+        "2024-01-08T00:00:00+00:00",
+    )
+    text = subprocess.run(
+        [str(Path(sys.executable).parent / "rrec"), "mint-status"],
+        env={**_clean_env(), "RREC_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert text[0].split() == ["reservation", "project", "window", "(local)", "R-RECs", "state"]
+    assert any("2024-01-01 .. 2024-01-01" in line and "confirmed" in line for line in text)
     assert _chain_tip(home) == tip, "the second run sent no transaction"
 
 
@@ -102,14 +128,14 @@ def test_rrec_run_keeps_an_existing_instance_configuration(tmp_path: Path) -> No
     config = home / "dagster_home" / "dagster.yaml"
     config.parent.mkdir(parents=True)
     config.write_text("telemetry:\n  enabled: false\n# the operator's PostgreSQL settings\n")
-    assert rrec_run(home).returncode == 0
+    assert rrec_run(home).returncode == 1, "the examples hold one window"
     assert "the operator's PostgreSQL settings" in config.read_text()
 
 
 def test_the_ui_script_serves_the_instance_rrec_run_wrote(tmp_path: Path) -> None:
     """`scripts/ui` works from a relative RREC_HOME (Dagster wants absolute paths)."""
     home = seeded_home(tmp_path)
-    assert rrec_run(home).returncode == 0
+    assert rrec_run(home).returncode == 1, "the examples hold one window"
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

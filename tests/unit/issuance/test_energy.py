@@ -71,7 +71,7 @@ def _project_of(source: str, site: str, device: str, registrations) -> str | Non
 
 def _reference(reads: pl.DataFrame, registrations) -> dict:
     """Every read tagged with its project, then summed per (project, slot)."""
-    sums: dict = defaultdict(lambda: [0, 0, 0, 0, 0])
+    sums: dict = defaultdict(lambda: [0, 0, 0, 0])
     for row in reads.iter_rows(named=True):
         project = _project_of(row["source"], row["site_id"], row["device_id"], registrations)
         if project is None:
@@ -81,9 +81,8 @@ def _reference(reads: pl.DataFrame, registrations) -> dict:
         counted = row["quality"] != "missing"
         slot[0] += row["wh"] if counted else 0
         slot[1] += row["wh"] if row["quality"] == "estimated" else 0
-        slot[2] += (row["interval_end"] - start).total_seconds() if counted else 0
-        slot[3] += 0 if counted else 1
-        slot[4] += 1
+        slot[2] += 0 if counted else 1
+        slot[3] += 1
     return dict(sums)
 
 
@@ -94,8 +93,8 @@ def _reference(reads: pl.DataFrame, registrations) -> dict:
 )
 def test_project_slots_match_reads_tagged_one_by_one(rows, registrations) -> None:
     reads = _reads(rows)
-    slots, _ = project_slots(reads.lazy(), _devices(registrations))
-    columns = ["wh", "estimated_wh", "covered_seconds", "missing_reads", "reads"]
+    slots = project_slots(reads.lazy(), _devices(registrations))
+    columns = ["wh", "estimated_wh", "missing_reads", "reads"]
     found = {
         (row["project_id"], row["interval_start"]): [row[c] or 0 for c in columns]
         for row in slots.iter_rows(named=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -67,8 +68,9 @@ def test_the_december_file_ends_in_december_local_time(monthly):
     assert "AVERT Emissions Factor,0.674916087982" in text  # 2024 at the 2023 official rate
 
 
-def test_a_lot_rebuilt_from_its_table_row_scores_its_own_coverage(monthly):
-    """The lot-files asset rebuilds lots from the lots table, which has no meter counts."""
+def test_a_lot_rebuilt_from_its_table_row_scores_the_planners_coverage(monthly, tmp_path):
+    """The lot-files asset rebuilds lots from the lots table: the table carries the planner's
+    evidence (devices, covered and gap seconds), so the scorecard counts the planner's gaps."""
     from rrec_pipeline.issuance.frames import lots_frame, lots_from_frame
 
     registry, plan = monthly
@@ -82,12 +84,18 @@ def test_a_lot_rebuilt_from_its_table_row_scores_its_own_coverage(monthly):
         (pl.col("site_id") == "p-ga")
         & pl.col("interval_start").is_between(window.start_utc, window.end_utc, closed="left")
     )
-    gappy = reads.with_columns(
-        pl.when(pl.int_range(pl.len()) < 24)
+    assert lot_files(rebuilt, project, reads, load_reference()).scorecard == planned.scorecard
+    first_day = pl.col("interval_start") < window.start_utc + timedelta(days=1)
+    gappy = READS.with_columns(
+        pl.when((pl.col("site_id") == "p-ga") & first_day)
         .then(pl.lit("missing"))
         .otherwise("quality")
-        .alias("quality")
+        .alias("quality"),
+        pl.when((pl.col("site_id") == "p-ga") & first_day).then(None).otherwise("wh").alias("wh"),
     )
-    assert lot_files(rebuilt, project, reads, load_reference()).scorecard == planned.scorecard
-    card = lot_files(rebuilt, project, gappy, load_reference()).scorecard
-    assert card["gap_hours"] == "24" and card["coverage"] < "1.0000"
+    folder = write_registry(tmp_path / "registry", year_reservations("monthly"))
+    settings = PlanSettings(as_of_clock(AS_OF))
+    january = make_plan(load_registry(folder), gappy.lazy(), settings).lots
+    [lot] = [item for item in january if item.key == ("R1", "P-GA", "2024-01-01")]
+    card = lot_files(lot, project, reads, load_reference()).scorecard
+    assert card["gap_hours"] == "24" and card["coverage"] < "1.0000", "24 h: not over 24 h"

@@ -28,24 +28,42 @@ from tests.issuance_scenario import (
 READS = hourly_reads()
 
 
-def test_reads_arriving_after_their_window_was_issued_are_reported_and_moved_when_allowed(tmp_path):
+def test_reads_arriving_after_their_window_was_issued_are_adjusted_moved_or_reported(tmp_path):
     registry = load_registry(write_registry(tmp_path / "r", year_reservations("monthly")))
     whole = make_plan(registry, READS.lazy(), PlanSettings(as_of_clock(AS_OF)))
-    march = next(item for item in whole.lots if item.key == ("R1", "P-KE", "2024-03-01"))
-    issued = {march.key: Issued(march.rrecs, march.carry_out_wh, march.energy.wh - 2_500_000)}
-    reported = make_plan(registry, READS.lazy(), PlanSettings(as_of_clock(AS_OF)), issued)
-    [late] = reported.late
-    assert (late.project_id, late.late_wh) == ("P-KE", 2_500_000)
+    kenya = [item for item in whole.lots if item.energy.project_id == "P-KE"][:3]
+    march = kenya[2]
+    assert march.key == ("R1", "P-KE", "2024-03-01")
+    # March was issued before 2.5 MWh of its reads arrived.
+    before = march.carry_in_wh + march.energy.wh - 2_500_000
+    issued = {
+        lot.key: Issued(lot.rrecs, lot.carry_out_wh, lot.energy.wh, carry_in_wh=lot.carry_in_wh)
+        for lot in kenya[:2]
+    }
+    issued[march.key] = Issued(
+        before // 10**6, before % 10**6, march.energy.wh - 2_500_000, carry_in_wh=march.carry_in_wh
+    )
+
+    def plan(policy: str):
+        settings = PlanSettings(as_of_clock(AS_OF), late_reads=policy)
+        return make_plan(registry, READS.lazy(), settings, issued)
 
     def april(plan):
         return next(item for item in plan.lots if item.key == ("R1", "P-KE", "2024-04-01"))
 
-    assert april(reported).energy.late_wh == 0, "reported only, by default"
-    moved = make_plan(
-        registry, READS.lazy(), PlanSettings(as_of_clock(AS_OF), late_reads="next-window"), issued
-    )
+    reported = plan("report-only")
+    [late] = reported.late
+    assert (late.project_id, late.late_wh) == ("P-KE", 2_500_000)
+    assert april(reported).energy.late_wh == 0, "reported only"
+    moved = plan("next-window")
     assert april(moved).energy.late_wh == 2_500_000
     assert april(moved).rrecs >= april(reported).rrecs + 2
+    adjusted = plan("adjust")
+    [version] = [item for item in adjusted.lots if item.version == 2]
+    assert version.key == march.key and adjusted.late == []
+    assert version.total_rrecs == march.rrecs, "the window's R-RECs follow its energy now"
+    assert version.rrecs == march.rrecs - before // 10**6, "the mint carries the difference"
+    assert april(adjusted).carry_in_wh == march.carry_out_wh, "and the carry goes on exactly"
 
 
 def summary(name: str, project: str, begin: datetime, end: datetime, mwh: str) -> dict:
@@ -109,7 +127,8 @@ def test_the_guard_names_a_lot_that_overlaps_an_issued_one(tmp_path):
     recipients = {"R1": WALLET_A}
     planned = lots_frame(plan, "monthly", recipients, {}, {})
     file_of_may = planned.filter(pl.col("lot_id") == "R1__P-GA__2024-05-01").with_columns(
-        pl.lit("file__0123456789abcdef").alias("lot_id")
+        pl.lit("file__0123456789abcdef").alias("lot_id"),
+        pl.lit("file__0123456789abcdef").alias("window_id"),
     )
     conflicts = guard_conflicts(planned, file_of_may, set())
     assert conflicts.select("lot_id", "issued_lot_id").rows() == [
@@ -122,6 +141,8 @@ def test_the_guard_names_a_lot_that_overlaps_an_issued_one(tmp_path):
         "R1__P-KE__2024-05-01",
         "R1__P-KE__2024-06-01",
     ]  # UTC overlap
+    version = file_of_may.with_columns(pl.lit("R1__P-GA__2024-05-01").alias("window_id"))
+    assert guard_conflicts(planned, version, set()).is_empty(), "its own window's version"
 
 
 def test_a_registry_is_drafted_from_verification_headers():

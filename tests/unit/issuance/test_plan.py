@@ -25,6 +25,18 @@ FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "yearly"]
 READS = hourly_reads()
 
 
+def issued_as(lot) -> Issued:
+    """What the ledger records of a lot once it is issued."""
+    return Issued(
+        lot.total_rrecs,
+        lot.carry_out_wh,
+        lot.energy.wh,
+        lot.is_clipped,
+        lot.version,
+        lot.carry_in_wh,
+    )
+
+
 def plan_for(tmp_path, reservations, *, as_of=AS_OF, policy="carry-forward", issued=None, **kw):
     registry = load_registry(write_registry(tmp_path / "registry", reservations, **kw))
     settings = PlanSettings(as_of_clock(as_of), policy=policy)
@@ -114,9 +126,7 @@ def test_once_the_ledger_holds_the_clipped_lot_nothing_later_is_planned(tmp_path
     whole = plan_for(tmp_path, reservations)
     [clipped] = [lot for lot in whole.lots if lot.is_clipped]
     upto = [lot for lot in whole.lots if lot.energy.window.label <= clipped.energy.window.label]
-    issued = {
-        lot.key: Issued(lot.rrecs, lot.carry_out_wh, is_clipped=lot.is_clipped) for lot in upto
-    }
+    issued = {lot.key: issued_as(lot) for lot in upto}
     again = plan_for(tmp_path, reservations, issued=issued)
     assert again.lots == [], "the volume is spent: no later window, no carry of the clip's rest"
 
@@ -181,7 +191,7 @@ def test_only_windows_past_their_grace_period_are_planned(tmp_path):
 
 def test_issued_windows_are_not_planned_again_and_the_carry_continues(tmp_path):
     first = plan_for(tmp_path, year_reservations("monthly"), as_of=date(2024, 4, 15))
-    issued = {lot.key: Issued(lot.rrecs, lot.carry_out_wh) for lot in first.lots}
+    issued = {lot.key: issued_as(lot) for lot in first.lots}
     second = plan_for(tmp_path, year_reservations("monthly"), issued=issued)
     assert not {lot.key for lot in second.lots} & set(issued), (
         "re-planning issued windows is a no-op"

@@ -65,6 +65,7 @@ def test_lots_have_exactly_the_documented_keys_and_formats(tmp_path, capsys, rea
         "window_end",
         "mwh",
         "rrecs",
+        "version",
         "carry_mwh",
         "token",
         "recipient",
@@ -152,10 +153,16 @@ def test_owner_frequency_issues_unreserved_energy_to_the_owner(tmp_path, capsys,
     args = ["--registry", str(registry), "--reads", str(reads_file), "--as-of", "2025-02-01"]
     _, off, _ = run(capsys, *args, "--json")
     code, on, _ = run(capsys, *args, "--owner-frequency", "yearly", "--json")
-    assert code == 0
+    # The owner's 2023 holds the few hours of reads before 2024 and no evidence for the rest.
+    assert code == 1
+    held = {(h["kind"], h["ids"][1], h["ids"][2][:10]) for h in on["held_back"]}
+    gaps = {("completeness.gap", p, "2023-01-01") for p in ("P-GA", "P-KE", "P-SN", "P-DE")}
+    # Unreserved all year, their 2024 is the same owner stretch: it waits for 2023.
+    waiting = {("issuance.waiting", p, "2024-01-01") for p in ("P-KE", "P-SN", "P-DE")}
+    assert held == gaps | waiting
     assert {lot["reservation"] for lot in off["lots"]} == {"R1"}
     owner = [lot for lot in on["lots"] if lot["reservation"] != "R1"]
     assert {lot["recipient"] for lot in owner} == {OWNER}
-    assert {lot["project"] for lot in owner} == {"P-GA", "P-KE", "P-SN", "P-DE"}
+    assert {lot["project"] for lot in owner} == {"P-GA"}, "the others wait for their 2023"
     bad, _, err = run(capsys, *args, "--owner-frequency", "hourly")
     assert bad == 2 and "invalid choice" in err

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from rrec_pipeline.issuance.lots import WindowEnergy, plan_lots
+from rrec_pipeline.issuance.chains import plan_lots
+from rrec_pipeline.issuance.lots import WindowEnergy
 from rrec_pipeline.issuance.windows import windows
 
 MONTHS_WH = {1: 800_000, 2: 1_700_000, 3: 3_250_000}
@@ -16,7 +17,7 @@ def energies() -> list[WindowEnergy]:
 
 
 def test_carry_forward_issues_what_the_table_shows() -> None:
-    lots = plan_lots(energies(), {"R": 100})
+    lots = plan_lots(energies(), {"R": 100}).lots
     assert [(lot.carry_in_wh, lot.rrecs, lot.carry_out_wh) for lot in lots] == [
         (0, 0, 800_000),
         (800_000, 2, 500_000),
@@ -25,6 +26,6 @@ def test_carry_forward_issues_what_the_table_shows() -> None:
 
 
 def test_floor_per_window_loses_one_rrec_of_the_quarter() -> None:
-    lots = plan_lots(energies(), {"R": 100}, policy="floor-per-window")
+    lots = plan_lots(energies(), {"R": 100}, policy="floor-per-window").lots
     assert [lot.rrecs for lot in lots] == [0, 1, 3]
     assert [lot.dropped_wh for lot in lots] == [800_000, 700_000, 250_000]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -62,7 +63,7 @@ def test_a_row_after_a_hole_covers_the_usual_interval_not_the_hole() -> None:
         lengths = (frame["interval_end"] - frame["interval_start"]).unique().to_list()
         assert lengths == [timedelta(hours=1)], (vendor, marks)
         covered = sorted(zip(frame["interval_start"], frame["interval_end"], strict=True))
-        hole = [b - a for (_, a), (b, _) in zip(covered, covered[1:], strict=False) if b > a]
+        hole = [b - a for (_, a), (b, _) in itertools.pairwise(covered) if b > a]
         assert hole == [timedelta(days=4)], "the hole stays a gap of four days"
 
 
