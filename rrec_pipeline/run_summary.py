@@ -88,6 +88,8 @@ class RunOutcome:
     holds: pl.DataFrame | None = None  # the ledger's held and waiting lots
     over_issued: list[str] = field(default_factory=list)
     changes: Changes = field(default_factory=Changes)
+    registry_findings: pl.DataFrame | None = None  # what holds registry rows back
+    meter_quarantined: list[tuple[str, str]] = field(default_factory=list)  # (where, why)
 
 
 def summary_lines(outcome: RunOutcome, paths: dict[str, Path]) -> list[str]:
@@ -95,6 +97,7 @@ def summary_lines(outcome: RunOutcome, paths: dict[str, Path]) -> list[str]:
         *_verification(outcome),
         *_credits(outcome.project_years),
         *_meter(outcome),
+        *_registry(outcome.registry_findings),
         *_issuance(outcome.issued),
         *_minting(outcome.mints),
         *(held_lines(outcome.holds, outcome.over_issued) if outcome.holds is not None else []),
@@ -155,13 +158,28 @@ def _credits(project_years: pl.DataFrame) -> list[str]:
 
 def _meter(outcome: RunOutcome) -> list[str]:
     reads = outcome.meter_reads
+    quarantined = [
+        f"  quarantined meter data {escaped(where)}: {escaped(why)}"
+        for where, why in outcome.meter_quarantined
+    ]
     if not outcome.meter_days:
-        return ["Meter data: no new days"]
+        return ["Meter data: no new days", *quarantined]
     days = f"{outcome.meter_days[0]} to {outcome.meter_days[-1]}"
     return [
         f"Meter data: {len(outcome.meter_days)} day(s), {days}: {reads.height} reads from "
-        f"{reads['device_id'].n_unique()} devices, {int(reads['wh'].sum())} Wh"
+        f"{reads['device_id'].n_unique()} devices, {int(reads['wh'].sum())} Wh",
+        *quarantined,
     ]
+
+
+def _registry(findings: pl.DataFrame | None) -> list[str]:
+    """Registry rows, projects or reservations held back: one line each, with the reason."""
+    if findings is None or findings.is_empty():
+        return []
+    lines = [f"Registry findings: {findings.height}"]
+    for kind, ids, reason in findings.select("kind", "ids", "reason").iter_rows():
+        lines.append(f"  {kind} {', '.join(ids)}: {escaped(reason)}")
+    return lines
 
 
 def _issuance(issued: pl.DataFrame | None) -> list[str]:

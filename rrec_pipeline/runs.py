@@ -277,6 +277,15 @@ class Runner:
                 failed.append(f"{key.asset_key.to_user_string()}: {key.name} ({severity})")
         return sorted(set(failed))
 
+    def quarantined_pages(self) -> list[tuple[str, str]]:
+        """(where, why) of every meter page or reading these runs quarantined."""
+        found = []
+        for result in self.results:
+            for event in result.get_asset_materialization_events():
+                entries = event.materialization.metadata.get("quarantined")
+                found += [(e["path"], e["error"]) for e in (entries.value if entries else [])]
+        return list(dict.fromkeys(found))
+
     def failed_steps(self) -> list[str]:
         failed = []
         for result in self.results:

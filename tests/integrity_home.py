@@ -50,24 +50,31 @@ def hour_wh(project: str, at: datetime) -> int:
     return int(kwp * 700 * sun) + (at.day * 37 + local.hour * 11) % 97
 
 
-def month_csv(project: str, year: int, month: int, *, skip=(), only=None, extra_wh=None) -> str:
-    """`timestamp,kWh` rows of the month's local hours, stamped at each hour's end in UTC.
-    `skip` and `only` are sets of local days; `extra_wh` maps a local day to Wh added to its
-    noon hour (a corrected export)."""
+def rows_csv(project: str, first: date, last: date, *, skip=(), change_wh=None) -> str:
+    """`timestamp,kWh` rows of the project's local hours from `first` to `last` (both
+    included), stamped at each hour's end in UTC, except the local days in `skip`.
+    `change_wh` maps a local day to Wh added to each of its eight sunniest hours (a
+    corrected export: its value per hour stays within the capacity bound)."""
     zone = ZoneInfo(PROJECTS[project][-1])
-    start = datetime(year, month, 1, tzinfo=zone).astimezone(UTC)
-    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone).astimezone(UTC)
-    lines, at = ["timestamp,kWh"], start
+    at = datetime.combine(first, datetime.min.time(), zone).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), zone).astimezone(UTC)
+    lines = ["timestamp,kWh"]
     while at < end:
-        day = at.astimezone(zone).date()
-        if day not in skip and (only is None or day in only):
+        local = at.astimezone(zone)
+        if local.date() not in skip:
             wh = hour_wh(project, at)
-            if extra_wh and day in extra_wh and at.astimezone(zone).hour == 12:
-                wh += extra_wh[day]
+            if change_wh and local.date() in change_wh and 8 <= local.hour < 16:
+                wh += change_wh[local.date()] // 8
             stamp = (at + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
             lines.append(f"{stamp},{wh / 1000:.3f}")
         at += timedelta(hours=1)
     return "\n".join(lines) + "\n"
+
+
+def month_csv(project: str, year: int, month: int, *, skip=()) -> str:
+    first = date(year, month, 1)
+    last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return rows_csv(project, first, last, skip=skip)
 
 
 def write_registry(home: Path, reservations: list[tuple], projects=PROJECTS) -> None:
@@ -180,12 +187,12 @@ def final_state(home: Path) -> dict:
     return {"lots": ledger_lots(home), "files": published(home), "mints": chain_mints(home)}
 
 
-def local_wh(project: str, year: int, month: int) -> int:
-    """The project's Wh of a local month as `month_csv` writes it."""
+def local_wh(project: str, first: date, last: date) -> int:
+    """The project's Wh of the local days `first` to `last` (both included), as exported."""
     zone = ZoneInfo(PROJECTS[project][-1])
-    start = datetime(year, month, 1, tzinfo=zone).astimezone(UTC)
-    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone).astimezone(UTC)
-    total, at = 0, start
+    at = datetime.combine(first, datetime.min.time(), zone).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time(), zone).astimezone(UTC)
+    total = 0
     while at < end:
         total += hour_wh(project, at)
         at += timedelta(hours=1)

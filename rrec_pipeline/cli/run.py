@@ -37,6 +37,7 @@ from rrec_pipeline.runs import Runner, open_instance, quiet_dagster
 from rrec_pipeline.tables import (
     METER_READS,
     PROJECT_YEAR_CREDITS,
+    REGISTRY_FINDINGS,
     VERIFICATION_FILES,
     VERIFICATION_FINDINGS,
     Table,
@@ -148,6 +149,8 @@ def collect_outcome(runner: Runner, paths, meter_days: list[str]) -> RunOutcome:
         mints=ledger.mints(),
         publish_repository=publish_repository(),
         holds=ledger.held_lots(),
+        registry_findings=_table(paths, REGISTRY_FINDINGS),
+        meter_quarantined=runner.quarantined_pages(),
     )
 
 
