@@ -8,6 +8,8 @@ meter partitions exist). Meter data is partitioned by (day, source) and runs as
 
 import dagster as dg
 
+from rrec_pipeline import tables
+
 MAIN_JOB_NAME = "rrec_main"
 METER_JOB_NAME = "meter_reads_job"
 MINTING_JOB_NAME = "minting_job"
@@ -40,9 +42,9 @@ issuance_jobs = [
     dg.define_asset_job(
         issuance_job_name(frequency),
         selection=dg.AssetSelection.assets(
-            f"out_issuance__{frequency}_lots",
-            f"out_issuance__{frequency}_lot_files",
-            f"out_issuance__{frequency}_issued",
+            tables.issuance_lots(frequency).key,
+            tables.lot_files(frequency).key,
+            tables.issued_key(frequency),
         ),
         description=f"Plan, write and issue the {frequency} lots of one period.",
         tags={ISSUANCE_TAG: "ledger"},  # queued one at a time (dagster.yaml)

@@ -207,17 +207,19 @@ class Runner:
         return make_plan(registry, reads, settings, issued)
 
     def due_issuance(self, as_of: date | None) -> dict[str, dict[str, set[str]]]:
-        """Frequency -> period -> the reservations with new lots in it, as the plan sees now."""
+        """Frequency -> period -> the reservations with lots to issue in it, as the plan sees
+        now, and the periods of windows it holds (run again, so their check tells ops why)."""
         plan = self.plan_now(as_of)
         if plan is None:
             return {}
         planned = plan.registry.reservations
         frequency = dict(planned.select("reservation_id", "frequency").iter_rows())
+        held = [hold.energy for hold in plan.holds if hold.state == "held"]
         due: dict[str, dict[str, set[str]]] = {}
-        for lot in plan.lots:
-            reservation = lot.energy.reservation_id
+        for energy in [lot.energy for lot in plan.lots] + held:
+            reservation = energy.reservation_id
             periods = due.setdefault(frequency[reservation], {})
-            periods.setdefault(lot.energy.window.label.isoformat(), set()).add(reservation)
+            periods.setdefault(energy.window.label.isoformat(), set()).add(reservation)
         return due
 
     def run_issuance(

@@ -123,6 +123,11 @@ def lot_files(frequency: str) -> Table:
     return _table(f"out_issuance__{frequency}_lot_files", LotFiles)
 
 
+def issued_key(frequency: str) -> str:
+    """The asset that enters a frequency's lots in the ledger (its data is the ledger)."""
+    return f"out_issuance__{frequency}_issued"
+
+
 PUBLISHED_LOTS = _table("out_chain__published_lots", LotMints)
 LOT_MINTS = _table("out_chain__mints", LotMints)
 CHAIN_TRANSACTIONS = _table("core_chain__transactions", ChainTransactions)

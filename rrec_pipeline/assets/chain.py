@@ -29,9 +29,7 @@ from rrec_pipeline.resources.submission_folder import SubmissionFolder
 
 GROUP = "chain"
 POOL = "rrec_chain"
-ISSUED = [f"out_issuance__{f}_issued" for f in tables.FREQUENCIES] + [
-    "out_issuance__file_lots_issued"
-]
+ISSUED = [tables.issued_key(f) for f in tables.FREQUENCIES] + ["out_issuance__file_lots_issued"]
 
 
 @dg.asset(

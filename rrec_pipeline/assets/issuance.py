@@ -71,10 +71,6 @@ class IssuanceConfig(dg.Config):
     owner_frequency: str | None = None  # default: RREC_OWNER_FREQUENCY (unset: off)
 
 
-def issued_key(frequency: str) -> str:
-    return f"out_issuance__{frequency}_issued"
-
-
 def settings_of(
     config: IssuanceConfig, explanations: tuple[GapExplanation, ...] = ()
 ) -> PlanSettings:
@@ -238,7 +234,7 @@ def _unwritten(lot: str, rrecs: int, problem: str) -> dict:
 
 def _issued_asset(frequency: str) -> dg.AssetsDefinition:
     @dg.asset(
-        name=issued_key(frequency),
+        name=tables.issued_key(frequency),
         partitions_def=ISSUANCE_PARTITIONS[frequency],
         ins={
             "lots": dg.AssetIn(tables.issuance_lots(frequency).key),

@@ -4,6 +4,8 @@
   project, or of a project within 100 m that is not cleared (an adjustment is
   the same claim as its window's earlier versions).
 - Every lot's verification CSV was written and passes `rrec validate`.
+- Nothing of the period is held: a window without evidence, or waiting for an
+  earlier window of its reservation, is listed with its rule and reason.
 A failing lot is held alone: the issued asset leaves it out of the ledger
 (and so out of publication and minting) through the same functions
 (`issuance/refusals.py`), with its rule and reason in `held_lots`, and the
@@ -11,6 +13,8 @@ period's other lots go on. The checks therefore warn rather than block the
 period; their metadata names the lots, windows and rules. Producer files'
 lots are guarded the same way.
 """
+
+from datetime import date
 
 import dagster as dg
 import polars as pl
@@ -51,6 +55,30 @@ def _guard(frequency: str) -> dg.AssetChecksDefinition:
             },
             description="No lot to issue overlaps an issued lot of the same or a co-located "
             "project; one that does is held.",
+        )(_check)
+
+
+def _nothing_held(frequency: str) -> dg.AssetChecksDefinition:
+    def _check(
+        context: dg.AssetCheckExecutionContext, issuance_ledger: IssuanceLedger
+    ) -> dg.AssetCheckResult:
+        label = date.fromisoformat(context.partition_key)
+        held = issuance_ledger.held_in(frequency, label)
+        columns = ["lot_id", "state", "rule", "reason", "since"]
+        return dg.AssetCheckResult(
+            passed=held.is_empty(),
+            severity=dg.AssetCheckSeverity.WARN,
+            description=f"{held.height} lots of the period held or waiting",
+            metadata={"held": dg.MetadataValue.md(markdown_table(held, columns))},
+        )
+
+    with partitioned_checks():
+        return dg.asset_check(
+            asset=tables.issued_key(frequency),
+            name="no_lot_held",
+            partitions_def=ISSUANCE_PARTITIONS[frequency],
+            description="Every due window of the period is issued; one held (no evidence, "
+            "a failing file, the guard) or waiting for an earlier window is listed with why.",
         )(_check)
 
 
@@ -106,5 +134,7 @@ def file_lots_do_not_double_count(
 
 
 def issuance_checks() -> list[dg.AssetChecksDefinition]:
-    per_frequency = [check(f) for f in tables.FREQUENCIES for check in (_guard, _valid_files)]
+    per_frequency = [
+        check(f) for f in tables.FREQUENCIES for check in (_guard, _nothing_held, _valid_files)
+    ]
     return [*per_frequency, file_lots_do_not_double_count]

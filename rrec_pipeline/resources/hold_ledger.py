@@ -37,6 +37,11 @@ class HoldLedgerMixin:
             ).pl()
         return frame.cast(HOLD_COLUMNS).select(list(HOLD_COLUMNS))
 
+    def held_in(self, frequency: str, label) -> pl.DataFrame:
+        """The held and waiting lots of one issuance partition."""
+        held = self.held_lots()
+        return held.filter((pl.col("frequency") == frequency) & (pl.col("window_label") == label))
+
     def record_holds(self, holds: pl.DataFrame, origin: str, scope: Iterable[str] | None) -> None:
         """`holds` (HeldLots columns but `since` and `origin`) are what `origin` holds now
         among the lots of `scope` (None: every lot); the scope's other holds of that origin

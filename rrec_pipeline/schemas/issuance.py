@@ -144,6 +144,7 @@ class HeldLots(pa.DataFrameModel):
     reservation_id: str = pa.Field(description="the buyer's reservation")
     project_id: str = pa.Field(description="the registered project")
     frequency: str = pa.Field(description="the reservation's issuance frequency")
+    window_label: pl.Date = pa.Field(description="first day of its calendar period (partition)")
     window_start: pl.Date = pa.Field(description="first day of the window, in the project's zone")
     window_end: pl.Date = pa.Field(description="last day of the window (included), same zone")
     timezone: str = pa.Field(description="the project's IANA time zone")

@@ -57,6 +57,7 @@ def test_asset_keys_and_checks_snapshot() -> None:
         ("out_issuance__file_lots", "no_double_counting"),
         *((f"out_issuance__{f}_lots", "no_double_counting") for f in FREQUENCIES),
         *((f"out_issuance__{f}_lot_files", "lot_files_validate") for f in FREQUENCIES),
+        *((f"out_issuance__{f}_issued", "no_lot_held") for f in FREQUENCIES),
         ("core_chain__transactions", "each_lot_minted_once"),
         ("core_chain__transactions", "no_mint_without_published_file"),
         ("core_chain__transactions", "no_overlapping_mints"),

@@ -1,7 +1,8 @@
 """The Dagster UI on the demo's instance in a real browser (Debian chromium, driven by
-Playwright): the asset graph, a failing blocking check with readable metadata that held
-issuance (and so minting) back, and the runs' status. Screenshots are kept as test
-artifacts (RREC_TEST_ARTIFACTS, else under tmp_path); a console error fails the test."""
+Playwright): the asset graph, the failing check that says which lot of an issuance
+period is held and why (so ops see it without reading a log), and the runs' status,
+all successful: a hold is no failure. Screenshots are kept as test artifacts
+(RREC_TEST_ARTIFACTS, else under tmp_path); a console error fails the test."""
 
 from __future__ import annotations
 
@@ -20,20 +21,20 @@ from tests.integration.test_rrec_run import _graphql_when_up, stop_ui
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = ["1-asset-graph.png", "2-failing-blocking-check.png", "3-runs.png"]
+SHOTS = ["1-asset-graph.png", "2-held-lots-check.png", "3-runs.png"]
 
 
 @pytest.fixture
 def held_back_home(demo_runs, tmp_path) -> tuple[Path, Path]:
     """A copy of the demo's home (the UI's daemon may start runs): its April mini-grid lot
-    fails `lot_files_validate` (three days without readings), so the ledger, publication
-    and minting never saw it."""
+    is held (three days without readings), so the ledger, publication and minting never
+    saw it, and `no_lot_held` says so for the April period."""
     home = tmp_path / "rrec"
     shutil.copytree(demo_runs.home, home, symlinks=True)
     return home, home / "dagster_home"
 
 
-def test_the_ui_shows_the_graph_a_failing_blocking_check_and_run_status(
+def test_the_ui_shows_the_graph_the_held_lots_check_and_run_status(
     held_back_home, tmp_path
 ) -> None:
     home, dagster_home = held_back_home
@@ -84,20 +85,23 @@ def _walk(page, base: str, shots: Path) -> None:
     page.get_by_text(re.compile("_issued$")).first.wait_for()
     page.screenshot(path=str(shots / SHOTS[0]))
 
-    page.goto(f"{base}/assets/out_issuance__monthly_lot_files?view=checks")
-    page.get_by_text("lot_files_validate").first.click(timeout=60_000)
-    page.get_by_text("blocking").first.wait_for(timeout=30_000)
+    page.goto(f"{base}/assets/out_issuance__monthly_issued?view=checks")
+    page.get_by_text("no_lot_held").first.click(timeout=60_000)
+    page.get_by_text("This is a non-blocking asset check.").first.wait_for(timeout=30_000)
     page.get_by_text("Failed").first.wait_for()
+    page.get_by_text("2025-04-01").first.wait_for()
     page.get_by_text("[Show Markdown]").first.click()
     page.get_by_text("completeness.gap").first.wait_for(timeout=30_000)
+    page.get_by_text(re.compile("has no reads for 72.0 h")).first.wait_for()
     page.wait_for_timeout(800)  # the dialog fades in
     page.screenshot(path=str(shots / SHOTS[1]))
     page.keyboard.press("Escape")
 
     page.goto(f"{base}/runs")
     page.get_by_text("issuance_monthly_job").first.wait_for(timeout=60_000)
-    page.get_by_text("Failure").first.wait_for()
+    page.get_by_text("Success").first.wait_for()
     page.get_by_text("rrec_main").first.wait_for()
+    assert page.get_by_text("Failure").count() == 0, "a held lot fails no run"
     page.screenshot(path=str(shots / SHOTS[2]))
 
 
