@@ -15,7 +15,6 @@ a key is the first day of a calendar period, windows in each project's zone):
   with its rule and reason; the period's other lots are issued.
 """
 
-import hashlib
 import os
 from datetime import UTC, date, datetime, timedelta
 
@@ -25,6 +24,7 @@ import polars as pl
 from rrec_pipeline import faults, tables
 from rrec_pipeline.assets.file_lots import GROUP, REGISTRY_INS, file_lot_assets
 from rrec_pipeline.credits.reference import load_reference
+from rrec_pipeline.issuance.file_rows import file_row, unwritten_row
 from rrec_pipeline.issuance.frames import (
     Unwritable,
     files_of_lots,
@@ -43,7 +43,7 @@ from rrec_pipeline.issuance.plan import (
     as_of_clock,
     make_plan,
 )
-from rrec_pipeline.issuance.refusals import WRITE, refusals
+from rrec_pipeline.issuance.refusals import refusals
 from rrec_pipeline.issuance.report import tokens_of
 from rrec_pipeline.partitions import ISSUANCE_PARTITIONS
 from rrec_pipeline.registry.checks import co_located_pairs
@@ -53,8 +53,6 @@ from rrec_pipeline.resources.lot_folder import LotFolder
 from rrec_pipeline.resources.registry_folder import RegistryFolder
 from rrec_pipeline.resources.warehouse import Warehouse
 from rrec_pipeline.schemas.issuance import TO_ISSUE
-from rrec_pipeline.text import escaped
-from rrec_pipeline.validation.batch import validate_sources
 from rrec_pipeline.validation.batch_tables import explanations_from_frame
 from rrec_pipeline.validation.config import ValidationConfig
 from rrec_pipeline.validation.gap_explanations import GapExplanation
@@ -196,40 +194,12 @@ def _files_asset(frequency: str) -> dg.AssetsDefinition:
 def _file_row(frequency: str, files, folder: LotFolder, config: ValidationConfig) -> dict:
     """The lot's files written and checked; a lot they cannot be written for is a finding."""
     if isinstance(files, Unwritable):
-        return _unwritten(files.lot_id, files.rrecs, files.problem)
+        return unwritten_row(files.lot_id, files.rrecs, files.problem)
     try:
         written = folder.write(frequency, files)
     except OSError as error:
-        return _unwritten(files.lot_id, files.scorecard["rrecs"], error.strerror or str(error))
-    report = validate_sources([(files.csv_name, files.csv)], config).files[0]
-    errors = [f"{f.rule}: {f.message}" for f in report.findings if f.is_error]
-    return {
-        "lot_id": files.lot_id,
-        "csv_name": files.csv_name,
-        "csv_sha256": hashlib.sha256(files.csv).hexdigest(),
-        "folder": str(written),
-        "rrecs": files.scorecard["rrecs"],
-        "coverage": files.scorecard["coverage"],
-        "gap_hours": files.scorecard["gap_hours"],
-        "flagged_reads": files.scorecard["flagged_reads"],
-        "is_valid": report.ok,
-        "findings": "; ".join(errors),
-    }
-
-
-def _unwritten(lot: str, rrecs: int, problem: str) -> dict:
-    return {
-        "lot_id": lot,
-        "csv_name": None,
-        "csv_sha256": None,
-        "folder": "",
-        "rrecs": rrecs,
-        "coverage": "",
-        "gap_hours": "",
-        "flagged_reads": 0,
-        "is_valid": False,
-        "findings": f"{WRITE}: the lot's files cannot be written ({escaped(problem)[:200]})",
-    }
+        return unwritten_row(files.lot_id, files.scorecard["rrecs"], error.strerror or str(error))
+    return file_row(files, str(written), config)
 
 
 def _issued_asset(frequency: str) -> dg.AssetsDefinition:

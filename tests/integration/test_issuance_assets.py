@@ -12,6 +12,7 @@ import pytest
 
 from rrec_pipeline.build import build_defs
 from rrec_pipeline.resources.ledger import IssuanceLedger
+from rrec_pipeline.resources.lot_folder import LotFolder
 from tests.issuance_scenario import (
     OWNER,
     PROJECTS,
@@ -270,3 +271,23 @@ def test_a_registered_gap_explanation_releases_a_held_window(tmp_path) -> None:
         next((home / "lots" / "monthly").glob("R1__P-SN__2024-02-01/scorecard.json")).read_text()
     )
     assert card["gap_hours"] == "72", "the explained gap is still counted"
+
+
+def test_lots_whose_files_cannot_be_written_are_held_with_the_reason(tmp_path) -> None:
+    """A lot folder the file system refuses: a finding on each lot, never a traceback."""
+    home = home_with_reads(tmp_path, "monthly")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the lot folder should be\n")
+    defs = build_defs({"lot_folder": LotFolder(path=str(blocker))}, home=home)
+    instance = dg.DagsterInstance.ephemeral()
+    assert defs.resolve_job_def("rrec_main").execute_in_process(instance=instance).success
+    result = issue(defs, instance, "monthly", "2024-01-01")
+    assert result.success
+    held = metadata_of(result, "monthly_issued")["held"]
+    assert sorted(held) == [f"R1__{p}__2024-01-01" for p in sorted(PROJECTS)]
+    assert all(
+        why.startswith("lot.write: the lot's files cannot be written (") for why in held.values()
+    )
+    ledger = IssuanceLedger(path=str(home / "ledger.duckdb"))
+    assert ledger.issued_lots().is_empty()
+    assert set(ledger.held_lots()["rule"]) == {"lot.write"}
