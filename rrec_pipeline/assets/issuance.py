@@ -36,7 +36,7 @@ from rrec_pipeline.issuance.frames import (
     lots_frame,
     mark_changes,
 )
-from rrec_pipeline.issuance.lots import in_order
+from rrec_pipeline.issuance.lots import LATE_POLICIES, POLICIES, in_order
 from rrec_pipeline.issuance.plan import (
     OWNER_FREQUENCY_VARIABLE,
     PlanSettings,
@@ -76,6 +76,12 @@ def settings_of(
     owner = config.owner_frequency or os.environ.get(OWNER_FREQUENCY_VARIABLE) or None
     if owner is not None and owner not in tables.FREQUENCIES:
         raise dg.Failure(f"owner frequency {owner!r} is not one of {', '.join(tables.FREQUENCIES)}")
+    for name, value, allowed in (
+        ("policy", config.policy, POLICIES),
+        ("late_reads", config.late_reads, LATE_POLICIES),
+    ):
+        if value not in allowed:
+            raise dg.Failure(f"{name} {value!r} is not one of {', '.join(allowed)}")
     grace = timedelta(days=config.grace_days)
     return PlanSettings(clock, grace, config.policy, config.late_reads, owner, explanations)
 

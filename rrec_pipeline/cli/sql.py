@@ -1,7 +1,7 @@
 """`rrec sql "QUERY" [--csv]`: ask the analysts' DuckDB database, read-only.
 
 The database is `$RREC_HOME/rrec.duckdb` (RREC_ANALYST_DB), rebuilt by every
-`rrec run`; its tables and ten worked questions are in docs/analysts.md.
+`rrec run`; its tables and eleven worked questions are in docs/analysts.md.
 """
 
 from __future__ import annotations

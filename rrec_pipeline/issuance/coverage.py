@@ -16,6 +16,7 @@ analysts' `meter_gaps` table count the same gaps, from these functions.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -85,37 +86,65 @@ def _tolerance_hours() -> str:
     return decimal_text(Decimal(int(DEFAULT_CONFIG.gap_tolerance.total_seconds())) / 3600)
 
 
+# Seconds since 1970 fit in 2**34 for millennia: a meter's ordinal times 2**34, plus a
+# time in seconds, is one integer key that sorts by meter, then time.
+_METER_STRIDE = 2**34
+METER = ["source", "site_id", "device_id"]
+
+
 def device_segments(reads: pl.LazyFrame, devices: pl.DataFrame) -> pl.DataFrame:
     """Covered segments of every registered generation device, and one empty row (null
-    segment) for a registration no read matches: it has evidence of nothing."""
-    tagged = project_reads(
-        reads.filter(pl.col("quality") != "missing").select(
-            "source", "site_id", "device_id", "interval_start", "interval_end"
-        ),
-        devices,
-        "generation",
+    segment) for a registration no read matches: it has evidence of nothing.
+
+    One pass over the reads of the registered sites, one sort by a single integer key
+    (the meter's ordinal, then time), so a meter's reads follow one another and the
+    running maximum of what they reach never crosses from one meter to the next. The
+    segments, few, then meet the registrations (`project_reads`), not every read.
+    """
+    registered = devices.filter(pl.col("role") == "generation").select("source", "site_id")
+    counted = reads.filter(pl.col("quality") != "missing").join(
+        registered.unique().lazy(), on=["source", "site_id"], how="semi"
     )
-    length = pl.col("interval_end") - pl.col("interval_start")
-    reach = pl.col("interval_start") + pl.min_horizontal(length, length.median().over(DEVICE))
-    previous = pl.col("_reach").cum_max().shift(1).over(DEVICE)
-    segments = (
-        tagged.select(*DEVICE, "interval_start", reach.alias("_reach"))
-        .sort(*DEVICE, "interval_start")
-        .with_columns(
-            (previous.is_null() | (pl.col("interval_start") > previous))
-            .cum_sum()
-            .over(DEVICE)
-            .alias("_segment")
-        )
-        .group_by(*DEVICE, "_segment")
-        .agg(
-            pl.col("interval_start").min().alias("segment_start"),
-            pl.col("_reach").max().alias("segment_end"),
-        )
-        .drop("_segment")
+    meters = (
+        counted.group_by(METER)
+        .agg()
         .collect(engine="streaming")
+        .with_columns(pl.struct(METER).hash().alias("_meter"))
+        .with_row_index("_ordinal")
     )
-    return pl.concat([segments.cast(SEGMENT_SCHEMA), _unseen(devices, segments)])
+    slim = counted.select(
+        pl.struct(METER).hash().alias("_meter"),
+        pl.col("interval_start").dt.epoch("s").alias("_start"),
+        (pl.col("interval_end") - pl.col("interval_start")).dt.total_seconds().alias("_length"),
+    ).collect(engine="streaming")
+    usual = slim.group_by("_meter").agg(pl.col("_length").median().alias("_usual"))
+    axis = pl.col("_ordinal").cast(pl.Int64) * _METER_STRIDE
+    reach = axis + pl.col("_start") + pl.min_horizontal("_length", "_usual").cast(pl.Int64)
+    previous = pl.col("_reach").cum_max().shift(1)
+    per_meter = (
+        slim.join(usual.join(meters.select("_meter", "_ordinal"), on="_meter"), on="_meter")
+        .select((axis + pl.col("_start")).alias("_key"), reach.alias("_reach"))
+        .sort("_key")
+        .with_columns(
+            (previous.is_null() | (pl.col("_key") > previous)).cum_sum().alias("_segment")
+        )
+        .group_by("_segment")
+        .agg(pl.col("_key").min(), pl.col("_reach").max())
+        .select(
+            (pl.col("_key") // _METER_STRIDE).cast(pl.UInt32).alias("_ordinal"),
+            pl.from_epoch(pl.col("_key") % _METER_STRIDE, "s").alias("segment_start"),
+            pl.from_epoch(pl.col("_reach") % _METER_STRIDE, "s").alias("segment_end"),
+        )
+        .join(meters.drop("_meter"), on="_ordinal")
+    )
+    segments = (
+        project_reads(per_meter.lazy(), devices, "generation")
+        .select(*DEVICE, "segment_start", "segment_end")
+        .with_columns(pl.col("segment_start", "segment_end").dt.replace_time_zone("UTC"))
+        .collect()
+        .cast(SEGMENT_SCHEMA)
+    )
+    return pl.concat([segments, _unseen(devices, segments)])
 
 
 def _unseen(devices: pl.DataFrame, segments: pl.DataFrame) -> pl.DataFrame:
@@ -145,19 +174,30 @@ def _unseen(devices: pl.DataFrame, segments: pl.DataFrame) -> pl.DataFrame:
     ).cast(SEGMENT_SCHEMA)
 
 
-def segments_by_project(segments: pl.DataFrame) -> dict[str, dict[str, list[tuple]]]:
-    """Project -> device name -> its segments (start, end) in time order (empty: no reads)."""
-    found: dict[str, dict[str, list[tuple]]] = {}
-    ordered = segments.sort("project_id", "device_id", "segment_start", nulls_last=True)
-    for project, _, _, device, start, end in ordered.iter_rows():
-        spans = found.setdefault(project, {}).setdefault(device, [])
+@dataclass(frozen=True)
+class Spans:
+    """A meter's covered segments, disjoint and in time order: their starts and their ends."""
+
+    name: str
+    starts: list[datetime]
+    ends: list[datetime]
+
+
+def segments_by_project(segments: pl.DataFrame) -> dict[str, dict[tuple, Spans]]:
+    """Project -> meter (source, site, device) -> its segments (none: no reads)."""
+    found: dict[str, dict[tuple, Spans]] = {}
+    ordered = segments.sort(*DEVICE, "segment_start", nulls_last=True)
+    for project, source, site, device, start, end in ordered.iter_rows():
+        meters = found.setdefault(project, {})
+        spans = meters.setdefault((source, site, device), Spans(device, [], []))
         if start is not None:
-            spans.append((start, end))
+            spans.starts.append(start)
+            spans.ends.append(end)
     return found
 
 
 def window_evidence(
-    devices: dict[str, list[tuple]],
+    devices: dict[tuple, Spans],
     window: Window,
     explanations: Iterable[GapExplanation] = (),
     project_name: str = "",
@@ -166,35 +206,33 @@ def window_evidence(
     tolerance = DEFAULT_CONFIG.gap_tolerance
     covered = gaps = 0
     worst: Gap | None = None
-    for device, spans in devices.items():
-        for gap in window_gaps(device, spans, window):
+    for spans in devices.values():
+        found, seconds = window_gaps(spans, window)
+        covered += seconds
+        for gap in found:
             gaps += gap.seconds
             explained = any(e.covers(project_name, gap.start, gap.end) for e in explanations)
             too_long = gap.end - gap.start > tolerance
             if too_long and not explained and (worst is None or gap.seconds > worst.seconds):
                 worst = gap
-        covered += sum(
-            int((min(end, window.end_utc) - max(start, window.start_utc)).total_seconds())
-            for start, end in spans
-            if start < window.end_utc and window.start_utc < end
-        )
     return Evidence(len(devices), covered, gaps, worst)
 
 
-def window_gaps(device: str, spans: list[tuple], window: Window) -> list[Gap]:
-    """What the device's segments leave uncovered inside the window, in time order."""
-    found, reach = [], window.start_utc
-    for start, end in spans:
-        if end <= reach:
-            continue
-        if start >= window.end_utc:
-            break
+def window_gaps(spans: Spans, window: Window) -> tuple[list[Gap], int]:
+    """(what the meter's segments leave uncovered inside the window, in time order; the
+    seconds they cover of it). Only the segments that reach into the window are visited."""
+    found, covered, reach = [], 0, window.start_utc
+    index = bisect.bisect_right(spans.ends, window.start_utc)
+    while index < len(spans.starts) and spans.starts[index] < window.end_utc:
+        start, end = spans.starts[index], min(spans.ends[index], window.end_utc)
         if start > reach:
-            found.append(Gap(device, reach, start))
+            found.append(Gap(spans.name, reach, start))
+        covered += int((end - max(start, reach)).total_seconds())
         reach = max(reach, end)
+        index += 1
     if reach < window.end_utc:
-        found.append(Gap(device, reach, window.end_utc))
-    return found
+        found.append(Gap(spans.name, reach, window.end_utc))
+    return found, covered
 
 
 def meter_gaps(segments: pl.DataFrame) -> pl.DataFrame:

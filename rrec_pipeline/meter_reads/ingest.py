@@ -10,7 +10,7 @@ Used by the Dagster assets and by `rrec fetch`; works with any source that has
   quarantined with the reason and fails the day (API pages) or is skipped
   (dropped files), so the rest of the batch continues.
 - A page carrying readings for an earlier day is indexed under that day too,
-  and a late marker asks for that day to be normalised again.
+  which makes that day stale (`days.stale_days`): it is normalised again.
 - Readings dated where no partition can hold them (before `EARLIEST_DAY`, or
   after the day the page was received) are quarantined with a finding; the
   page lands for its other days.
@@ -168,9 +168,8 @@ def _land_page(
     report.pages_new += 1
     report.bytes_new += len(page.body)
     report.rows_by_day.update(days)
-    for late in _late_days(readings, days, report.day, padding):
-        landing.mark_late(page.source, late, page.page_id)
-        report.late_days.add(late)
+    # Reported only: the day is stale now (its pages changed), which is what re-runs it.
+    report.late_days |= _late_days(readings, days, report.day, padding)
 
 
 def _out_of_range(readings: pl.DataFrame, days: list[date], count: int) -> str:

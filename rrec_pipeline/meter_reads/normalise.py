@@ -224,7 +224,7 @@ def _finer_reads_win(reads: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     key. What the finer reads do not cover becomes a gap. Equal lengths: the
     later delivery stays. Only devices with an overlap leave the vectorised path.
     """
-    overlapping = overlapping_intervals(reads)
+    overlapping = overlapping_intervals(reads, in_write_order=True)  # as collapsed
     if overlapping.is_empty():
         return reads, pl.DataFrame(schema=ANOMALY_SCHEMA)
     devices = overlapping.select(DEVICE).unique()

@@ -17,9 +17,8 @@ Layout under `path`, per source:
   (`meter_reads.ingest.stale_days`): whatever a crash interrupted, the next
   run redoes.
 - `quarantine/<id>/`: pages that could not be parsed, with the error; and
-  `quarantine/<id>.out_of_range/`: readings of a landed page dated outside the
-  days that have partitions.
-- `late/<YYYY-MM-DD>__<id>.json`: pages that brought data for an earlier day.
+  `quarantine/<id>.date_out_of_range/`: readings of a landed page dated outside
+  the days that have partitions.
 """
 
 from __future__ import annotations
@@ -28,8 +27,6 @@ import gzip
 import json
 import logging
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -40,14 +37,6 @@ from rrec_pipeline.meter_reads.pages import Page
 from rrec_pipeline.resources.atomic import write_atomic
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class LateMarker:
-    source: str
-    day: date
-    page_id: str
-    path: Path
 
 
 class LandingZone(dg.ConfigurableResource):
@@ -175,21 +164,6 @@ class LandingZone(dg.ConfigurableResource):
     def save_cursor(self, source: str, day: date, cursor: Cursor) -> None:
         path = self._source_dir(source) / "cursors" / f"{day.isoformat()}.json"
         write_atomic(path, json.dumps(cursor.to_json()).encode("utf-8"))
-
-    def mark_late(self, source: str, day: date, page_id: str) -> None:
-        path = self._source_dir(source) / "late" / f"{day.isoformat()}__{page_id}.json"
-        write_atomic(
-            path,
-            json.dumps({"source": source, "day": day.isoformat(), "page_id": page_id}).encode(
-                "utf-8"
-            ),
-        )
-
-    def late_markers(self) -> Iterator[LateMarker]:
-        root = Path(self.path)
-        for path in sorted(root.glob("*/late/*.json")) if root.exists() else []:
-            day, page_id = path.stem.split("__", 1)
-            yield LateMarker(path.parent.parent.name, date.fromisoformat(day), page_id, path)
 
 
 def _entry(line: bytes) -> dict | None:
