@@ -4,8 +4,8 @@ A read covers its interval, but never more than the device's usual reporting
 interval (the median length of its reads): a register read across a four-day
 outage carries real energy, yet says nothing about when it was produced, so
 all but the usual interval is a gap. Reads of quality `missing` cover nothing.
-Consecutive covered intervals merge into segments (one pass, per device); a
-window's gaps are what its devices' segments leave uncovered inside it.
+Consecutive covered intervals merge into segments (`segments.py`); a window's
+gaps are what its devices' segments leave uncovered inside it.
 
 A window is evidenced when some device has reads in it and no device has an
 unexplained gap over the Standard's 24 hours in it (`validation/config.py`);
@@ -25,21 +25,12 @@ from decimal import Decimal
 import polars as pl
 
 from rrec_pipeline.amounts import decimal_text
-from rrec_pipeline.issuance.energy import project_reads
+from rrec_pipeline.issuance.segments import DEVICE
 from rrec_pipeline.issuance.windows import Window, local_stamp
 from rrec_pipeline.tables import METER_GAPS
 from rrec_pipeline.validation.config import DEFAULT_CONFIG
 from rrec_pipeline.validation.gap_explanations import GapExplanation
 
-DEVICE = ["project_id", "source", "site_id", "device_id"]
-SEGMENT_SCHEMA = {
-    "project_id": pl.String,
-    "source": pl.String,
-    "site_id": pl.String,
-    "device_id": pl.String,
-    "segment_start": pl.Datetime("us", "UTC"),
-    "segment_end": pl.Datetime("us", "UTC"),
-}
 NO_READS = "completeness.no_reads"
 GAP = "completeness.gap"
 
@@ -84,94 +75,6 @@ class Evidence:
 
 def _tolerance_hours() -> str:
     return decimal_text(Decimal(int(DEFAULT_CONFIG.gap_tolerance.total_seconds())) / 3600)
-
-
-# Seconds since 1970 fit in 2**34 for millennia: a meter's ordinal times 2**34, plus a
-# time in seconds, is one integer key that sorts by meter, then time.
-_METER_STRIDE = 2**34
-METER = ["source", "site_id", "device_id"]
-
-
-def device_segments(reads: pl.LazyFrame, devices: pl.DataFrame) -> pl.DataFrame:
-    """Covered segments of every registered generation device, and one empty row (null
-    segment) for a registration no read matches: it has evidence of nothing.
-
-    One pass over the reads of the registered sites, one sort by a single integer key
-    (the meter's ordinal, then time), so a meter's reads follow one another and the
-    running maximum of what they reach never crosses from one meter to the next. The
-    segments, few, then meet the registrations (`project_reads`), not every read.
-    """
-    registered = devices.filter(pl.col("role") == "generation").select("source", "site_id")
-    counted = reads.filter(pl.col("quality") != "missing").join(
-        registered.unique().lazy(), on=["source", "site_id"], how="semi"
-    )
-    meters = (
-        counted.group_by(METER)
-        .agg()
-        .collect(engine="streaming")
-        .with_columns(pl.struct(METER).hash().alias("_meter"))
-        .with_row_index("_ordinal")
-    )
-    slim = counted.select(
-        pl.struct(METER).hash().alias("_meter"),
-        pl.col("interval_start").dt.epoch("s").alias("_start"),
-        (pl.col("interval_end") - pl.col("interval_start")).dt.total_seconds().alias("_length"),
-    ).collect(engine="streaming")
-    usual = slim.group_by("_meter").agg(pl.col("_length").median().alias("_usual"))
-    axis = pl.col("_ordinal").cast(pl.Int64) * _METER_STRIDE
-    reach = axis + pl.col("_start") + pl.min_horizontal("_length", "_usual").cast(pl.Int64)
-    previous = pl.col("_reach").cum_max().shift(1)
-    per_meter = (
-        slim.join(usual.join(meters.select("_meter", "_ordinal"), on="_meter"), on="_meter")
-        .select((axis + pl.col("_start")).alias("_key"), reach.alias("_reach"))
-        .sort("_key")
-        .with_columns(
-            (previous.is_null() | (pl.col("_key") > previous)).cum_sum().alias("_segment")
-        )
-        .group_by("_segment")
-        .agg(pl.col("_key").min(), pl.col("_reach").max())
-        .select(
-            (pl.col("_key") // _METER_STRIDE).cast(pl.UInt32).alias("_ordinal"),
-            pl.from_epoch(pl.col("_key") % _METER_STRIDE, "s").alias("segment_start"),
-            pl.from_epoch(pl.col("_reach") % _METER_STRIDE, "s").alias("segment_end"),
-        )
-        .join(meters.drop("_meter"), on="_ordinal")
-    )
-    segments = (
-        project_reads(per_meter.lazy(), devices, "generation")
-        .select(*DEVICE, "segment_start", "segment_end")
-        .with_columns(pl.col("segment_start", "segment_end").dt.replace_time_zone("UTC"))
-        .collect()
-        .cast(SEGMENT_SCHEMA)
-    )
-    return pl.concat([segments, _unseen(devices, segments)])
-
-
-def _unseen(devices: pl.DataFrame, segments: pl.DataFrame) -> pl.DataFrame:
-    """Generation registrations (a meter, or a whole site) without a single read."""
-    registered = devices.filter(pl.col("role") == "generation")
-    exact = registered.filter(pl.col("device_id").is_not_null()).join(
-        segments, on=DEVICE, how="anti"
-    )
-    sites = registered.filter(pl.col("device_id").is_null()).join(
-        segments, on=["project_id", "source", "site_id"], how="anti"
-    )
-    rows = pl.concat(
-        [
-            exact.select(*DEVICE),
-            sites.select(
-                "project_id",
-                "source",
-                "site_id",
-                pl.format("site {}", "site_id").alias("device_id"),
-            ),
-        ],
-        how="vertical_relaxed",
-    ).unique(maintain_order=True)
-    return rows.with_columns(
-        pl.lit(None, pl.Datetime("us", "UTC")).alias("segment_start"),
-        pl.lit(None, pl.Datetime("us", "UTC")).alias("segment_end"),
-    ).cast(SEGMENT_SCHEMA)
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,10 @@ from datetime import UTC, date, datetime, timedelta
 import polars as pl
 
 from rrec_pipeline.issuance.chains import plan_lots
-from rrec_pipeline.issuance.coverage import device_segments, segments_by_project, window_evidence
+from rrec_pipeline.issuance.coverage import segments_by_project, window_evidence
 from rrec_pipeline.issuance.energy import window_energy
 from rrec_pipeline.issuance.lots import Hold, Issued, Lot, WindowEnergy
+from rrec_pipeline.issuance.segments import device_segments
 from rrec_pipeline.issuance.windows import Window, windows
 from rrec_pipeline.registry.checks import Claim, Held, RegistryState, check_registry
 from rrec_pipeline.registry.files import RegistryTables
@@ -105,7 +106,10 @@ def _due_energies(registry, reads, claims, due, settings: PlanSettings) -> list[
     zones = dict(registry.projects.select("project_id", "timezone").iter_rows())
     names = dict(registry.projects.select("project_id", "project_name").iter_rows())
     energy = _energy_by_window(registry, reads, claims, frequency, zones)
-    coverage = segments_by_project(device_segments(reads, registry.devices)) if due else {}
+    coverage = {}
+    if due:
+        span = (min(w.start_utc for _, w in due), max(w.end_utc for _, w in due))
+        coverage = segments_by_project(device_segments(reads, registry.devices, span))
     owners = owner_reservation_ids(registry.reservations)
     energies = []
     for claim, window in due:

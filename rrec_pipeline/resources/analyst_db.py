@@ -19,7 +19,8 @@ import polars as pl
 
 from rrec_pipeline import faults
 from rrec_pipeline.analysts import ANALYST_TABLES, VIEWS, AnalystTable
-from rrec_pipeline.issuance.coverage import device_segments, meter_gaps
+from rrec_pipeline.issuance.coverage import meter_gaps
+from rrec_pipeline.issuance.segments import device_segments
 from rrec_pipeline.resources.atomic import read_parquet_once
 from rrec_pipeline.resources.ledger import IssuanceLedger
 from rrec_pipeline.tables import DEVICES, METER_GAPS, METER_READS, duckdb_columns

@@ -6,12 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import polars as pl
 
-from rrec_pipeline.issuance.coverage import (
-    device_segments,
-    meter_gaps,
-    segments_by_project,
-    window_evidence,
-)
+from rrec_pipeline.issuance.coverage import meter_gaps, segments_by_project, window_evidence
+from rrec_pipeline.issuance.segments import device_segments
 from rrec_pipeline.issuance.windows import windows
 from rrec_pipeline.tables import DEVICES, METER_READS
 from rrec_pipeline.validation.gap_explanations import GapExplanation
