@@ -40,7 +40,6 @@ from rrec_pipeline.tables import (
     CLEARANCES,
     DEVICES,
     GAP_EXPLANATIONS,
-    HELD_LOTS,
     METER_READS,
     PROJECTS,
     RESERVATIONS,
@@ -251,16 +250,13 @@ class Runner:
         """What the plan now holds or makes wait, after issuance, into the ledger: every
         earlier plan hold that no longer holds is released. Returns that plan."""
         plan = self.plan_now(as_of)
-        holds = None
+        holds = holds_frame([], {})
         if plan is not None:
             reservations = plan.registry.reservations
             frequency_of = dict(reservations.select("reservation_id", "frequency").iter_rows())
             _, waiting = in_order(plan.lots)
             holds = holds_frame([*plan.holds, *waiting], frequency_of)
-        empty = HELD_LOTS.empty().drop("since", "origin")
-        self.defs.resources["issuance_ledger"].record_holds(
-            holds if holds is not None else empty, "plan", None
-        )
+        self.defs.resources["issuance_ledger"].record_holds(holds, "plan", None)
         return plan
 
     def failed_checks(self) -> list[str]:

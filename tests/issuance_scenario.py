@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from rrec_pipeline.issuance.lots import Issued, Lot
 from rrec_pipeline.tables import METER_READS
 
 WALLET_A = "0x" + "a1" * 20
@@ -160,3 +161,15 @@ def year_reservations(frequency: str, volume: str = "100000") -> list[tuple]:
 
 
 AS_OF = date(2025, 2, 1)
+
+
+def issued_as(lot: Lot) -> Issued:
+    """What the ledger records of a lot once it is issued (`IssuanceLedger.issued_state`)."""
+    return Issued(
+        lot.total_rrecs,
+        lot.carry_out_wh,
+        lot.energy.wh,
+        lot.is_clipped,
+        lot.version,
+        lot.carry_in_wh,
+    )

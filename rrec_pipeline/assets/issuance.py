@@ -104,7 +104,7 @@ def partition_lots(
     plan.lots = [lot for lot in ready if mine(lot.energy)]
     plan.late = [energy for energy in plan.late if mine(energy)]
     holds = holds_frame([h for h in [*plan.holds, *waiting] if mine(h.energy)], frequency_of)
-    planned = lots_frame(plan, frequency, recipients, tokens, issued)
+    planned = lots_frame(plan, frequency, recipients, tokens)
     return pl.concat([planned, late_frame(plan, frequency, recipients, tokens)]), holds
 
 

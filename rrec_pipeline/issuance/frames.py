@@ -28,10 +28,9 @@ def lots_frame(
     frequency: str,
     recipients: dict[str, str],
     tokens: dict[str, str | None],
-    issued: dict,
 ) -> pl.DataFrame:
-    """Every lot of the plan (new or changed), and the issued windows with late reads."""
-    rows = [_row(lot, frequency, recipients, tokens, _change(lot, issued)) for lot in plan.lots]
+    """Every lot of the plan: new windows and adjustments of issued ones."""
+    rows = [_row(lot, frequency, recipients, tokens, _change(lot)) for lot in plan.lots]
     table = issuance_lots(frequency)
     return table.validate(pl.DataFrame(rows, schema=table.dtypes)) if rows else table.empty()
 
@@ -46,10 +45,9 @@ def late_frame(plan: Plan, frequency: str, recipients: dict, tokens: dict) -> pl
     return pl.DataFrame(rows, schema=table.dtypes) if rows else table.empty()
 
 
-def _change(lot: Lot, issued: dict) -> str:
-    if lot.version > 1:
-        return "adjustment"
-    return "issued" if lot.key in issued else "new"
+def _change(lot: Lot) -> str:
+    """A plan holds new windows and adjustments; an issued window is never planned again."""
+    return "adjustment" if lot.version > 1 else "new"
 
 
 def _row(lot: Lot, frequency: str, recipients: dict, tokens: dict, change: str) -> dict:
@@ -250,24 +248,23 @@ def holds_frame(holds: list[Hold], frequency_of: dict[str, str]) -> pl.DataFrame
 
 def lot_holds(lots: pl.DataFrame, reasons: dict[str, tuple[str, str]]) -> pl.DataFrame:
     """Lots of a lots table held by a check: lot id -> (rule, reason), as `held_lots` rows."""
-    held = lots.filter(pl.col("lot_id").is_in(list(reasons)))
-    schema = {c: HELD_LOTS.dtypes[c] for c in HOLD_COLUMNS}
-    return pl.DataFrame(
-        [
-            {
-                "lot_id": row["lot_id"],
-                "reservation_id": row["reservation_id"],
-                "project_id": row["project_id"],
-                "frequency": row["frequency"],
-                "window_label": row["window_label"],
-                "window_start": row["window_first_day"],
-                "window_end": row["window_last_day"],
-                "timezone": row["timezone"],
-                "state": "held",
-                "rule": reasons[row["lot_id"]][0],
-                "reason": reasons[row["lot_id"]][1],
-            }
-            for row in held.iter_rows(named=True)
-        ],
-        schema=schema,
+    ids = list(reasons)
+    rules = [rule for rule, _ in reasons.values()]
+    why = [reason for _, reason in reasons.values()]
+    return (
+        lots.filter(pl.col("lot_id").is_in(ids))
+        .select(
+            "lot_id",
+            "reservation_id",
+            "project_id",
+            "frequency",
+            "window_label",
+            pl.col("window_first_day").alias("window_start"),
+            pl.col("window_last_day").alias("window_end"),
+            "timezone",
+            pl.lit("held").alias("state"),
+            pl.col("lot_id").replace_strict(ids, rules, return_dtype=pl.String).alias("rule"),
+            pl.col("lot_id").replace_strict(ids, why, return_dtype=pl.String).alias("reason"),
+        )
+        .cast({c: HELD_LOTS.dtypes[c] for c in HOLD_COLUMNS})
     )

@@ -10,7 +10,7 @@ issued is only ever adjusted, never planned again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
@@ -82,7 +82,7 @@ def make_plan(
                 due.append((claim, window))
             else:
                 plan.not_due.append((claim, window))
-    energies = _due_energies(registry, reads, claims, due, settings)
+    energies = _due_energies(registry, reads, claims, due, settings, frequency, zones)
     volumes = {
         rid: int(volume)
         for rid, volume in registry.reservations.select("reservation_id", "volume_mwh").iter_rows()
@@ -100,10 +100,10 @@ def make_plan(
     return plan
 
 
-def _due_energies(registry, reads, claims, due, settings: PlanSettings) -> list[WindowEnergy]:
+def _due_energies(
+    registry, reads, claims, due, settings: PlanSettings, frequency: dict, zones: dict
+) -> list[WindowEnergy]:
     """Each due window's energy and evidence; owner windows without a read are no window."""
-    frequency = dict(registry.reservations.select("reservation_id", "frequency").iter_rows())
-    zones = dict(registry.projects.select("project_id", "timezone").iter_rows())
     names = dict(registry.projects.select("project_id", "project_name").iter_rows())
     energy = _energy_by_window(registry, reads, claims, frequency, zones)
     coverage = {}
@@ -122,24 +122,16 @@ def _due_energies(registry, reads, claims, due, settings: PlanSettings) -> list[
             settings.explanations,
             names.get(claim.project_id) or "",
         )
-        energies.append(_with_evidence(found, evidence, window))
+        energies.append(
+            replace(
+                found,
+                devices=evidence.devices,
+                covered_seconds=evidence.covered_seconds,
+                gap_seconds=evidence.gap_seconds,
+                hold=evidence.hold(window),
+            )
+        )
     return energies
-
-
-def _with_evidence(energy: WindowEnergy, evidence, window: Window) -> WindowEnergy:
-    return WindowEnergy(
-        energy.reservation_id,
-        energy.project_id,
-        window,
-        wh=energy.wh,
-        estimated_wh=energy.estimated_wh,
-        reads=energy.reads,
-        missing_reads=energy.missing_reads,
-        devices=evidence.devices,
-        covered_seconds=evidence.covered_seconds,
-        gap_seconds=evidence.gap_seconds,
-        hold=evidence.hold(window),
-    )
 
 
 def _contested(claim: Claim, window: Window) -> bool:

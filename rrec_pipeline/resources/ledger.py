@@ -54,6 +54,7 @@ UPGRADES = {
     },
     "certified_reads": {"wh": "NULL"},
 }
+_UPGRADED: set[str] = set()
 
 
 class DoubleCertification(RuntimeError):
@@ -69,7 +70,7 @@ class IssuanceLedger(MintLedgerMixin, HoldLedgerMixin, dg.ConfigurableResource):
         connection = connect(Path(self.path))
         for statement in (*DDL, *MINT_DDL, *HOLD_DDL):
             connection.execute(statement)
-        _upgrade(connection)
+        _upgrade(connection, str(Path(self.path).resolve()))
         return connection
 
     def issued_lots(self) -> pl.DataFrame:
@@ -190,8 +191,12 @@ def _certify(connection: duckdb.DuckDBPyConnection, reads: pl.DataFrame) -> None
         connection.unregister("incoming")
 
 
-def _upgrade(connection: duckdb.DuckDBPyConnection) -> None:
-    """Add the columns an older ledger lacks, filled with what their absence meant."""
+def _upgrade(connection: duckdb.DuckDBPyConnection, path: str) -> None:
+    """Add the columns an older ledger lacks, filled with what their absence meant (once per
+    file and process: the ledger is opened for every read and write)."""
+    if path in _UPGRADED:
+        return
+    _UPGRADED.add(path)
     types = {"issued_lots": ISSUED_COLUMNS, "certified_reads": READ_COLUMNS}
     for table, columns in UPGRADES.items():
         present = {row[0] for row in connection.execute(f"DESCRIBE {table}").fetchall()}

@@ -14,8 +14,9 @@ from datetime import date
 import pytest
 
 from rrec_pipeline.issuance.chains import plan_lots
-from rrec_pipeline.issuance.lots import Issued, Lot, WindowEnergy, in_order
+from rrec_pipeline.issuance.lots import WindowEnergy, in_order
 from rrec_pipeline.issuance.windows import windows
+from tests.issuance_scenario import issued_as
 
 MWH = 10**6
 MONTHS = {1: 800_000, 2: 1_700_000, 3: 3_250_000}
@@ -29,17 +30,6 @@ def chain(months=MONTHS, last_month: int = 3) -> list[WindowEnergy]:
 def ends(energies: list[WindowEnergy]) -> dict:
     last = energies[-1]
     return {("R", "P", 2024): last.window.first_day.isoformat()}
-
-
-def issued_as(lot: Lot) -> Issued:
-    return Issued(
-        lot.total_rrecs,
-        lot.carry_out_wh,
-        lot.energy.wh,
-        lot.is_clipped,
-        lot.version,
-        lot.carry_in_wh,
-    )
 
 
 def settle(energies, issued=None, **options):

@@ -77,7 +77,7 @@ def test_a_lot_rebuilt_from_its_table_row_scores_the_planners_coverage(monthly, 
     project = registry.projects.filter(pl.col("project_id") == "P-GA").row(0, named=True)
     lot, planned = files_of(registry, plan, "P-GA")[0]
     only = SimpleNamespace(lots=[lot])
-    frame = lots_frame(only, "monthly", {lot.energy.reservation_id: "0x" + "1" * 40}, {}, {})
+    frame = lots_frame(only, "monthly", {lot.energy.reservation_id: "0x" + "1" * 40}, {})
     [rebuilt] = lots_from_frame(frame)
     window = lot.energy.window
     reads = READS.filter(

@@ -125,7 +125,7 @@ def test_the_guard_names_a_lot_that_overlaps_an_issued_one(tmp_path):
     registry = load_registry(write_registry(tmp_path / "r", year_reservations("monthly")))
     plan = make_plan(registry, READS.lazy(), PlanSettings(as_of_clock(AS_OF)))
     recipients = {"R1": WALLET_A}
-    planned = lots_frame(plan, "monthly", recipients, {}, {})
+    planned = lots_frame(plan, "monthly", recipients, {})
     file_of_may = planned.filter(pl.col("lot_id") == "R1__P-GA__2024-05-01").with_columns(
         pl.lit("file__0123456789abcdef").alias("lot_id"),
         pl.lit("file__0123456789abcdef").alias("window_id"),

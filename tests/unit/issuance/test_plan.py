@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from rrec_pipeline.issuance.lots import Issued
 from rrec_pipeline.issuance.plan import PlanSettings, as_of_clock, make_plan
 from rrec_pipeline.registry.files import load_registry
 from tests.issuance_scenario import (
@@ -16,6 +15,7 @@ from tests.issuance_scenario import (
     PROJECTS,
     WALLET_B,
     hourly_reads,
+    issued_as,
     local_year_wh,
     write_registry,
     year_reservations,
@@ -23,18 +23,6 @@ from tests.issuance_scenario import (
 
 FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "yearly"]
 READS = hourly_reads()
-
-
-def issued_as(lot) -> Issued:
-    """What the ledger records of a lot once it is issued."""
-    return Issued(
-        lot.total_rrecs,
-        lot.carry_out_wh,
-        lot.energy.wh,
-        lot.is_clipped,
-        lot.version,
-        lot.carry_in_wh,
-    )
 
 
 def plan_for(tmp_path, reservations, *, as_of=AS_OF, policy="carry-forward", issued=None, **kw):
