@@ -35,6 +35,7 @@ from rrec_pipeline.checks.issuance import issuance_checks
 from rrec_pipeline.checks.meter_reads import meter_checks
 from rrec_pipeline.checks.schemas import schema_checks
 from rrec_pipeline.checks.verification import verification_checks
+from rrec_pipeline.errors import int_setting
 from rrec_pipeline.jobs import (
     analysts_job,
     issuance_jobs,
@@ -90,7 +91,7 @@ def default_resources(home: Path | None = None) -> dict[str, Any]:
             rpc_url=os.environ.get("RREC_CHAIN_RPC_URL") or None,
             state_dir=str(paths["chain"]),
             contracts_file=str(paths["contracts_file"]),
-            confirmations=int(os.environ.get("RREC_CONFIRMATIONS") or 1),
+            confirmations=int_setting("RREC_CONFIRMATIONS", 1, minimum=1),
             retirement_wallet=os.environ.get("RREC_RETIREMENT_WALLET") or None,
             return_wallet=os.environ.get("RREC_RETURN_WALLET") or None,
         ),

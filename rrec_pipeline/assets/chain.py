@@ -17,7 +17,8 @@ import polars as pl
 from rrec_pipeline import faults, tables
 from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.minting.onchain import transactions
-from rrec_pipeline.minting.tokens import token_name
+from rrec_pipeline.minting.tokens import class_problem, token_name
+from rrec_pipeline.resources.anvil import NodeError
 from rrec_pipeline.resources.chain import Chain
 from rrec_pipeline.resources.evm import ChainError
 from rrec_pipeline.resources.ledger import IssuanceLedger
@@ -67,24 +68,31 @@ def out_chain__published_lots(
 @dg.asset(
     name=tables.LOT_MINTS.key,
     deps=[tables.PUBLISHED_LOTS.key],
+    ins={"reservations": dg.AssetIn(tables.RESERVATIONS.key)},
     group_name=GROUP,
     kinds={"ethereum"},
     pool=POOL,
     description=tables.LOT_MINTS.description,
 )
 def out_chain__mints(
-    context: dg.AssetExecutionContext, issuance_ledger: IssuanceLedger, chain: Chain
+    context: dg.AssetExecutionContext,
+    issuance_ledger: IssuanceLedger,
+    chain: Chain,
+    reservations: pl.DataFrame,
 ) -> dg.Output:
     reference = load_reference()
     tokens = set(issuance_ledger.mints()["token"].drop_nulls())
-    names = {token: token_name(token, reference) for token in tokens}
+    names = {t: None if class_problem(t, reference) else token_name(t, reference) for t in tokens}
+    recipients = dict(reservations.select("reservation_id", "recipient_wallet").iter_rows())
     try:
         with chain.connect() as node:
-            report = Minter(issuance_ledger, chain, node, names).run()
-    except (ChainError, OSError, ConnectionError) as error:
+            report = Minter(issuance_ledger, chain, node, names, recipients).run()
+    except (ChainError, NodeError, OSError, ConnectionError) as error:
         raise dg.Failure(f"the chain is unreachable; nothing changed: {error}") from None
     for lot_id, reason in report.failed.items():
         context.log.warning(f"{lot_id} not minted: {reason}")
+    for lot_id, reason in report.excess.items():
+        context.log.warning(f"{lot_id}: {reason}")
     return dg.Output(
         issuance_ledger.mints(),
         metadata={

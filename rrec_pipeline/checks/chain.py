@@ -13,6 +13,7 @@ import polars as pl
 
 from rrec_pipeline import tables
 from rrec_pipeline.minting.reconcile import (
+    failed_mints,
     minted_once,
     mints_without_file,
     overlapping_mints,
@@ -66,6 +67,19 @@ def no_overlapping_mints(core_chain__transactions: pl.DataFrame) -> dg.AssetChec
 
 
 @dg.asset_check(
+    asset=tables.CHAIN_TRANSACTIONS.key,
+    blocking=True,
+    additional_ins=LEDGER_IN,
+    description="No lot's mint failed (refused, reverted, no contract): the run fails, so a "
+    "scheduled run alerts; the lot is retried on the next run.",
+)
+def no_failed_mint(
+    core_chain__transactions: pl.DataFrame, mints: pl.DataFrame
+) -> dg.AssetCheckResult:
+    return _result(failed_mints(mints), "mints failed")
+
+
+@dg.asset_check(
     asset=tables.LOT_MINTS.key,
     description="Published lots without a confirmed mint yet (retried on the next run).",
 )
@@ -80,4 +94,5 @@ def chain_checks() -> list:
         no_mint_without_published_file,
         no_overlapping_mints,
         every_published_lot_minted,
+        no_failed_mint,
     ]

@@ -17,7 +17,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from rrec_pipeline.cli.exits import EXIT_USAGE, UsageError
+from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_USAGE, UsageError
+from rrec_pipeline.errors import OperatorError, SettingError
 
 
 def iso_date(text: str) -> date:
@@ -213,6 +214,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = importlib.import_module(f"rrec_pipeline.cli.{args.command.replace('-', '_')}")
     try:
         return command.run(args)
-    except UsageError as error:
+    except (UsageError, SettingError) as error:
         print(f"rrec {args.command}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except OperatorError as error:
+        print(f"rrec {args.command}: {error}", file=sys.stderr)
+        return EXIT_INVALID

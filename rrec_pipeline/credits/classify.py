@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from rrec_pipeline.credits.places import AvertRegion, Country, resolve_avert_region, resolve_country
 from rrec_pipeline.credits.reference import ReferenceTables
-from rrec_pipeline.geography import us_state_code
+from rrec_pipeline.geography import us_state_code, us_state_name
 
 
 class Kind(StrEnum):
@@ -93,7 +93,7 @@ def classify(
 
 def _token(place: Country, state: str | None, written: str | None) -> tuple[str | None, str]:
     if place.is_us:
-        if state and len(state) == 2 and state.isalpha() and state.isupper():
+        if state and len(state) == 2 and us_state_name(state) is not None:
             return f"RREC-{state}", ""
         return None, f"US project without a recognised US State ({written!r})"
     if place.is_african:

@@ -3,8 +3,11 @@
 Three rules (Appendix B 2.1 and 2.3 of the Standard): every published lot is
 minted once, with its planned amount, recipient and link; no mint of ours
 lacks a published file; and no two mints of one project cover overlapping
-periods. Each returns findings (plain dicts) rather than raising, so a check can
-show them all.
+periods. A lot is matched to the chain by its transaction, and its window by
+its claim (`minting/claims.py`), so a rebuilt ledger, a moved home or a new
+repository URL does not break the match, and a second mint of a window does.
+Each returns findings (plain dicts)
+rather than raising, so a check can show them all.
 """
 
 from __future__ import annotations
@@ -18,20 +21,33 @@ from rrec_pipeline.minting.links import parse_info
 from rrec_pipeline.schemas.chain import MintState
 
 
-def _mints_by_info(chain: pl.DataFrame) -> dict[str, list[dict]]:
-    found = defaultdict(list)
-    for row in chain.filter(pl.col("action") == "mint").iter_rows(named=True):
-        found[row["info"]].append(row)
-    return found
+def _chain_mints(chain: pl.DataFrame) -> list[dict]:
+    rows = chain.filter(pl.col("action") == "mint").iter_rows(named=True)
+    return [{**row, "claim": _claim(row["info"])} for row in rows]
+
+
+def _claim(info: str | None) -> str | None:
+    link = parse_info(info)
+    return link.claim if link else None
 
 
 def minted_once(ledger: pl.DataFrame, chain: pl.DataFrame) -> list[dict]:
-    """Confirmed or sent lots: exactly one mint with the planned amount, recipient and link."""
-    found, findings = _mints_by_info(chain), []
+    """Confirmed or sent lots: their own mint is on the chain with the planned amount and
+    recipient, and no mint of their window (claim) is one the ledger does not know."""
+    mints = _chain_mints(chain)
+    by_tx = {m["tx_hash"]: m for m in mints}
     settled = ledger.filter(pl.col("state").is_in([MintState.CONFIRMED, MintState.SENT]))
+    known = set(ledger["tx_hash"].drop_nulls())
+    extra: dict[str, list[str]] = defaultdict(list)
+    for mint in mints:
+        if mint["tx_hash"] not in known and mint["claim"] is not None:
+            extra[mint["claim"]].append(mint["tx_hash"])
+    findings = []
     for lot in settled.iter_rows(named=True):
-        mints = found.get(lot["info"], [])
-        problem = _problem(lot, mints)
+        problem = _problem(lot, by_tx.get(lot["tx_hash"]))
+        twice = extra.pop(_claim(lot["info"]), None)
+        if twice:
+            problem = f"its window was minted {len(twice) + 1} times: also " + ", ".join(twice)
         if problem:
             findings.append(
                 {"lot_id": lot["lot_id"], "tx_hash": lot["tx_hash"], "problem": problem}
@@ -39,19 +55,26 @@ def minted_once(ledger: pl.DataFrame, chain: pl.DataFrame) -> list[dict]:
     return findings
 
 
-def _problem(lot: dict, mints: list[dict]) -> str | None:
-    if len(mints) > 1:
-        return f"minted {len(mints)} times: " + ", ".join(m["tx_hash"] for m in mints)
-    if not mints:
+def _problem(lot: dict, mint: dict | None) -> str | None:
+    if mint is None:
         return (
             "confirmed in the ledger but not on the chain" if lot["state"] == "confirmed" else None
         )
-    mint = mints[0]
+    if _claim(mint["info"]) != _claim(lot["info"]):
+        return f"its transaction {mint['tx_hash']} mints another window"
+    if mint["info"] != lot["info"]:
+        return None  # confirmed from an earlier mint of its window (a rebuilt ledger)
     if mint["amount"] != Decimal(lot["rrecs"]):
         return f"minted {mint['amount']:f} R-RECs, planned {lot['rrecs']}"
     if mint["to_address"].lower() != lot["recipient"].lower():
         return f"minted to {mint['to_address']}, planned {lot['recipient']}"
     return None
+
+
+def failed_mints(ledger: pl.DataFrame) -> list[dict]:
+    """Lots whose last mint attempt failed, with the reason."""
+    failed = ledger.filter(pl.col("state") == MintState.FAILED)
+    return [{"lot_id": r["lot_id"], "error": r["error"]} for r in failed.iter_rows(named=True)]
 
 
 def unminted(ledger: pl.DataFrame) -> list[dict]:
@@ -65,13 +88,14 @@ def unminted(ledger: pl.DataFrame) -> list[dict]:
 
 
 def mints_without_file(ledger: pl.DataFrame, chain: pl.DataFrame) -> list[dict]:
-    """Mints on our contracts whose link names no lot we published."""
-    published = set(ledger["info"].drop_nulls())
-    mints = chain.filter(pl.col("action") == "mint")
+    """Mints on our contracts that neither are a lot's transaction nor name a window (claim)
+    we published."""
+    known = set(ledger["tx_hash"].drop_nulls())
+    claims = {_claim(info) for info in ledger["info"].drop_nulls()}
     return [
-        {"tx_hash": r["tx_hash"], "token": r["token"], "info": r["info"]}
-        for r in mints.iter_rows(named=True)
-        if r["info"] not in published
+        {"tx_hash": m["tx_hash"], "token": m["token"], "info": m["info"]}
+        for m in _chain_mints(chain)
+        if m["tx_hash"] not in known and m["claim"] not in claims
     ]
 
 

@@ -1,4 +1,9 @@
-"""A token class's display name, as the registry names its contracts ("Kenya R-RECs")."""
+"""The Standard's token classes, and each one's display name as the registry names it.
+
+R-RECs have a token class per US state (`RREC-GA`) and per African country
+(`RREC-AKE`, A + ISO alpha-2); the Standard defines no other, so no other is
+ever deployed or minted (`class_problem`).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,33 @@ from rrec_pipeline.credits.reference import ReferenceTables
 from rrec_pipeline.geography import us_state_name
 
 
-def token_name(symbol: str, tables: ReferenceTables) -> str:
-    """`RREC-AKE` -> `Kenya R-RECs`; `RREC-GA` -> `Georgia R-RECs`; otherwise the symbol."""
+def _african_country(code: str, tables: ReferenceTables) -> str | None:
+    match = tables.countries.filter((pl.col("iso2") == code) & pl.col("is_african"))
+    return match["country_name"][0] if match.height else None
+
+
+def _place(symbol: str, tables: ReferenceTables) -> str | None:
+    """The state or country a token class stands for; None when the Standard has no such
+    class."""
+    if not symbol.startswith("RREC-"):
+        return None
     code = symbol.removeprefix("RREC-")
     if len(code) == 3 and code.startswith("A"):
-        match = tables.countries.filter(pl.col("iso2") == code[1:])
-        if match.height:
-            return f"{match['country_name'][0]} R-RECs"
-    name = us_state_name(code) if len(code) == 2 else None
-    return f"{name} R-RECs" if name else symbol
+        return _african_country(code[1:], tables)
+    return us_state_name(code) if len(code) == 2 else None
+
+
+def class_problem(symbol: str, tables: ReferenceTables) -> str | None:
+    """Why `symbol` is not one of the Standard's token classes; None when it is."""
+    if _place(symbol, tables) is None:
+        return (
+            f"{symbol!r} is not a token class of the Standard: RREC-<US state> (RREC-GA) "
+            "or RREC-A<African ISO alpha-2> (RREC-AKE)"
+        )
+    return None
+
+
+def token_name(symbol: str, tables: ReferenceTables) -> str:
+    """`RREC-AKE` -> `Kenya R-RECs`; `RREC-GA` -> `Georgia R-RECs`; otherwise the symbol."""
+    place = _place(symbol, tables)
+    return f"{place} R-RECs" if place else symbol

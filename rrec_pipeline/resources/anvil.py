@@ -24,6 +24,7 @@ from pathlib import Path
 
 import requests
 
+from rrec_pipeline.errors import OperatorError
 from rrec_pipeline.locations import project_root
 
 PR_SET_PDEATHSIG = 1
@@ -32,7 +33,7 @@ STOP_TIMEOUT_S = 30.0
 SAVE_EVERY_S = 2
 
 
-class NodeError(RuntimeError):
+class NodeError(OperatorError):
     """The embedded node could not be found, started or stopped."""
 
 

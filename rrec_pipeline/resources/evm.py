@@ -24,13 +24,18 @@ from web3.exceptions import (
     Web3Exception,
 )
 
+from rrec_pipeline.errors import OperatorError
 from rrec_pipeline.locations import project_root
 
 PRIORITY_FEE_WEI = 1_000_000_000
 RPC_TIMEOUT_S = 30
+# Logs are read in block ranges: public endpoints cap `eth_getLogs` (often at a few
+# thousand blocks); a refused range is halved until the node accepts it.
+LOG_RANGE = 50_000
+MIN_LOG_RANGE = 16
 
 
-class ChainError(RuntimeError):
+class ChainError(OperatorError):
     """A chain call failed; the message names the reason and never holds a key."""
 
 
@@ -148,24 +153,58 @@ class TokenChain:
             raise ChainError(f"transaction {signed.tx_hash} reverted")
         return receipt
 
-    def deploy_token(self, name: str, symbol: str) -> str:
-        """Deploy an implementation and an ERC-1967 proxy initialised to it; the proxy's address."""
+    def deploy_token(self, name: str, symbol: str) -> tuple[str, int]:
+        """Deploy an implementation and an ERC-1967 proxy initialised to it; the proxy's
+        address and the block it was deployed in (where reading its logs starts)."""
         token, proxy = artefact("RRECToken"), artefact("RRECProxy")
         implementation = self.send_and_wait(
             self.w3.eth.contract(abi=token["abi"], bytecode=token["bytecode"]).constructor()
         )["contractAddress"]
         init = self.token(implementation).encode_abi("initialize", [name, symbol, self.address])
         factory = self.w3.eth.contract(abi=proxy["abi"], bytecode=proxy["bytecode"])
-        return self.send_and_wait(factory.constructor(implementation, init))["contractAddress"]
+        receipt = self.send_and_wait(factory.constructor(implementation, init))
+        return receipt["contractAddress"], int(receipt["blockNumber"])
 
     def mint_call(self, address: str, to: str, amount: int, info: str):
         return self.token(address).functions.mint(Web3.to_checksum_address(to), amount, info)
 
     def events(self, address: str, name: str, from_block: int = 0) -> list[dict]:
-        """Every `name` event of the token, oldest first, as plain dicts."""
+        """Every `name` event of the token from `from_block` (its deployment) to the head,
+        oldest first, as plain dicts; read in ranges the node accepts."""
         event = getattr(self.token(address).events, name)()
-        logs = event.get_logs(from_block=from_block, to_block="latest")
-        return [_plain(log) for log in logs]
+        head, found = self.block_number(), []
+        start, size = from_block, LOG_RANGE
+        while start <= head:
+            end = min(start + size - 1, head)
+            try:
+                logs = event.get_logs(from_block=start, to_block=end)
+            except (ValueError, Web3Exception) as error:
+                if size <= MIN_LOG_RANGE:
+                    raise ChainError(f"the node refuses logs of {address}: {error}") from None
+                size //= 2
+                continue
+            found.extend(_plain(log) for log in logs)
+            start = end + 1
+        return found
+
+    def identity(self, address: str) -> tuple[str, str, str]:
+        """The contract's (symbol, name, owner), or ChainError when it is not a token."""
+        functions = self.token(address).functions
+        try:
+            return functions.symbol().call(), functions.name().call(), functions.owner().call()
+        except (ValueError, Web3Exception) as error:
+            raise ChainError(f"{address} is not an R-REC token contract: {error}") from None
+
+    def transaction_known(self, tx_hash: str) -> bool:
+        """The node knows the transaction (pending or mined)."""
+        try:
+            return self.w3.eth.get_transaction(tx_hash) is not None
+        except TransactionNotFound:
+            return False
+
+    def nonce_at(self, block: int) -> int:
+        """The minter's transaction count as of `block`."""
+        return self.w3.eth.get_transaction_count(self.address, block)
 
     def mints_in(self, tx_hash: str) -> list[dict]:
         """The `MintWithInfo` events of one transaction (empty when it has none)."""

@@ -19,6 +19,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
+from rrec_pipeline.errors import OperatorError
 from rrec_pipeline.issuance.lots import Issued
 from rrec_pipeline.resources.duck import append, connect, transaction
 from rrec_pipeline.resources.hold_ledger import HOLD_DDL, HoldLedgerMixin
@@ -57,6 +58,10 @@ UPGRADES = {
 _UPGRADED: set[str] = set()
 
 
+class LedgerError(OperatorError):
+    """The ledger file cannot be opened (corrupt, not a DuckDB file, unreadable)."""
+
+
 class DoubleCertification(RuntimeError):
     """A read already certified by another lot: nothing of this issue was recorded."""
 
@@ -67,9 +72,21 @@ class IssuanceLedger(MintLedgerMixin, HoldLedgerMixin, dg.ConfigurableResource):
     path: str
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
-        connection = connect(Path(self.path))
-        for statement in (*DDL, *MINT_DDL, *HOLD_DDL):
-            connection.execute(statement)
+        try:
+            connection = connect(Path(self.path))
+            for statement in (*DDL, *MINT_DDL, *HOLD_DDL):
+                connection.execute(statement)
+        except (
+            duckdb.IOException,
+            duckdb.SerializationException,
+            duckdb.InternalException,
+            duckdb.CatalogException,
+        ) as error:
+            reason = str(error).splitlines()[0][:200]
+            raise LedgerError(
+                f"the ledger {self.path} cannot be opened ({reason}); nothing was changed. "
+                "Restore it from a backup, or move it aside and run `rrec ledger rebuild`"
+            ) from None
         _upgrade(connection, str(Path(self.path).resolve()))
         return connection
 

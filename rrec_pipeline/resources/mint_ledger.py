@@ -73,15 +73,36 @@ class MintLedgerMixin:
             _log(connection, new["mint_key"], MintState.PUBLISHED, None, "published")
         return new.height
 
-    def record_sent(self, key: str, contract: str, nonce: int, tx_hash: str, raw: bytes) -> None:
-        """The intent: the signed transaction, written before it is broadcast."""
+    def window_targets(self) -> dict[str, int]:
+        """Lot -> the R-RECs its window holds over every version up to it (its file's)."""
+        with self._connect() as connection:
+            rows = connection.execute("SELECT lot_id, window_rrecs FROM issued_lots").fetchall()
+        return dict(rows)
+
+    def record_sent(
+        self, key: str, contract: str, nonce: int, tx_hash: str, raw: bytes, **minted
+    ) -> None:
+        """The intent: the signed transaction, written before it is broadcast. `minted` may
+        hold the `recipient` and `rrecs` actually signed for, when they differ from the
+        row's (a corrected wallet; what the window still lacks on the chain)."""
+        detail = ", ".join(f"{name} {value}" for name, value in minted.items())
         self._update(
             key,
             "state = ?, contract = ?, nonce = ?, tx_hash = ?, raw_tx = ?, error = NULL, "
-            "attempts = attempts + 1",
-            [MintState.SENT.value, contract, nonce, tx_hash, raw],
+            "attempts = attempts + 1, recipient = coalesce(?, recipient), "
+            "rrecs = coalesce(?, rrecs)",
+            [
+                MintState.SENT.value,
+                contract,
+                nonce,
+                tx_hash,
+                raw,
+                minted.get("recipient"),
+                minted.get("rrecs"),
+            ],
             MintState.SENT,
             tx_hash,
+            f"signed: {detail}" if detail else None,
         )
 
     def raw_tx(self, key: str) -> bytes | None:

@@ -1,15 +1,21 @@
 """Mint every published lot exactly once, recovering whatever a crash left behind.
 
-The protocol (the rules are `minting/states.py`):
-1. Reconcile before sending anything: every `MintWithInfo` of our contracts is
-   matched by its link to the ledger; a lot already minted is confirmed, never
-   sent again. The chain is the truth the other way too: a mint the ledger
-   holds as confirmed whose transaction the chain no longer has (an embedded
-   node killed before it saved its last blocks) is minted again.
+The protocol (the rules are `minting/states.py` and `minting/claims.py`):
+1. Reconcile before sending anything: every `MintWithInfo` of our contracts,
+   read from each contract's deployment block, is tallied by claim (the lot's
+   window folder). A version whose window the chain already holds is confirmed
+   from the chain, never sent again, whatever the ledger said or lost. The
+   chain is the truth the other way too: a mint the ledger holds as confirmed
+   that the chain no longer has (an embedded node killed before it saved its
+   last blocks) is minted again.
 2. Lots left `sent` are recovered: confirmed, waited for, re-broadcast with
-   the very same signed bytes, or signed again once their nonce went elsewhere.
-3. Lots `published` or `failed` are signed (the gas estimate surfaces a
-   revert's reason), recorded as `sent` with the signed bytes, then broadcast.
+   the very same signed bytes, or signed again only once the chain shows, at
+   the confirmation depth, our nonce used by another transaction, our own
+   transaction unknown, and no mint of the window.
+3. Lots `published` or `failed` are signed for what their window still lacks
+   on the chain, to the reservation's current recipient (the gas estimate
+   surfaces a revert's reason), recorded as `sent` with the signed bytes, then
+   broadcast.
 4. Receipts are awaited to the configured depth; what is not deep enough in
    time stays `sent` for the next run.
 """
@@ -21,7 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rrec_pipeline import faults
+from rrec_pipeline.minting.claims import Claims, claims_from, to_mint
 from rrec_pipeline.minting.states import MintState, Seen, Step, next_step
+from rrec_pipeline.registry.wallets import wallet_problem
 from rrec_pipeline.resources.chain import Chain
 from rrec_pipeline.resources.duck import held
 from rrec_pipeline.resources.evm import ChainError, SignedTx, TokenChain
@@ -37,16 +45,27 @@ class MintReport:
     waiting: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     recovered: list[str] = field(default_factory=list)
+    excess: dict[str, str] = field(default_factory=dict)
 
 
 class Minter:
     def __init__(
-        self, ledger: IssuanceLedger, chain: Chain, node: TokenChain, names: dict[str, str]
+        self,
+        ledger: IssuanceLedger,
+        chain: Chain,
+        node: TokenChain,
+        names: dict[str, str | None],
+        recipients: dict[str, str] | None = None,
     ) -> None:
+        """`names`: token -> its name, None for a symbol that is no token class;
+        `recipients`: reservation -> its wallet now (a corrected wallet applies to every
+        lot not yet minted)."""
         self.ledger, self.chain, self.node, self.names = ledger, chain, node, names
+        self.recipients = recipients or {}
         self.report = MintReport()
         self.addresses: dict[str, str] = {}
-        self.onchain: dict[str, dict] = {}
+        self.claims = Claims()
+        self.targets: dict[str, int] = {}
 
     def run(self) -> MintReport:
         """One minting run per ledger at a time, across processes (a lock file beside it)."""
@@ -56,6 +75,7 @@ class Minter:
     def _run(self) -> MintReport:
         # A later version of a window that adds nothing is published, never minted.
         minting = [r for r in self.ledger.mints().iter_rows(named=True) if r["rrecs"] > 0]
+        self.targets = self.ledger.window_targets()
         self._resolve_contracts({r["token"] for r in minting if r["token"]})
         self._read_chain()
         rows = [r for r in minting if r["state"] != "confirmed" or self._vanished(r)]
@@ -72,22 +92,38 @@ class Minter:
 
     def _resolve_contracts(self, tokens: set[str]) -> None:
         for token in sorted(tokens):
+            name = self.names.get(token, token)
+            if name is None:
+                self.report.failed[token] = f"{token} is not a token class of the Standard"
+                continue
             try:
-                self.addresses[token] = self.chain.token_address(
-                    self.node, token, self.names.get(token, token)
-                )
+                self.addresses[token] = self.chain.token_address(self.node, token, name)
             except ChainError as error:
                 self.report.failed[token] = str(error)
 
     def _read_chain(self) -> None:
-        """Link -> the mint carrying it, over every contract we mint on."""
+        """Every mint of the contracts we mint on, from each one's deployment block."""
+        blocks = {
+            entry["address"].lower(): entry["deployed_block"]
+            for entry in self.chain.contracts().values()
+        }
+        events = []
         for address in self.addresses.values():
-            for event in self.node.events(address, "MintWithInfo"):
-                self.onchain.setdefault(event["additionalInfo"], event)
+            start = blocks.get(address.lower(), 0)
+            events.extend(self.node.events(address, "MintWithInfo", from_block=start))
+        self.claims = claims_from(events)
+
+    def _on_chain(self, row: dict) -> int:
+        address = self.addresses.get(row["token"] or "")
+        return self.claims.total(address, row["path"]) if address else 0
+
+    def _target(self, row: dict) -> int:
+        return self.targets.get(row["lot_id"], row["rrecs"])
 
     def _vanished(self, row: dict) -> bool:
-        """A confirmed mint neither the events nor the transaction's receipt show on chain."""
-        if row["info"] in self.onchain or row["token"] not in self.addresses:
+        """A confirmed mint neither the chain's mints of its window nor its transaction's
+        receipt show."""
+        if row["token"] not in self.addresses or self._on_chain(row) >= self._target(row):
             return False
         if row["tx_hash"] and self.node.receipt(row["tx_hash"]) is not None:
             return False
@@ -99,9 +135,22 @@ class Minter:
         return self.node.block_number() - block + 1
 
     def _settle_from_chain(self, row: dict) -> bool:
-        event = self.onchain.get(row["info"])
-        if event is None or self._depth(event["block_number"]) < self.chain.confirmations:
+        """The window already holds this version on the chain: confirm it from there."""
+        address = self.addresses.get(row["token"] or "")
+        on_chain = self._on_chain(row)
+        if address is None or on_chain < self._target(row):
             return False
+        event = self.claims.last(address, row["path"])
+        if event["block_number"] is None or (
+            self._depth(event["block_number"]) < self.chain.confirmations
+        ):
+            self.report.waiting.append(row["lot_id"])
+            return True
+        if on_chain > self._target(row):
+            self.report.excess[row["lot_id"]] = (
+                f"the chain holds {on_chain} R-RECs for its window, its file states "
+                f"{self._target(row)}"
+            )
         self.ledger.record_confirmed(row["mint_key"], event["tx_hash"], event["block_number"])
         self.report.recovered.append(row["lot_id"])
         return True
@@ -111,9 +160,9 @@ class Minter:
         seen = Seen(
             receipt_status=None if receipt is None else int(receipt["status"]),
             depth=0 if receipt is None else self._depth(int(receipt["blockNumber"])),
-            event_found=row["info"] in self.onchain,
+            event_found=False,  # a mint of the window is settled before recovery
             pending=receipt is None and self.node.is_pending(row["tx_hash"]),
-            nonce_used=self.node.mined_nonce() > (row["nonce"] or 0),
+            nonce_used=receipt is None and self._nonce_taken(row),
         )
         step = next_step(seen, self.chain.confirmations)
         signed = SignedTx(row["nonce"], row["tx_hash"], self.ledger.raw_tx(row["mint_key"]) or b"")
@@ -128,17 +177,48 @@ class Minter:
         self.report.recovered.append(row["lot_id"])
         return [(row, signed)]
 
+    def _nonce_taken(self, row: dict) -> bool:
+        """Our nonce is used, at the confirmation depth, by a transaction that is not ours:
+        only then may the lot be signed again (a lagging or load-balanced node that has
+        lost our receipt still knows our transaction, or shows the nonce free)."""
+        depth_block = self.node.block_number() - self.chain.confirmations + 1
+        if depth_block < 0 or self.node.nonce_at(depth_block) <= (row["nonce"] or 0):
+            return False
+        return not self.node.transaction_known(row["tx_hash"])
+
     def _send(self, row: dict) -> list[tuple[dict, SignedTx]]:
         address = self.addresses.get(row["token"] or "")
         if address is None:
             reason = self.report.failed.get(row["token"] or "", "the lot has no token class")
             return self._fail(row, reason)
+        recipient = self.recipients.get(row["reservation_id"], row["recipient"])
+        amount = to_mint(self._target(row), self._on_chain(row))
+        problem = wallet_problem(recipient)
+        if problem:
+            return self._fail(row, f"recipient {problem}")
         try:
-            call = self.node.mint_call(address, row["recipient"], row["rrecs"], row["info"])
+            call = self.node.mint_call(address, recipient, amount, row["info"])
             signed = self.node.sign(call, self.node.next_nonce())
         except ChainError as error:
             return self._fail(row, str(error))
-        self.ledger.record_sent(row["mint_key"], address, signed.nonce, signed.tx_hash, signed.raw)
+        self.ledger.record_sent(
+            row["mint_key"],
+            address,
+            signed.nonce,
+            signed.tx_hash,
+            signed.raw,
+            recipient=recipient,
+            rrecs=amount,
+        )
+        self.claims.add(
+            {
+                "address": address,
+                "amount": amount,
+                "additionalInfo": row["info"],
+                "tx_hash": signed.tx_hash,
+                "block_number": None,
+            }
+        )
         if not self._broadcast(row, signed):
             return []
         faults.reached("minting")

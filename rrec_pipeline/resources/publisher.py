@@ -7,6 +7,14 @@ A rejected push is retried after fetching and rebasing onto the remote, never
 forced, so the remote's history is always kept. Writing the same bytes again
 makes no commit, and a file's URL pins the last commit that changed it, so the
 same content always gets the same link.
+
+Settings are checked before anything is written (`problem`): a link template
+must pin `{commit}`; an ssh or scp-style remote that is not GitHub needs a
+template giving an https link; a path ending in `.git` that does not exist is
+an error, never a new repository. Links and messages never carry the remote's
+user information (a password or token): `links.public_url`, `links.redact`.
+Git's own failures (an unreachable remote, a rejected push) become one-line
+`PublishError`s.
 """
 
 from __future__ import annotations
@@ -18,7 +26,15 @@ from pathlib import Path
 import dagster as dg
 import git
 
-from rrec_pipeline.minting.links import default_template, pinned_url
+from rrec_pipeline.errors import OperatorError
+from rrec_pipeline.minting.links import (
+    default_template,
+    is_ssh_remote,
+    pinned_url,
+    public_url,
+    redact,
+    template_problem,
+)
 from rrec_pipeline.resources.atomic import write_atomic
 from rrec_pipeline.resources.duck import held
 
@@ -32,7 +48,7 @@ IDENTITY = {
 }
 
 
-class PublishError(RuntimeError):
+class PublishError(OperatorError):
     """The repository refused the publication (after retries); nothing was minted for it."""
 
 
@@ -53,9 +69,29 @@ class GitPublisher(dg.ConfigurableResource):
     @property
     def is_remote(self) -> bool:
         path = Path(self.repository)
-        if "://" in self.repository or self.repository.startswith("git@"):
+        if "://" in self.repository or is_ssh_remote(self.repository):
             return True
         return path.exists() and not (path / ".git").exists() and (path / "HEAD").exists()
+
+    @property
+    def template(self) -> str | None:
+        return self.url_template or default_template(self.repository)
+
+    def problem(self) -> str | None:
+        """Why this publisher cannot publish, before anything is written; None when it can."""
+        where = redact(self.repository)
+        if self.template is None:
+            return (
+                f"{where} is an ssh remote: set RREC_PUBLISH_URL_TEMPLATE to the https link "
+                "of a file, e.g. https://host/org/repo/blob/{commit}/{path}"
+            )
+        problem = template_problem(self.template)
+        if problem:
+            return problem
+        path = Path(self.repository)
+        if not self.is_remote and self.repository.endswith(".git") and not path.exists():
+            return f"no repository at {where}: create the bare remote first (git init --bare)"
+        return None
 
     def publish(
         self, files: dict[str, bytes], message: str, replace_in: set[str] | None = None
@@ -64,8 +100,14 @@ class GitPublisher(dg.ConfigurableResource):
         folder of `replace_in`, files not among `files` are removed in the same commit.
 
         One publisher at a time per work tree (a lock file beside it)."""
+        problem = self.problem()
+        if problem:
+            raise PublishError(problem)
         with held(self._work_tree().with_name(f".{self._work_tree().name}.publish.lock")):
-            return self._publish(files, message, replace_in or set())
+            try:
+                return self._publish(files, message, replace_in or set())
+            except git.GitCommandError as error:
+                raise PublishError(_git_failure(error)) from None
 
     def _work_tree(self) -> Path:
         return Path(self.checkout if self.is_remote else self.repository).absolute()
@@ -121,26 +163,36 @@ class GitPublisher(dg.ConfigurableResource):
             if infos and not failed:
                 return
             problem = "; ".join(i.summary.strip() for i in failed) or "no push result"
+            if not repo.remotes.origin.refs:
+                break  # an empty remote refused us: nothing to rebase onto
             repo.remotes.origin.fetch()
             try:
                 repo.git.rebase(f"origin/{self.branch}")
             except git.GitCommandError as error:
                 repo.git.rebase("--abort")
                 raise PublishError(
-                    f"cannot rebase onto the remote: {error.stderr.strip()}"
+                    f"cannot rebase onto the remote: {_git_failure(error)}"
                 ) from None
-        raise PublishError(f"push rejected {self.push_attempts} times: {problem}")
+        raise PublishError(redact(f"push to {self.repository} rejected: {problem}"))
 
     def _pin(self, repo: git.Repo, path: str) -> Published:
         commit = repo.git.log("-1", "--format=%H", "--", path)
-        template = self.url_template or default_template(self.repository)
-        url = pinned_url(template, repo=self._repo_url(), commit=commit, path=path)
+        url = pinned_url(self.template, repo=self._repo_url(), commit=commit, path=path)
         return Published(path, commit, url)
 
     def _repo_url(self) -> str:
         if self.is_remote and "://" in self.repository:
-            return self.repository.removesuffix(".git")
+            return public_url(self.repository)
         return Path(os.path.abspath(self.repository)).as_uri()
+
+
+def _git_failure(error: git.GitCommandError) -> str:
+    """Git's complaint in one line, naming the command, without any secret."""
+    lines = [line.strip() for line in str(error.stderr or "").splitlines() if line.strip()]
+    reason = next((line for line in lines if "fatal" in line or "error" in line), None)
+    reason = (reason or (lines[-1] if lines else f"exit status {error.status}")).strip("' ")
+    command = error.command[1] if isinstance(error.command, list | tuple) else "command"
+    return redact(f"git {command} failed: {reason}")[:300]
 
 
 def _recovered(repo: git.Repo) -> git.Repo:

@@ -11,6 +11,7 @@ import pandera.polars as pa
 import polars as pl
 
 from rrec_pipeline.amounts import MWH
+from rrec_pipeline.registry.wallets import wallet_problem
 
 FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "yearly"]
 ROLES = ["generation", "customer"]
@@ -19,6 +20,11 @@ ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
 # A project's name goes into its lots' files and file names, and into spreadsheets: plain
 # text of at most 120 characters, not starting like a formula, with no control character.
 PROJECT_NAME = r"^[^=+\-@\x00-\x1f\x7f][^\x00-\x1f\x7f]{0,119}$"
+WALLET_CHECK = "not the zero address, and a valid EIP-55 checksum when mixed-case"
+
+
+def usable_wallet(column: str) -> pl.Expr:
+    return pl.col(column).map_elements(lambda w: wallet_problem(w) is None, pl.Boolean)
 
 
 class Projects(pa.DataFrameModel):
@@ -37,6 +43,10 @@ class Projects(pa.DataFrameModel):
     installation_type: str = pa.Field(description="mini-grid, distributed PV, utility PV ...")
     owner_wallet: str = pa.Field(str_matches=WALLET, description="the producer's 0x address")
     line: pl.Int64 = pa.Field(description="line in projects.csv")
+
+    @pa.check("owner_wallet", name=WALLET_CHECK)
+    def usable_owner(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(usable_wallet(data.key))
 
     @pa.check(
         "project_name",
@@ -75,6 +85,10 @@ class Reservations(pa.DataFrameModel):
     end: pl.Date = pa.Field(description="last day (included)")
     frequency: str = pa.Field(isin=FREQUENCIES, description="how often lots are issued")
     line: pl.Int64 = pa.Field(description="line in reservations.csv")
+
+    @pa.check("recipient_wallet", name=WALLET_CHECK)
+    def usable_recipient(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(usable_wallet(data.key))
 
     @pa.dataframe_check(name="end not before start")
     def ordered(cls, data) -> pl.LazyFrame:

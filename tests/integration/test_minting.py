@@ -14,6 +14,8 @@ from eth_account import Account
 from web3 import Web3
 
 from rrec_pipeline.cli import main
+from rrec_pipeline.credits.reference import load_reference
+from rrec_pipeline.minting.tokens import token_name
 from rrec_pipeline.resources.chain import DEV_KEY
 from rrec_pipeline.resources.evm import TokenChain
 from rrec_pipeline.resources.ledger import IssuanceLedger
@@ -28,7 +30,7 @@ def test_every_issued_lot_is_published_and_minted_once_and_a_second_run_sends_no
     defs = chain_defs(home)
     result = mint(defs, instance)
     checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
-    assert all(checks.values()) and len(checks) == 5, checks
+    assert all(checks.values()) and len(checks) == 6, checks
     ledger = IssuanceLedger(path=str(home / "ledger.duckdb"))
     mints = ledger.mints()
     assert mints.height == 6 and set(mints["state"]) == {"confirmed"}
@@ -64,7 +66,7 @@ def _tokens_deployed(home: Path, url: str) -> None:
     resource = chain_defs(home, url).resources["chain"]
     with resource.connect() as node:
         for token in ("RREC-GA", "RREC-AKE", "RREC-ASN"):
-            resource.deploy(node, token, token)
+            resource.deploy(node, token, token_name(token, load_reference()))
 
 
 @pytest.fixture

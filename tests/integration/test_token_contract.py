@@ -25,7 +25,7 @@ def owner(anvil) -> TokenChain:
 
 @pytest.fixture
 def token(owner):
-    return owner.token(owner.deploy_token("Kenya R-RECs", "RREC-AKE"))
+    return owner.token(owner.deploy_token("Kenya R-RECs", "RREC-AKE")[0])
 
 
 def as_user(anvil, key: str) -> TokenChain:

@@ -90,14 +90,23 @@ def test_the_chain_record_counts_a_mint_once_and_names_retire_return_and_burn() 
     assert frame["sha256"][0] == SHA and frame["verification_data"][0].endswith(NAME)
 
 
+def _info(window: str, version: str = "a") -> str:
+    """A link into a window folder; `version` stands for the file (its commit and bytes)."""
+    path = f"verification_data/P/R/{window}/{version}.csv"
+    return f"https://h/blob/{COMMIT}/{path}#sha256={SHA}"
+
+
+I1, I2 = _info("2024-01-01"), _info("2024-02-01")
+
+
 def _ledger(**kw) -> pl.DataFrame:
     row = {
         "lot_id": "L1",
         "state": "confirmed",
-        "info": "i1",
+        "info": I1,
         "rrecs": 3,
         "recipient": "0xA",
-        "tx_hash": "0x1",
+        "tx_hash": "0x0",
         "error": None,
         **kw,
     }
@@ -122,17 +131,23 @@ def _chain(*mints: tuple[str, int, str]) -> pl.DataFrame:
 
 
 def test_reconciliation_finds_double_missing_wrong_and_orphan_mints() -> None:
-    assert minted_once(_ledger(), _chain(("i1", 3, "0xa"))) == []
-    assert (
-        "minted 2 times"
-        in minted_once(_ledger(), _chain(("i1", 3, "0xA"), ("i1", 3, "0xA")))[0]["problem"]
-    )
-    assert "not on the chain" in minted_once(_ledger(), _chain(("i2", 3, "0xA")))[0]["problem"]
-    assert "planned 3" in minted_once(_ledger(), _chain(("i1", 4, "0xA")))[0]["problem"]
-    assert "planned 0xA" in minted_once(_ledger(), _chain(("i1", 3, "0xB")))[0]["problem"]
-    assert (
-        mints_without_file(_ledger(), _chain(("i1", 3, "0xA"), ("i9", 1, "0xA")))[0]["info"] == "i9"
-    )
+    assert minted_once(_ledger(), _chain((I1, 3, "0xa"))) == []
+    # A second mint of the window, even under another link (a new file, commit or URL).
+    for second in (I1, _info("2024-01-01", "b"), I1.replace("https://h", "file:///x")):
+        [found] = minted_once(_ledger(), _chain((I1, 3, "0xA"), (second, 3, "0xA")))
+        assert "minted 2 times: also 0x1" in found["problem"]
+    assert "not on the chain" in minted_once(_ledger(tx_hash="0x9"), _chain((I2, 3, "0xA")))[0][
+        "problem"
+    ]
+    assert "another window" in minted_once(_ledger(), _chain((I2, 3, "0xA")))[0]["problem"]
+    assert "planned 3" in minted_once(_ledger(), _chain((I1, 4, "0xA")))[0]["problem"]
+    assert "planned 0xA" in minted_once(_ledger(), _chain((I1, 3, "0xB")))[0]["problem"]
+    # A ledger rebuilt after a loss confirms the lot from its window's earlier mint.
+    rebuilt = _ledger(info=_info("2024-01-01", "new"))
+    assert minted_once(rebuilt, _chain((I1, 3, "0xA"))) == []
+    orphan = mints_without_file(_ledger(), _chain((I1, 3, "0xA"), (I2, 1, "0xA")))
+    assert [o["info"] for o in orphan] == [I2]
+    assert mints_without_file(_ledger(), _chain((I1, 3, "0xA"), (I1, 1, "0xA"))) == []
 
 
 def test_overlapping_mints_of_one_project_are_found_even_across_a_long_one() -> None:
