@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from rrec_pipeline.amounts import TCO2E_DECIMALS, decimal_text, mwh_from_wh
+from rrec_pipeline.minting.links import redact
 from rrec_pipeline.text import escaped
 
 
@@ -110,7 +111,7 @@ def summary_lines(outcome: RunOutcome, paths: dict[str, Path]) -> list[str]:
         f"  raw meter pages {paths['landing']}",
         f"  issuance ledger {paths['ledger']}",
         f"  DuckDB          {paths['analyst_db']}   (rrec sql 'select * from mints')",
-        f"  published lots  {outcome.publish_repository or '(not configured)'}",
+        f"  published lots  {redact(outcome.publish_repository or '(not configured)')}",
     ]
 
 

@@ -175,7 +175,7 @@ def chain_mints(home: Path) -> list[tuple]:
                     (
                         token,
                         event["to"].lower(),
-                        int(event["amount"]) // 10**18,
+                        int(event["amount"]),
                         link.path,
                         link.sha256,
                     )

@@ -163,6 +163,12 @@ def _minting(commands) -> None:
         "--rpc", metavar="URL", help="a JSON-RPC endpoint (default: the configured chain)"
     )
     verify.add_argument("--repo", metavar="PATH_OR_URL", help="read the file from this git repo")
+    verify.add_argument(
+        "--contracts",
+        type=Path,
+        metavar="FILE",
+        help="the registry's contracts, token -> address (default: RREC_CONTRACTS_FILE)",
+    )
     verify.add_argument("--json", action="store_true")
     deploy = commands.add_parser("deploy", help="deploy a token contract on the configured chain")
     deploy.add_argument("--token", required=True, metavar="SYMBOL", help="e.g. RREC-GA")

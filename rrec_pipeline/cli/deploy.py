@@ -2,8 +2,10 @@
 
 Deploys the implementation and its ERC-1967 proxy (initialised with the
 minter as owner) on `RREC_CHAIN_RPC_URL` (or the embedded chain) and writes the
-proxy's address into `RREC_CONTRACTS_FILE`, creating it if absent. A token
-that already has a contract there is left as it is.
+proxy's address and deployment block into `RREC_CONTRACTS_FILE`, creating it
+if absent. Only the Standard's token classes are deployed (RREC-<US state>,
+RREC-A<African ISO alpha-2>), under the Standard's name. A token that already
+has a contract there is left as it is.
 """
 
 from __future__ import annotations
@@ -13,15 +15,22 @@ import argparse
 from rrec_pipeline.build import default_resources
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
 from rrec_pipeline.credits.reference import load_reference
-from rrec_pipeline.minting.tokens import token_name
+from rrec_pipeline.minting.tokens import class_problem, token_name
 from rrec_pipeline.resources.evm import ChainError
+from rrec_pipeline.text import escaped
 
 
 def run(args: argparse.Namespace) -> int:
-    if not args.token.replace("-", "").isalnum():
-        raise UsageError(f"{args.token!r} is not a token symbol (e.g. RREC-GA, RREC-AKE)")
+    reference = load_reference()
+    problem = class_problem(args.token, reference)
+    if problem:
+        raise UsageError(escaped(problem))
     chain = default_resources()["chain"]
-    name = args.name or token_name(args.token, load_reference())
+    name = token_name(args.token, reference)
+    if args.name and args.name != name:
+        raise UsageError(
+            f"{args.token} is named {name!r} by the Standard, not {escaped(args.name)!r}"
+        )
     try:
         with chain.connect() as node:
             address = chain.addresses().get(args.token)

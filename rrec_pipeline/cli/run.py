@@ -27,6 +27,7 @@ import polars as pl
 from rrec_pipeline import faults
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
 from rrec_pipeline.cli.progress import Progress
+from rrec_pipeline.errors import SettingError
 from rrec_pipeline.jobs import ANALYSTS_JOB_NAME, MAIN_JOB_NAME, MINTING_JOB_NAME
 from rrec_pipeline.locations import home_paths, publish_repository, rrec_home
 from rrec_pipeline.resources.atomic import read_parquet_once
@@ -67,12 +68,24 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--end is before --start")
     configure_logging(logging.INFO)
     home, paths = rrec_home(), home_paths()
+    preflight(home)
     runner = Runner(open_instance(paths["dagster_home"]), home)
     log.info("rrec run: RREC_HOME=%s", home)
     outcome, ok = run_pipeline(runner, paths, RunOptions(args.start, args.end, args.as_of))
     print("\n".join(summary_lines(outcome, paths)))
     print(f"\nBrowse runs and checks: scripts/ui   (DAGSTER_HOME={paths['dagster_home']})")
     return EXIT_OK if ok else EXIT_INVALID
+
+
+def preflight(home) -> None:
+    """Refuse a run whose settings cannot work, before anything is read or written: a bad
+    number, a link template without `{commit}`, an ssh remote without a template, a
+    missing bare remote (`SettingError`: one line, exit 2)."""
+    from rrec_pipeline.build import default_resources
+
+    problem = default_resources(home)["publisher"].problem()
+    if problem:
+        raise SettingError(problem)
 
 
 def configure_logging(level: int) -> None:

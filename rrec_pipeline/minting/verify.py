@@ -11,6 +11,12 @@ window's folder and minted for what it adds, and its file states the
 window's R-RECs over all versions. So for a mint whose link names a window
 folder, what must equal the file's R-RECs is every mint of that folder on the
 same contract up to and including this one, in chain order (`window_minted`).
+
+What the chain alone must show too (`chain_problems`): the emitting contract is
+the registry's contract for a token class (a lookalike deployed by anyone is
+not), no other mint of that contract carries the same file, no mint of another
+window of the project covers an overlapping period, and every mint of the
+window goes to one recipient (the lot's, when the ledger is at hand).
 """
 
 from __future__ import annotations
@@ -95,3 +101,54 @@ def verify(
             f"({difference:+d})"
         )
     return verdict
+
+
+def chain_problems(
+    mint: dict, registry: dict[str, str], mints: list[dict], recipient: str | None = None
+) -> list[str]:
+    """What is wrong with `mint` by the chain alone. `registry`: token -> contract address
+    (the contracts file); `mints`: every mint of the emitting contract; `recipient`: the
+    lot's wallet from the ledger, when known."""
+    address = mint["address"].lower()
+    tokens = [token for token, known in registry.items() if known.lower() == address]
+    if not tokens:
+        return [f"{mint['address']} is not the registry's contract for any token class"]
+    link = parse_info(mint["additionalInfo"])
+    if link is None:
+        return []
+    problems = []
+    others = [m for m in mints if (m["tx_hash"], m["log_index"]) != _at(mint)]
+    same_file = [m["tx_hash"] for m in others if _path(m) == link.path]
+    if same_file:
+        problems.append(f"the same file is minted again by {', '.join(same_file)}")
+    overlapping = [m["tx_hash"] for m in others if _overlaps(link, parse_info(m["additionalInfo"]))]
+    if overlapping:
+        problems.append(f"a mint of another window overlaps its period: {', '.join(overlapping)}")
+    wallets = {m["to"].lower() for m in mints if _window(m) == link.claim} | {mint["to"].lower()}
+    expected = (recipient or mint["to"]).lower()
+    strangers = sorted(wallet for wallet in wallets if wallet != expected)
+    if strangers:
+        problems.append(f"its window is minted to {', '.join(strangers)}, the lot's is {expected}")
+    return problems
+
+
+def _at(mint: dict) -> tuple:
+    return (mint["tx_hash"], mint["log_index"])
+
+
+def _path(mint: dict) -> str | None:
+    link = parse_info(mint["additionalInfo"])
+    return link.path if link else None
+
+
+def _window(mint: dict) -> str | None:
+    link = parse_info(mint["additionalInfo"])
+    return link.claim if link else None
+
+
+def _overlaps(link: Link, other: Link | None) -> bool:
+    """Another window (or file) of the same project whose period overlaps this one's."""
+    mine, theirs = link.file, other.file if other else None
+    if mine is None or theirs is None or other.claim == link.claim:
+        return False
+    return mine.project == theirs.project and mine.begin < theirs.end and theirs.begin < mine.end

@@ -103,8 +103,16 @@ class AnvilNode:
             "--preserve-historical-states",
         ]
         log = (self.folder / "node.log").open("ab")
+        # Its own process group: a signal to the pipeline's group (a terminal's Ctrl-C, a
+        # supervisor's kill) never hits the node mid-save; the node is stopped by us, and
+        # dies with us (parent-death signal) if we are killed.
         self.process = subprocess.Popen(
-            command, stdout=log, stderr=log, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent
+            command,
+            stdout=log,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
+            start_new_session=True,
         )
         log.close()
         (self.folder / "node.pid").write_text(f"{self.process.pid} {self.port}\n")
