@@ -98,6 +98,21 @@ def _run(commands) -> None:
     parser = commands.add_parser(
         "run", help="run the pipeline in-process on RREC_HOME and print a summary"
     )
+    _run_options(parser)
+
+
+def _ledger(commands) -> None:
+    parser = commands.add_parser("ledger", help="the issuance and mint ledger")
+    actions = parser.add_subparsers(dest="action", required=True)
+    rebuild = actions.add_parser(
+        "rebuild",
+        help="move the ledger aside and rebuild it from the meter data, the repository and "
+        "the chain (nothing already on the chain is minted again)",
+    )
+    _run_options(rebuild)
+
+
+def _run_options(parser) -> None:
     parser.add_argument("--start", type=iso_date, metavar="YYYY-MM-DD", help="first meter day")
     parser.add_argument("--end", type=iso_date, metavar="YYYY-MM-DD", help="last meter day")
     parser.add_argument(
@@ -189,6 +204,7 @@ COMMANDS = {
     "plan": _plan,
     "registry": _registry,
     "run": _run,
+    "ledger": _ledger,
     "demo": _demo,
     "minting": _minting,
     "sql": _sql,

@@ -19,6 +19,7 @@ from rrec_pipeline.schemas.chain import MintState
 from rrec_pipeline.tables import LOT_MINTS, duckdb_columns
 
 MINT_COLUMNS = LOT_MINTS.dtypes
+FROM_CHAIN = "found on the chain"  # mint_log detail of a lot confirmed from an earlier mint
 MINT_DDL = (
     f"CREATE TABLE IF NOT EXISTS mints ({duckdb_columns(MINT_COLUMNS)}, raw_tx BLOB, "
     "PRIMARY KEY (mint_key))",
@@ -112,7 +113,9 @@ class MintLedgerMixin:
             ).fetchone()
         return bytes(row[0]) if row and row[0] is not None else None
 
-    def record_confirmed(self, key: str, tx_hash: str, block_number: int) -> None:
+    def record_confirmed(
+        self, key: str, tx_hash: str, block_number: int, detail: str | None = None
+    ) -> None:
         """Confirm the mint and certify the lot's reads, in one transaction."""
         now = _now()
         with self._connect() as connection, transaction(connection):
@@ -126,7 +129,7 @@ class MintLedgerMixin:
                 "lot_id = (SELECT lot_id FROM mints WHERE mint_key = ?)",
                 [now, key],
             )
-            _log(connection, [key], MintState.CONFIRMED, tx_hash, f"block {block_number}")
+            _log(connection, [key], MintState.CONFIRMED, tx_hash, detail or f"block {block_number}")
 
     def record_vanished(self, key: str, tx_hash: str) -> None:
         """A mint the ledger holds as confirmed is not on the chain (the chain is the truth:

@@ -34,6 +34,7 @@ from rrec_pipeline.resources.chain import Chain
 from rrec_pipeline.resources.duck import held
 from rrec_pipeline.resources.evm import ChainError, SignedTx, TokenChain
 from rrec_pipeline.resources.ledger import IssuanceLedger
+from rrec_pipeline.resources.mint_ledger import FROM_CHAIN
 
 POLL_S = 0.2
 
@@ -151,7 +152,10 @@ class Minter:
                 f"the chain holds {on_chain} R-RECs for its window, its file states "
                 f"{self._target(row)}"
             )
-        self.ledger.record_confirmed(row["mint_key"], event["tx_hash"], event["block_number"])
+        detail = f"{FROM_CHAIN}: {event['tx_hash']}, block {event['block_number']}"
+        self.ledger.record_confirmed(
+            row["mint_key"], event["tx_hash"], event["block_number"], detail
+        )
         self.report.recovered.append(row["lot_id"])
         return True
 

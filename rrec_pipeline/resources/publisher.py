@@ -19,9 +19,11 @@ Git's own failures (an unreachable remote, a rejected push) become one-line
 
 from __future__ import annotations
 
+import base64
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dagster as dg
 import git
@@ -128,14 +130,20 @@ class GitPublisher(dg.ConfigurableResource):
     def _open(self) -> git.Repo:
         if not self.is_remote:
             return _recovered(_local(Path(self.repository), self.branch))
-        target = Path(self.checkout)
-        with git.Git().custom_environment(**IDENTITY):
-            if not (target / ".git").exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                repo = git.Repo.clone_from(self.repository, target)
-            else:
-                repo = _recovered(git.Repo(target))
-                repo.remotes.origin.fetch()
+        target, url, env = (
+            Path(self.checkout),
+            redact(self.repository),
+            _credentials(self.repository),
+        )
+        if not (target / ".git").exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            repo = git.Repo.clone_from(url, target, env={**IDENTITY, **env})
+        else:
+            repo = _recovered(git.Repo(target))
+        repo.git.update_environment(**IDENTITY, **env)
+        if repo.remotes.origin.url != url:  # a new remote URL (or one that held a secret)
+            repo.remotes.origin.set_url(url)
+        repo.remotes.origin.fetch()
         _on_branch(repo, self.branch)
         return repo
 
@@ -184,6 +192,24 @@ class GitPublisher(dg.ConfigurableResource):
         if self.is_remote and "://" in self.repository:
             return public_url(self.repository)
         return Path(os.path.abspath(self.repository)).as_uri()
+
+
+def _credentials(remote: str) -> dict[str, str]:
+    """The remote's user information as an HTTP header for that origin only, passed to git
+    in its environment (`GIT_CONFIG_*`), so it is never written to the checkout's config, a
+    link or a message."""
+    parts = urlsplit(remote)
+    if parts.scheme not in ("http", "https") or not parts.username:
+        return {}
+    user = unquote(parts.username)
+    secret = unquote(parts.password or "")
+    token = base64.b64encode(f"{user}:{secret}".encode()).decode()
+    origin = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "") + "/"
+    return {
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": f"http.{origin}.extraHeader",
+        "GIT_CONFIG_VALUE_0": f"Authorization: Basic {token}",
+    }
 
 
 def _git_failure(error: git.GitCommandError) -> str:
