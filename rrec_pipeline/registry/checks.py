@@ -9,6 +9,8 @@
   and neither claim's overlapping days are planned until it is resolved.
 - A reservation, or a meter, naming a project that is not registered is
   `unregistered`; the rest of the reservation proceeds.
+- A project whose country cannot be named, or a US project whose state is not
+  a US state, is a `bad_row` and held: no token class is invented for it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 
+from rrec_pipeline.credits.classify import classify
+from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.geography import haversine_m
 from rrec_pipeline.text import quote
 
@@ -67,6 +71,7 @@ def check_registry(
         frozenset(pair) for pair in clearances.select("project_id", "cleared_against").iter_rows()
     }
     _unknown_time_zones(projects, state)
+    _unknown_places(projects, state)
     _same_sites(projects, cleared, state)
     _shared_meters(projects, devices, cleared, state)
     state.claims = _claims(projects, reservations, state)
@@ -81,6 +86,18 @@ def _unknown_time_zones(projects: pl.DataFrame, state: RegistryState) -> None:
             state.held.append(
                 Held("bad_row", (f"projects.csv:{line}",), f"timezone {quote(zone)} is not IANA")
             )
+            state.held_projects.add(project_id)
+
+
+def _unknown_places(projects: pl.DataFrame, state: RegistryState) -> None:
+    """A country we cannot name, or a US project whose state is not one: no token class can
+    be derived, and none is invented (`RREC-ZZ`); the project is held until corrected."""
+    tables = load_reference()
+    rows = projects.select("project_id", "country", "us_state", "line").iter_rows()
+    for project_id, country, us_state, line in rows:
+        place = classify(tables, country=country, us_state=us_state)
+        if place.country is None or (place.country.is_us and place.token is None):
+            state.held.append(Held("bad_row", (f"projects.csv:{line}",), place.reason[:200]))
             state.held_projects.add(project_id)
 
 

@@ -11,7 +11,7 @@ import pandera.polars as pa
 import polars as pl
 
 from rrec_pipeline.amounts import MWH
-from rrec_pipeline.registry.wallets import wallet_problem
+from rrec_pipeline.wallets import wallet_problem
 
 FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "yearly"]
 ROLES = ["generation", "customer"]
