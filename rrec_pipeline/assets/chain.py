@@ -116,13 +116,14 @@ def core_chain__transactions(chain: Chain) -> dg.Output:
     frames = [tables.CHAIN_TRANSACTIONS.empty()]
     try:
         with chain.connect() as node:
-            for token, address in sorted(chain.addresses().items()):
+            for token, entry in sorted(chain.contracts().items()):
+                address, start = entry["address"], entry["deployed_block"]
                 if not node.has_code(address):
                     continue
-                mints = node.events(address, "MintWithInfo")
+                mints = node.events(address, "MintWithInfo", from_block=start)
                 for event in mints:
                     event["sender"] = node.sender(event["tx_hash"])
-                moves = node.events(address, "Transfer")
+                moves = node.events(address, "Transfer", from_block=start)
                 blocks = {e["block_number"] for e in [*mints, *moves]}
                 times = {block: node.block_time(block) for block in blocks}
                 frames.append(
@@ -135,7 +136,7 @@ def core_chain__transactions(chain: Chain) -> dg.Output:
                         returns=chain.return_wallet,
                     )
                 )
-    except (ChainError, OSError, ConnectionError) as error:
+    except (ChainError, NodeError, OSError, ConnectionError) as error:
         raise dg.Failure(f"the chain is unreachable: {error}") from None
     frame = pl.concat(frames)
     faults.reached("read_back")

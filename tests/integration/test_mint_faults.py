@@ -21,12 +21,13 @@ import polars as pl
 import pytest
 from eth_account import Account
 
-from rrec_pipeline.resources.anvil import AnvilNode
+from rrec_pipeline.resources.anvil import SAVE_EVERY_S, AnvilNode
 from rrec_pipeline.resources.chain import DEV_KEY
 from rrec_pipeline.resources.evm import TokenChain
 from rrec_pipeline.resources.ledger import IssuanceLedger
 from rrec_pipeline.resources.publisher import GitPublisher
 from tests.minting_home import chain_defs, mint
+from tests.rpc_proxy import rpc_proxy
 
 pytestmark = pytest.mark.integration
 LOTS = 6
@@ -235,3 +236,73 @@ def _wait_for(condition, process, timeout_s: float = 120) -> None:
             return
         time.sleep(0.1)
     raise AssertionError("timed out")
+
+
+def test_an_rpc_that_caps_log_ranges_is_read_in_ranges_it_accepts(issued, anvil) -> None:
+    deploy_tokens(issued, anvil)
+    rpc(anvil, "anvil_mine", hex(3000))  # the contracts' history spans 3,000 blocks
+    with rpc_proxy(anvil.url, max_log_range=1000) as (url, proxy):
+        defs = chain_defs(issued, url)
+        instance = dg.DagsterInstance.ephemeral()
+        assert mint(defs, instance).success
+        assert proxy.refused_log_ranges > 0, "the cap was hit, and ranges were narrowed"
+        minted_once(issued, anvil)
+        head = TokenChain(anvil.url).block_number()
+        assert mint(defs, instance).success
+        assert TokenChain(anvil.url).block_number() == head, "the second run sends nothing"
+
+
+def test_a_lagging_node_without_receipts_never_gets_a_mint_signed_twice(issued, anvil) -> None:
+    """A load-balanced endpoint: its backends lag 3 blocks behind, drop receipts and answer
+    nonces from the freshest one ("no receipt, nonce used" for a mint that landed)."""
+    deploy_tokens(issued, anvil)
+    rpc(anvil, "anvil_mine", hex(5))  # the contracts are older than the lag
+    with rpc_proxy(anvil.url, lag=3) as (url, _):
+        for _attempt in range(2):
+            mint(
+                chain_defs(issued, url, receipt_timeout_s=1), dg.DagsterInstance.ephemeral(), False
+            )
+            assert len(_mint_events(issued, anvil)) == LOTS, "never a second signature"
+    states = ledger(issued).mints()["state"].to_list()
+    assert "sent" in states, "the hidden newest mints wait for the node to show them"
+    rpc(anvil, "anvil_mine", hex(5))
+    assert run(issued, anvil).success
+    minted_once(issued, anvil)
+
+
+def test_the_node_killed_while_minting_then_every_lot_is_minted_once(issued, tmp_path) -> None:
+    node = AnvilNode(tmp_path / "node")
+    node.start()
+    try:
+        deploy_tokens(issued, node)
+        time.sleep(SAVE_EVERY_S + 1)  # the deployment is in the node's saved state
+        rpc(node, "evm_setAutomine", False)
+        assert run(issued, node, receipt_timeout_s=0.5).success
+        assert set(ledger(issued).mints()["state"]) == {"sent"}
+        node.kill()  # SIGKILL with the mints in its pool: they are gone
+    finally:
+        node.stop()
+    port = node.port
+    saved = (tmp_path / "node" / "state.json").read_bytes()
+    with AnvilNode(tmp_path / "node", port=port) as back:
+        assert run(issued, back).success
+        confirmed = minted_once(issued, back)
+        back.kill()  # SIGKILL again, before it saved the blocks holding the mints:
+    (tmp_path / "node" / "state.json").write_bytes(saved)  # its last save was before them
+    with AnvilNode(tmp_path / "node", port=port) as again:
+        assert run(issued, again).success
+        final = minted_once(issued, again)
+        events = _mint_events(issued, again)
+    assert len(final) == LOTS and set(final["state"]) == {"confirmed"}
+    log = ledger(issued).mint_log()
+    assert log.filter(log["detail"].str.contains("not on the chain")).height == LOTS
+    # Minted again from the same nonces (the chain forgot them too), so the very same
+    # transactions may come back: what counts is one mint per lot on the chain.
+    assert len(events) == LOTS
+    assert set(confirmed["lot_id"]) == set(final["lot_id"])
+
+
+def _mint_events(home: Path, node: AnvilNode) -> list[dict]:
+    chain = TokenChain(node.url)
+    addresses = chain_defs(home, node.url).resources["chain"].addresses().values()
+    return [e for address in addresses for e in chain.events(address, "MintWithInfo")]

@@ -160,3 +160,55 @@ def test_an_invalid_key_fails_without_echoing_it(issued, anvil, monkeypatch) -> 
     text = "".join(serialize_value(r) for r in instance.all_logs(result.run_id))
     assert "RREC_MINTER_PRIVATE_KEY is not a valid private key" in text
     assert "12121212" not in text
+
+
+OTHER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"  # anvil #1
+
+
+def test_verify_mint_refuses_a_lookalike_contract_and_a_second_mint_of_a_link(
+    minted_on_anvil, capsys
+) -> None:
+    home, anvil, *_ = minted_on_anvil
+    row = IssuanceLedger(path=str(home / "ledger.duckdb")).mints().row(0, named=True)
+    remote = str(home / "remote.git")
+    # Anyone can deploy a token with the same name and mint with a genuine link.
+    stranger = TokenChain(anvil.url, Account.from_key(OTHER_KEY))
+    lookalike = stranger.token(stranger.deploy_token("Georgia R-RECs", "RREC-GA")[0])
+    recipient = Web3.to_checksum_address(row["recipient"])
+    forged = stranger.send_and_wait(lookalike.functions.mint(recipient, row["rrecs"], row["info"]))
+    capsys.readouterr()
+    tx = Web3.to_hex(forged["transactionHash"])
+    assert main(["verify-mint", tx, "--rpc", anvil.url, "--repo", remote]) == 1
+    assert "is not the registry's contract for any token class" in capsys.readouterr().out
+    # The minter's key mints the same link again, to another wallet.
+    owner = TokenChain(anvil.url, Account.from_key(DEV_KEY))
+    thief = "0x" + "dd" * 20
+    token = owner.token(row["contract"])
+    owner.send_and_wait(
+        token.functions.mint(Web3.to_checksum_address(thief), row["rrecs"], row["info"])
+    )
+    capsys.readouterr()
+    args = ["verify-mint", row["tx_hash"], "--rpc", anvil.url, "--repo", remote, "--json"]
+    assert main(args) == 1
+    [verdict] = json.loads(capsys.readouterr().out)
+    problems = " ".join(verdict["problems"])
+    assert "the same file is minted again by" in problems
+    assert f"minted to {thief}" in problems and verdict["ok"] is False
+
+
+def test_verify_mint_escapes_what_the_chain_says(minted_on_anvil, capsys) -> None:
+    home, anvil, *_ = minted_on_anvil
+    row = IssuanceLedger(path=str(home / "ledger.duckdb")).mints().row(0, named=True)
+    owner = TokenChain(anvil.url, Account.from_key(DEV_KEY))
+    hostile = "https://h/blob/" + "0" * 40 + "/x\x1b[2J\x07.csv#sha256=" + "ab" * 32
+    receipt = owner.send_and_wait(
+        owner.token(row["contract"]).functions.mint(
+            Web3.to_checksum_address(row["recipient"]), 1, hostile
+        )
+    )
+    capsys.readouterr()
+    tx = Web3.to_hex(receipt["transactionHash"])
+    assert main(["verify-mint", tx, "--rpc", anvil.url]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b" in out
