@@ -3,7 +3,8 @@
 In-process execution (one process, no step subprocesses) starts in a second,
 where the multiprocess executor of `dagster job execute` spent minutes on
 three small files. Dagster's own event log stays in the instance (browse it
-with `scripts/ui`); the console shows errors only.
+with `scripts/ui`); the console shows our own lines, and a failed step is a line
+of the summary (no stack trace: that is in the event log).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from rrec_pipeline.issuance.plan import (
 )
 from rrec_pipeline.jobs import METER_JOB_NAME, issuance_job_name
 from rrec_pipeline.meter_reads.days import stale_days
+from rrec_pipeline.minting.links import redact
 from rrec_pipeline.partitions import meter_partition_key, meter_range_tags
 from rrec_pipeline.registry.files import RegistryTables
 from rrec_pipeline.resources.atomic import read_parquet_once, write_atomic
@@ -120,7 +122,9 @@ class Runner:
     summary names the failed run).
     """
 
-    def __init__(self, instance: dg.DagsterInstance, home: Path, console_level: str = "ERROR"):
+    def __init__(self, instance: dg.DagsterInstance, home: Path, console_level: str = "CRITICAL"):
+        """Dagster's console logger stays quiet: a failed step is one line of the summary
+        (`failed_steps`), its stack trace in the run's event log (`scripts/ui`)."""
         self.instance = instance
         self.console = console_config(console_level)
         os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "true")
@@ -290,5 +294,6 @@ class Runner:
             for event in result.all_events:
                 if event.event_type_value == "STEP_FAILURE":
                     message = event.event_specific_data.error.message.strip().splitlines()[0]
-                    failed.append(f"{event.step_key}: {message}")
+                    message = message.removeprefix("dagster._core.definitions.events.Failure: ")
+                    failed.append(f"{event.step_key}: {redact(message)}")
         return failed

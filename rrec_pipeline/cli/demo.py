@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         written = write_inputs(paths, [f for f in files if not f.is_late])
         notes.append(f"{written} written, {len(files) - written} already there")
     # Failures are the summary's to explain (one is planted): no tracebacks on the console.
-    runner = Runner(open_instance(paths["dagster_home"]), home, console_level="CRITICAL")
+    runner = Runner(open_instance(paths["dagster_home"]), home)
     before = changes_so_far(paths)
     outcome, ok = run_pipeline(runner, paths, first, progress)
     if not has_late:

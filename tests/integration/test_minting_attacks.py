@@ -48,7 +48,7 @@ def rrec(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
 def one_line_failure(run: subprocess.CompletedProcess, code: int, *words: str) -> str:
     """Exit `code`, no traceback, and a message naming `words`."""
     text = run.stdout + run.stderr
-    assert "Traceback" not in text, text[-3000:]
+    assert "Traceback" not in text and "Stack Trace" not in text, text[-3000:]
     assert run.returncode == code, text[-3000:]
     for word in words:
         assert word in text, text[-3000:]
@@ -272,3 +272,13 @@ def _wait_gone(pid: int, timeout_s: float = 30) -> None:
             return
         time.sleep(0.1)
     raise AssertionError(f"the node {pid} outlived the pipeline")
+
+
+def test_an_unreachable_remote_is_one_line_and_nothing_is_minted(tmp_path) -> None:
+    home = new_home(tmp_path, monthly("P-GA"))
+    months_dropped(home, [(2024, 1)])
+    dead = "http://bob:hunter2@127.0.0.1:9/pub.git"  # the discard port: nothing answers
+    run = rrec(home, "run", *JANUARY, RREC_PUBLISH_REPO=dead)
+    text = one_line_failure(run, 1, "publication failed", "git clone failed")
+    assert "hunter2" not in text and "bob@" not in text
+    assert chain_mints(home) == []
