@@ -177,7 +177,7 @@ def changes_so_far(paths) -> Changes:
         int(issued["rrecs"].sum()),
         int((states == "confirmed").sum()),
         int((states == "sent").sum()),
-        commits_in(publish_repository()),
+        commits_in(publish_repository(), paths["publish_checkout"]),
     )
 
 

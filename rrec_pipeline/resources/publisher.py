@@ -266,10 +266,13 @@ def _on_branch(repo: git.Repo, branch: str) -> None:
         repo.git.merge("--ff-only", f"origin/{branch}")
 
 
-def commits_in(work_tree: str | Path) -> int:
-    """Commits on the checked-out branch of a local work tree (0 when it has none yet)."""
-    path = Path(work_tree)
-    if not (path / ".git").exists():
-        return 0
+def commits_in(repository: str | Path, checkout: str | Path | None = None) -> int:
+    """Commits on the branch of a local repository (a work tree or a bare one); for a remote
+    URL, in its checkout. 0 when there is none yet."""
+    path = Path(repository)
+    if not ((path / ".git").exists() or (path / "HEAD").exists()):
+        path = Path(checkout) if checkout else path
+        if not (path / ".git").exists():
+            return 0
     repo = git.Repo(path)
     return sum(1 for _ in repo.iter_commits()) if repo.head.is_valid() else 0

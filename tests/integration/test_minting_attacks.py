@@ -282,3 +282,13 @@ def test_an_unreachable_remote_is_one_line_and_nothing_is_minted(tmp_path) -> No
     text = one_line_failure(run, 1, "publication failed", "git clone failed")
     assert "hunter2" not in text and "bob@" not in text
     assert chain_mints(home) == []
+
+
+def test_a_dead_rpc_fails_the_run_in_one_line_and_keeps_the_lots_for_the_next(minted) -> None:
+    months_dropped(minted, [(2024, 3)])
+    dead = {"RREC_CHAIN_RPC_URL": "http://127.0.0.1:9", "RREC_MINTER_PRIVATE_KEY": OTHER_KEY}
+    run = rrec(minted, "run", *LATER, **dead)
+    one_line_failure(run, 1, "the chain is unreachable; nothing changed")
+    assert {m["state"] for m in mints_of(minted) if "2024-03-01" in m["lot_id"]} == {"published"}
+    ok(rrec(minted, "run", *LATER))
+    assert len(chain_mints(minted)) == 6
