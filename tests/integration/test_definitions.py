@@ -61,6 +61,7 @@ def test_asset_keys_and_checks_snapshot() -> None:
         ("core_chain__transactions", "each_lot_minted_once"),
         ("core_chain__transactions", "no_mint_without_published_file"),
         ("core_chain__transactions", "no_overlapping_mints"),
+        ("core_chain__transactions", "no_failed_mint"),
         ("out_chain__mints", "every_published_lot_minted"),
     }
 
