@@ -118,7 +118,7 @@ def chain_problems(
         return []
     problems = []
     others = [m for m in mints if (m["tx_hash"], m["log_index"]) != _at(mint)]
-    same_file = [m["tx_hash"] for m in others if _path(m) == link.path]
+    same_file = [m["tx_hash"] for m in others if _file(m) == (link.path, link.sha256)]
     if same_file:
         problems.append(f"the same file is minted again by {', '.join(same_file)}")
     overlapping = [m["tx_hash"] for m in others if _overlaps(link, parse_info(m["additionalInfo"]))]
@@ -136,9 +136,10 @@ def _at(mint: dict) -> tuple:
     return (mint["tx_hash"], mint["log_index"])
 
 
-def _path(mint: dict) -> str | None:
+def _file(mint: dict) -> tuple[str | None, str | None]:
+    """The file a mint certifies: its path and bytes (a window's versions share the path)."""
     link = parse_info(mint["additionalInfo"])
-    return link.path if link else None
+    return (link.path, link.sha256) if link else (None, None)
 
 
 def _window(mint: dict) -> str | None:

@@ -189,4 +189,6 @@ def test_verify_mint_by_the_chain_alone_catches_lookalikes_second_mints_and_stra
     assert any("overlaps" in p for p in chain_problems(genuine, registry, [genuine, overlapping]))
     version = event(info("https://a", f"{WINDOW}/v2.csv"), 2, 7)
     assert chain_problems(genuine, registry, [genuine, version]) == [], "a window's version"
+    same_name = event(info("https://a").replace(SHA, "cd" * 32), 2, 8)
+    assert chain_problems(genuine, registry, [genuine, same_name]) == [], "new bytes, same name"
     assert "the lot's is 0xd" in chain_problems(genuine, registry, [genuine], "0xD")[0]
