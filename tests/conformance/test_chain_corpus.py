@@ -51,3 +51,21 @@ def test_verify_recomputes_every_real_mint_and_names_the_two_partial_ones(
             differences[name.split("_")[0]] = (int(amount), verdict.supported)
             assert any(f"({int(amount) - verdict.supported:+d})" in p for p in verdict.problems)
     assert differences == {"Funaab": (1238, 2237), "Uniabuja": (6247, 6413)}
+
+
+def test_the_record_reads_without_a_finding_and_every_counted_mint_has_its_file(
+    corpus_contracts, corpus_files
+) -> None:
+    """The reader `rrec registry import` and `rrec audit` will build on (issue 21)."""
+    import json
+
+    from rrec_pipeline.registry.record import mints_without_file, read_record
+
+    rows, findings = read_record(json.dumps(corpus_contracts).encode())
+    assert findings == []
+    assert len(rows) == sum(len(c["transactions"]) for c in corpus_contracts)
+    counted = [r for r in rows if r.action == "mint" and not r.ignored]
+    assert counted and all(r.amount == int(r.amount) for r in counted)
+    assert mints_without_file(rows, {p.name for p in corpus_files}) == []
+    ignored = [r for r in rows if r.ignored]
+    assert ignored and all(r.note for r in ignored)
