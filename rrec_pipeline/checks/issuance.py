@@ -27,6 +27,18 @@ from rrec_pipeline.registry.checks import co_located_pairs
 from rrec_pipeline.resources.ledger import IssuanceLedger
 
 
+def _warn_listing(
+    rows: pl.DataFrame, columns: list[str], key: str, what: str
+) -> dg.AssetCheckResult:
+    """A warning that passes when `rows` is empty, listing them as a Markdown table."""
+    return dg.AssetCheckResult(
+        passed=rows.is_empty(),
+        severity=dg.AssetCheckSeverity.WARN,
+        description=f"{rows.height} {what}",
+        metadata={key: dg.MetadataValue.md(markdown_table(rows, columns))},
+    )
+
+
 def _guard(frequency: str) -> dg.AssetChecksDefinition:
     def _check(
         issuance_ledger: IssuanceLedger,
@@ -37,12 +49,7 @@ def _guard(frequency: str) -> dg.AssetChecksDefinition:
         neighbours = co_located_pairs(projects, clearances)
         conflicts = guard_conflicts(lots, issuance_ledger.issued_lots(), neighbours)
         columns = ["lot_id", "window_start_utc", "issued_lot_id", "issued_window_start_utc"]
-        return dg.AssetCheckResult(
-            passed=conflicts.is_empty(),
-            severity=dg.AssetCheckSeverity.WARN,
-            description=f"{conflicts.height} lots overlap issued lots: held",
-            metadata={"conflicts": dg.MetadataValue.md(markdown_table(conflicts, columns))},
-        )
+        return _warn_listing(conflicts, columns, "conflicts", "lots overlap issued lots: held")
 
     with partitioned_checks():
         return dg.asset_check(
@@ -65,12 +72,7 @@ def _nothing_held(frequency: str) -> dg.AssetChecksDefinition:
         label = date.fromisoformat(context.partition_key)
         held = issuance_ledger.held_in(frequency, label)
         columns = ["lot_id", "state", "rule", "reason", "since"]
-        return dg.AssetCheckResult(
-            passed=held.is_empty(),
-            severity=dg.AssetCheckSeverity.WARN,
-            description=f"{held.height} lots of the period held or waiting",
-            metadata={"held": dg.MetadataValue.md(markdown_table(held, columns))},
-        )
+        return _warn_listing(held, columns, "held", "lots of the period held or waiting")
 
     with partitioned_checks():
         return dg.asset_check(

@@ -61,7 +61,7 @@ class Link:
     @property
     def claim(self) -> str | None:
         """What the mint claims: its window folder, else its file's repository path."""
-        return self.window or self.path
+        return claim_of(self.path)
 
     @property
     def file(self) -> ParsedFileName | None:

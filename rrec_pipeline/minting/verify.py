@@ -116,15 +116,16 @@ def chain_problems(
     link = parse_info(mint["additionalInfo"])
     if link is None:
         return []
+    others = [(m, parse_info(m["additionalInfo"])) for m in mints if _at(m) != _at(mint)]
     problems = []
-    others = [m for m in mints if (m["tx_hash"], m["log_index"]) != _at(mint)]
-    same_file = [m["tx_hash"] for m in others if _file(m) == (link.path, link.sha256)]
+    same_file = [m["tx_hash"] for m, other in others if _same_file(link, other)]
     if same_file:
         problems.append(f"the same file is minted again by {', '.join(same_file)}")
-    overlapping = [m["tx_hash"] for m in others if _overlaps(link, parse_info(m["additionalInfo"]))]
+    overlapping = [m["tx_hash"] for m, other in others if _overlaps(link, other)]
     if overlapping:
         problems.append(f"a mint of another window overlaps its period: {', '.join(overlapping)}")
-    wallets = {m["to"].lower() for m in mints if _window(m) == link.claim} | {mint["to"].lower()}
+    window = [m["to"] for m, other in others if other is not None and other.claim == link.claim]
+    wallets = {wallet.lower() for wallet in [*window, mint["to"]]}
     expected = (recipient or mint["to"]).lower()
     strangers = sorted(wallet for wallet in wallets if wallet != expected)
     if strangers:
@@ -136,15 +137,9 @@ def _at(mint: dict) -> tuple:
     return (mint["tx_hash"], mint["log_index"])
 
 
-def _file(mint: dict) -> tuple[str | None, str | None]:
-    """The file a mint certifies: its path and bytes (a window's versions share the path)."""
-    link = parse_info(mint["additionalInfo"])
-    return (link.path, link.sha256) if link else (None, None)
-
-
-def _window(mint: dict) -> str | None:
-    link = parse_info(mint["additionalInfo"])
-    return link.claim if link else None
+def _same_file(link: Link, other: Link | None) -> bool:
+    """The same file: its path and bytes (a window's later version keeps the file name)."""
+    return other is not None and (other.path, other.sha256) == (link.path, link.sha256)
 
 
 def _overlaps(link: Link, other: Link | None) -> bool:

@@ -138,12 +138,13 @@ class GitPublisher(dg.ConfigurableResource):
         if not (target / ".git").exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             repo = git.Repo.clone_from(url, target, env={**IDENTITY, **env})
+            repo.git.update_environment(**IDENTITY, **env)
         else:
             repo = _recovered(git.Repo(target))
-        repo.git.update_environment(**IDENTITY, **env)
-        if repo.remotes.origin.url != url:  # a new remote URL (or one that held a secret)
-            repo.remotes.origin.set_url(url)
-        repo.remotes.origin.fetch()
+            repo.git.update_environment(**IDENTITY, **env)
+            if repo.remotes.origin.url != url:  # a new remote URL (or one that held a secret)
+                repo.remotes.origin.set_url(url)
+            repo.remotes.origin.fetch()
         _on_branch(repo, self.branch)
         return repo
 
