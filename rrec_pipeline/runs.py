@@ -30,6 +30,7 @@ from rrec_pipeline.issuance.plan import (
     as_of_clock,
     make_plan,
 )
+from rrec_pipeline.issuance.refusals import IMPORTED_GUARD
 from rrec_pipeline.jobs import METER_JOB_NAME, issuance_job_name
 from rrec_pipeline.meter_reads.days import stale_days
 from rrec_pipeline.minting.links import redact
@@ -207,7 +208,8 @@ class Runner:
             _read_table(resources["warehouse"], GAP_EXPLANATIONS.key)
         )
         settings = PlanSettings(clock, owner_frequency=owner, explanations=explanations)
-        return make_plan(registry, reads, settings, issued)
+        imported = resources["issuance_ledger"].imported_periods()
+        return make_plan(registry, reads, settings, issued, imported)
 
     def due_issuance(self, as_of: date | None) -> dict[str, dict[str, set[str]]]:
         """Frequency -> period -> the reservations with lots to issue in it, as the plan sees
@@ -217,7 +219,8 @@ class Runner:
             return {}
         planned = plan.registry.reservations
         frequency = dict(planned.select("reservation_id", "frequency").iter_rows())
-        held = [hold.energy for hold in plan.holds if hold.state == "held"]
+        # A window an imported mint holds stays held whatever a run does: not run again.
+        held = [h.energy for h in plan.holds if h.state == "held" and h.rule != IMPORTED_GUARD]
         due: dict[str, dict[str, set[str]]] = {}
         for energy in [lot.energy for lot in plan.lots] + held:
             reservation = energy.reservation_id

@@ -22,6 +22,7 @@ from rrec_pipeline.schemas.credits import MiniGridCustomerMonths, ProjectYearCre
 from rrec_pipeline.schemas.issuance import (
     CertifiedReads,
     HeldLots,
+    ImportedLots,
     IssuanceLots,
     IssuancePlans,
     IssuedLots,
@@ -170,6 +171,7 @@ ISSUED_LOTS = _table("ledger__issued_lots", IssuedLots)
 ISSUANCE_PLANS = _table("ledger__plans", IssuancePlans)
 HELD_LOTS = _table("ledger__held_lots", HeldLots)
 CERTIFIED_READS = _table("ledger__certified_reads", CertifiedReads)
+IMPORTED_LOTS = _table("ledger__imported_lots", ImportedLots)
 # Derived for analysts from the meter reads and the registry, with the planner's own rule.
 METER_GAPS = _table("analysts__meter_gaps", MeterGaps)
 

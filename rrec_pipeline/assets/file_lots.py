@@ -90,7 +90,7 @@ def out_issuance__file_lots_issued(
     ).unique("lot_id")
     new = lots.filter(pl.col("change").is_in(TO_ISSUE)).join(named, on="lot_id", how="left")
     neighbours = co_located_pairs(projects, clearances)
-    conflicts = guard_conflicts(new, issuance_ledger.issued_lots(), neighbours)
+    conflicts = guard_conflicts(new, issuance_ledger.claimed(), neighbours)
     refused = refusals(new, named.with_columns(pl.lit(True).alias("is_valid")), conflicts, [])
     ready = new.filter(~pl.col("lot_id").is_in(list(refused)))
     issuance_ledger.record_holds(lot_holds(new, refused), "check", new["lot_id"].to_list())

@@ -47,7 +47,7 @@ def _guard(frequency: str) -> dg.AssetChecksDefinition:
         clearances: pl.DataFrame,
     ) -> dg.AssetCheckResult:
         neighbours = co_located_pairs(projects, clearances)
-        conflicts = guard_conflicts(lots, issuance_ledger.issued_lots(), neighbours)
+        conflicts = guard_conflicts(lots, issuance_ledger.claimed(), neighbours)
         columns = ["lot_id", "window_start_utc", "issued_lot_id", "issued_window_start_utc"]
         return _warn_listing(conflicts, columns, "conflicts", "lots overlap issued lots: held")
 
@@ -125,7 +125,7 @@ def file_lots_do_not_double_count(
     clearances: pl.DataFrame,
 ) -> dg.AssetCheckResult:
     neighbours = co_located_pairs(projects, clearances)
-    conflicts = guard_conflicts(out_issuance__file_lots, issuance_ledger.issued_lots(), neighbours)
+    conflicts = guard_conflicts(out_issuance__file_lots, issuance_ledger.claimed(), neighbours)
     columns = ["lot_id", "window_start_utc", "issued_lot_id", "issued_window_start_utc"]
     return dg.AssetCheckResult(
         passed=conflicts.is_empty(),

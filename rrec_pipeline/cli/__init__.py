@@ -165,6 +165,32 @@ def _registry(commands) -> None:
     init.add_argument("--from", dest="sources", nargs="+", type=Path, required=True, metavar="PATH")
     init.add_argument("--out", type=Path, metavar="FILE", help="default: print it")
     init.add_argument("--force", action="store_true", help="replace an existing --out file")
+    adopt = actions.add_parser(
+        "import",
+        help="import a running registry's files and transaction record: projects, contracts "
+        "and imported lots the guard holds new issuance against",
+    )
+    _history_options(adopt)
+    adopt.add_argument(
+        "--contracts", type=Path, metavar="FILE", help="default: RREC_CONTRACTS_FILE"
+    )
+    adopt.add_argument("--dry-run", action="store_true", help="print what would change")
+
+
+def _history_options(parser) -> None:
+    parser.add_argument(
+        "--verification-data",
+        required=True,
+        metavar="DIR_OR_GIT_URL",
+        help="the registry's verification CSVs: a folder or a git repository",
+    )
+    parser.add_argument(
+        "--transactions",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="the registry's record of contracts and transactions (JSON)",
+    )
 
 
 def _minting(commands) -> None:

@@ -1,5 +1,7 @@
 """`rrec registry init --from PATH... [--out FILE]`: draft `projects.csv` from verification files.
 
+(`rrec registry import`, adopting a running registry's history, is `registry_import.py`.)
+
 Readable files give one row per project; the time zone (when every stamp has
 one offset) and the owner's wallet are left for review. Exit 0, 2 for usage
 (no file read, or an existing output without `--force`).
@@ -21,6 +23,10 @@ from rrec_pipeline.verification_csv.reader import read_verification_bytes
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.action == "import":
+        from rrec_pipeline.cli import registry_import
+
+        return registry_import.run(args)
     files = []
     for path, folder in collect_csv_paths(existing_targets(args.sources)):
         data = read_source(path, folder)

@@ -17,6 +17,7 @@ from rrec_pipeline.issuance.lot_files import LotFiles, lot_files, lot_id, window
 from rrec_pipeline.issuance.lots import Hold, Lot, WindowEnergy
 from rrec_pipeline.issuance.plan import Plan
 from rrec_pipeline.issuance.windows import Window
+from rrec_pipeline.registry.history import ImportedPeriod
 from rrec_pipeline.schemas.issuance import TO_ISSUE
 from rrec_pipeline.tables import HELD_LOTS, issuance_lots
 
@@ -102,14 +103,35 @@ def lot_reads(reads: pl.LazyFrame, devices: pl.DataFrame, lots: pl.DataFrame) ->
     )
 
 
+GUARD_COLUMNS = ["lot_id", "window_id", "project_id", "window_start_utc", "window_end_utc"]
+
+
+def claimed_windows(issued: pl.DataFrame, imported: list[ImportedPeriod]) -> pl.DataFrame:
+    """What the guard holds new lots against: the issued lots, and a running registry's
+    imported mints (lot and window: the transaction), each with its reason (null: an issued
+    lot's, which `refusals` words)."""
+    own = issued.select(GUARD_COLUMNS).with_columns(pl.lit(None, pl.String).alias("reason"))
+    theirs = pl.DataFrame(
+        [
+            (p.minted_by, f"imported:{p.minted_by}", p.project_id, p.start_utc, p.end_utc, p.reason)
+            for p in imported
+        ],
+        schema=own.schema,
+        orient="row",
+    )
+    return pl.concat([own, theirs])
+
+
 def guard_conflicts(
-    lots: pl.DataFrame, issued: pl.DataFrame, neighbours: set[frozenset[str]]
+    lots: pl.DataFrame, claimed: pl.DataFrame, neighbours: set[frozenset[str]]
 ) -> pl.DataFrame:
-    """Planned lots overlapping an issued lot of the same or a co-located project; the
-    versions of one window are one claim (an adjustment never conflicts with its window)."""
-    columns = ["lot_id", "window_id", "project_id", "window_start_utc", "window_end_utc"]
-    planned = lots.filter(pl.col("change").is_in(TO_ISSUE)).select(columns)
-    done = issued.select([pl.col(c).alias(f"issued_{c}") for c in columns])
+    """Planned lots overlapping a claimed window (`claimed_windows`) of the same or a
+    co-located project; the versions of one window are one claim (an adjustment never
+    conflicts with its window)."""
+    planned = lots.filter(pl.col("change").is_in(TO_ISSUE)).select(GUARD_COLUMNS)
+    if "reason" not in claimed.columns:  # issued lots alone
+        claimed = claimed.with_columns(pl.lit(None, pl.String).alias("reason"))
+    done = claimed.select([pl.col(c).alias(f"issued_{c}") for c in [*GUARD_COLUMNS, "reason"]])
     pairs = planned.join(done, how="cross").filter(
         (pl.col("window_start_utc") < pl.col("issued_window_end_utc"))
         & (pl.col("issued_window_start_utc") < pl.col("window_end_utc"))

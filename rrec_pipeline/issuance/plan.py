@@ -19,10 +19,12 @@ from rrec_pipeline.issuance.chains import plan_lots
 from rrec_pipeline.issuance.coverage import segments_by_project, window_evidence
 from rrec_pipeline.issuance.energy import window_energy
 from rrec_pipeline.issuance.lots import Hold, Issued, Lot, WindowEnergy
+from rrec_pipeline.issuance.refusals import IMPORTED_GUARD
 from rrec_pipeline.issuance.segments import device_segments
 from rrec_pipeline.issuance.windows import Window, windows
 from rrec_pipeline.registry.checks import Claim, Held, RegistryState, check_registry
 from rrec_pipeline.registry.files import RegistryTables
+from rrec_pipeline.registry.history import ImportedPeriod
 from rrec_pipeline.registry.owners import owner_reservation_ids, with_owner_reservations
 from rrec_pipeline.validation.gap_explanations import GapExplanation
 
@@ -57,7 +59,11 @@ def make_plan(
     reads: pl.LazyFrame,
     settings: PlanSettings,
     issued: dict[tuple[str, str, str], Issued] | None = None,
+    imported: list[ImportedPeriod] | tuple[ImportedPeriod, ...] = (),
 ) -> Plan:
+    """`imported`: a running registry's minted periods (`rrec registry import`). A window
+    overlapping one is held, naming the mint, and stays out of its chain: the chain's
+    carry-forward starts after the imported periods."""
     if settings.owner_frequency:
         until = settings.as_of.date()
         registry = with_owner_reservations(registry, settings.owner_frequency, until)
@@ -76,7 +82,11 @@ def make_plan(
             frequency[claim.reservation_id], claim.start, claim.end, zones[claim.project_id]
         ):
             ends[(claim.reservation_id, claim.project_id, window.year)] = str(window.first_day)
-            if _contested(claim, window):
+            minted = _imported(claim, window, imported)
+            if minted is not None:
+                energy = WindowEnergy(claim.reservation_id, claim.project_id, window)
+                plan.holds.append(Hold(energy, "held", IMPORTED_GUARD, minted.reason))
+            elif _contested(claim, window):
                 plan.contested.append((claim, window))
             elif window.end_utc + settings.grace <= settings.as_of:
                 due.append((claim, window))
@@ -95,7 +105,8 @@ def make_plan(
         issued=issued,
         chain_ends=ends,
     )
-    plan.lots, plan.holds, plan.late = walk.lots, walk.holds, walk.late
+    plan.lots, plan.late = walk.lots, walk.late
+    plan.holds += walk.holds
     plan.over_issued = walk.over_issued
     return plan
 
@@ -132,6 +143,17 @@ def _due_energies(
             )
         )
     return energies
+
+
+def _imported(claim: Claim, window: Window, imported) -> ImportedPeriod | None:
+    return next(
+        (
+            period
+            for period in imported
+            if period.overlaps(claim.project_id, window.start_utc, window.end_utc)
+        ),
+        None,
+    )
 
 
 def _contested(claim: Claim, window: Window) -> bool:

@@ -2,9 +2,10 @@
 
 One lot's problem holds that lot only (and, through the plan, its own
 reservation's later windows): a window that overlaps an issued lot of the same
-or a nearby project (the guard, Appendix B 2.1), a verification CSV that fails
-`rrec validate` or could not be written (a registry value no file can carry),
-or a lot that waits for its approval. The other lots of the period go on.
+or a nearby project (the guard, Appendix B 2.1) or a running registry's
+imported mint (`guard.imported`), a verification CSV that fails `rrec
+validate` or could not be written (a registry value no file can carry), or a
+lot that waits for its approval. The other lots of the period go on.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rrec_pipeline.text import escaped
 REASON_LIMIT = 300
 
 GUARD = "guard.double_counting"
+IMPORTED_GUARD = "guard.imported"  # a running registry's mint, imported: held for good
 WRITE = "lot.write"
 APPROVAL = "approval.required"
 
@@ -26,14 +28,14 @@ def refusals(
     """Lot id -> (rule, reason) for every lot to issue that may not be issued now."""
     refused: dict[str, tuple[str, str]] = {}
     for row in conflicts.iter_rows(named=True):
-        refused.setdefault(
-            row["lot_id"],
-            (
-                GUARD,
-                f"overlaps the issued lot {row['issued_lot_id']} "
-                f"(from {row['issued_window_start_utc'].isoformat()})",
-            ),
+        if row.get("issued_reason"):
+            refused.setdefault(row["lot_id"], (IMPORTED_GUARD, row["issued_reason"]))
+            continue
+        reason = (
+            f"overlaps the issued lot {row['issued_lot_id']} "
+            f"(from {row['issued_window_start_utc'].isoformat()})"
         )
+        refused.setdefault(row["lot_id"], (GUARD, reason))
     written = set(files["lot_id"].to_list())
     for row in files.filter(~pl.col("is_valid")).iter_rows(named=True):
         rule, _, message = (row["findings"] or "").partition(": ")

@@ -43,3 +43,26 @@ def token_name(symbol: str, tables: ReferenceTables) -> str:
     """`RREC-AKE` -> `Kenya R-RECs`; `RREC-GA` -> `Georgia R-RECs`; otherwise the symbol."""
     place = _place(symbol, tables)
     return f"{place} R-RECs" if place else symbol
+
+
+def with_contracts(
+    existing: dict, record: dict[str, str | None], tables: ReferenceTables
+) -> tuple[dict, list[str], list[str], list[str]]:
+    """A contracts file (token -> address or {"address", "deployed_block"}) with the record's
+    contracts (token -> address) it lacks: (the new file, tokens added, tokens skipped with
+    why, conflicts). Only the Standard's token classes with an address are added; one the file
+    already holds at another address is a conflict, and the file's entry is kept."""
+    merged, added, skipped, conflicts = dict(existing), [], [], []
+    for token, address in sorted(record.items()):
+        problem = class_problem(token, tables) or (None if address else f"{token} has no address")
+        if problem:
+            skipped.append(problem)
+            continue
+        entry = existing.get(token)
+        held = entry.get("address") if isinstance(entry, dict) else entry
+        if held is None:
+            merged[token] = {"address": address, "deployed_block": 0}
+            added.append(token)
+        elif str(held).lower() != address.lower():
+            conflicts.append(f"{token}: the contracts file has {held}, the record {address}")
+    return dict(sorted(merged.items())), added, skipped, conflicts

@@ -49,6 +49,15 @@ def _zone(offsets: set[int]) -> str:
 
 def draft_projects(files: Iterable[VerificationFile]) -> str:
     """The CSV text of a draft `projects.csv`, projects in name order."""
+    output = io.StringIO()
+    writer = csv.DictWriter(output, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(draft_rows(files))
+    return output.getvalue()
+
+
+def draft_rows(files: Iterable[VerificationFile]) -> list[dict]:
+    """One drafted `projects.csv` row per Project Name, in name order."""
     projects: dict[str, dict] = {}
     offsets: dict[str, set[int]] = {}
     for file in files:
@@ -64,12 +73,42 @@ def draft_projects(files: Iterable[VerificationFile]) -> str:
         seen = offsets.setdefault(header.project_name, set())
         seen.update(int(m) for m in file.valid_readings["utc_offset_minutes"].unique().to_list())
         seen.add(int(file.default_offset / timedelta(minutes=1)))
+    return [{**projects[n], "timezone": _zone(set(offsets[n]))} for n in sorted(projects)]
+
+
+def with_projects(existing: bytes | None, files: list[VerificationFile]) -> tuple[bytes, list[str]]:
+    """`projects.csv` with a drafted row for each Project Name it lacks, appended (the rows
+    already there are kept as they are), and the names added. A drafted id another project
+    already has gets a number."""
+    text = (existing or b"").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text))) if text.strip() else []
+    names = {row.get("project_name") for row in rows}
+    ids = {row.get("project_id") for row in rows}
+    added = [row for row in draft_rows(files) if row["project_name"] not in names]
+    for row in added:
+        base, n = row["project_id"], 1
+        while row["project_id"] in ids:
+            n += 1
+            row["project_id"] = f"{base}-{n}"
+        ids.add(row["project_id"])
+    if not added:
+        return existing or b"", []
+    fields = next(csv.reader(io.StringIO(text))) if rows or text.strip() else list(COLUMNS)
     output = io.StringIO()
-    writer = csv.DictWriter(output, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for name in sorted(projects):
-        writer.writerow({**projects[name], "timezone": _zone(set(offsets[name]))})
-    return output.getvalue()
+    writer = csv.DictWriter(output, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
+    if not text.strip():
+        writer.writeheader()
+    elif not text.endswith("\n"):
+        output.write("\n")
+    writer.writerows(added)
+    return (text + output.getvalue()).encode(), [row["project_name"] for row in added]
+
+
+def project_ids(data: bytes | None) -> dict[str, str]:
+    """Project Name -> project_id of a `projects.csv`."""
+    text = (data or b"").decode("utf-8-sig")
+    rows = csv.DictReader(io.StringIO(text)) if text.strip() else []
+    return {row["project_name"]: row["project_id"] for row in rows if row.get("project_name")}
 
 
 def _row(file: VerificationFile) -> dict:

@@ -37,6 +37,7 @@ class RecordRow:
     url: str | None
     ignored: bool
     note: str | None
+    index: int = 0  # its place among its contract's transactions
 
     @property
     def file(self) -> str | None:
@@ -67,6 +68,22 @@ def read_record(data: bytes) -> tuple[list[RecordRow], list[RecordFinding]]:
     return rows, findings + _twice_minted(rows)
 
 
+def contract_addresses(data: bytes) -> dict[str, str | None]:
+    """Token -> contract address (None: none on chain) of every well-formed contract of the
+    record, those without a transaction included; {} for a record `read_record` rejects."""
+    try:
+        record = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return {
+        c["abbreviation"]: c.get("address")
+        for c in (record if isinstance(record, list) else [])
+        if isinstance(c, dict)
+        and isinstance(c.get("abbreviation"), str)
+        and isinstance(c.get("address"), str | None)
+    }
+
+
 def _contract(index: int, contract) -> list:
     where = f"contract {index + 1}"
     if not isinstance(contract, dict) or not isinstance(contract.get("transactions"), list):
@@ -76,12 +93,12 @@ def _contract(index: int, contract) -> list:
         return [RecordFinding("record.contract", where, "no abbreviation, or a bad address")]
     where = f"{quote(token)} transaction"
     return [
-        _row(token, address, f"{where} {n + 1}", tx)
+        _row(token, address, n, f"{where} {n + 1}", tx)
         for n, tx in enumerate(contract["transactions"])
     ]
 
 
-def _row(token: str, address: str | None, where: str, tx) -> RecordRow | RecordFinding:
+def _row(token: str, address: str | None, index: int, where: str, tx) -> RecordRow | RecordFinding:
     if not isinstance(tx, dict) or any(tx.get(key) in (None, "") for key in REQUIRED):
         return RecordFinding("record.transaction", where, f"needs {', '.join(REQUIRED)}")
     if tx["action"] not in ACTIONS:
@@ -104,6 +121,7 @@ def _row(token: str, address: str | None, where: str, tx) -> RecordRow | RecordF
         tx.get("verification_data") or None,
         bool(tx.get("ignore")),
         tx.get("note"),
+        index,
     )
 
 

@@ -23,6 +23,7 @@ from rrec_pipeline.errors import OperatorError
 from rrec_pipeline.issuance.lots import Issued
 from rrec_pipeline.resources.duck import append, connect, transaction
 from rrec_pipeline.resources.hold_ledger import HOLD_DDL, HoldLedgerMixin
+from rrec_pipeline.resources.import_ledger import IMPORT_DDL, ImportLedgerMixin
 from rrec_pipeline.resources.mint_ledger import MINT_DDL, MintLedgerMixin
 from rrec_pipeline.tables import (
     CERTIFIED_READS,
@@ -66,15 +67,15 @@ class DoubleCertification(RuntimeError):
     """A read already certified by another lot: nothing of this issue was recorded."""
 
 
-class IssuanceLedger(MintLedgerMixin, HoldLedgerMixin, dg.ConfigurableResource):
-    """The ledger file; its mint-ledger and holds halves are mixins."""
+class IssuanceLedger(MintLedgerMixin, HoldLedgerMixin, ImportLedgerMixin, dg.ConfigurableResource):
+    """The ledger file; its mint-ledger, holds and imported-history parts are mixins."""
 
     path: str
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         try:
             connection = connect(Path(self.path))
-            for statement in (*DDL, *MINT_DDL, *HOLD_DDL):
+            for statement in (*DDL, *MINT_DDL, *HOLD_DDL, *IMPORT_DDL):
                 connection.execute(statement)
         except (
             duckdb.IOException,

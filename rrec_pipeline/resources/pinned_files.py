@@ -70,3 +70,26 @@ def _over_https(url: str) -> bytes:
     if len(data) > MAX_FILE_BYTES:
         raise FetchError(f"{url} is over the {MAX_FILE_BYTES:,}-byte limit for one file")
     return data
+
+
+def repository_csvs(repository: str) -> list[tuple[str, bytes]]:
+    """(path, bytes) of every `*.csv` at the head of a git repository (a path, bare or not,
+    or a remote URL, cloned bare into a temporary folder first); over-large files left out."""
+    try:
+        if Path(repository).exists():
+            return _head_csvs(git.Repo(repository))
+        with tempfile.TemporaryDirectory(prefix="rrec-history-") as folder:
+            return _head_csvs(git.Repo.clone_from(repository, folder, bare=True))
+    except (git.GitError, OSError, ValueError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise FetchError(f"cannot read the repository {repository}: {reason}") from None
+
+
+def _head_csvs(repo: git.Repo) -> list[tuple[str, bytes]]:
+    return [
+        (blob.path, blob.data_stream.read())
+        for blob in repo.head.commit.tree.traverse()
+        if blob.type == "blob"
+        and blob.path.lower().endswith(".csv")
+        and blob.size <= MAX_FILE_BYTES
+    ]

@@ -159,3 +159,35 @@ class HeldLots(pa.DataFrameModel):
     class Config:
         strict = True
         unique = ("lot_id", "origin")
+
+
+class ImportedLots(pa.DataFrameModel):
+    """One row per mint of a running registry's record, imported by `rrec registry import`:
+    what it issued before this pipeline. The guard refuses any new lot of the project whose
+    window overlaps the period, naming the transaction; superseded rows guard nothing."""
+
+    imported_id: str = pa.Field(description="the transaction hash, or token:record:N without one")
+    token: str = pa.Field(description="the token class (the record's abbreviation)")
+    contract: str = pa.Field(nullable=True, description="the contract; null: none on chain")
+    tx_hash: str = pa.Field(nullable=True, description="the mint's transaction")
+    block_number: pl.Int64 = pa.Field(ge=0, description="its block (0: a manual addition)")
+    project_id: str = pa.Field(nullable=True, description="the project; null: a mint without file")
+    project_name: str = pa.Field(nullable=True, description="Project Name of the file")
+    period_start_utc: UTC = pa.Field(nullable=True, description="the file's Begin Timestamp")
+    period_end_utc: UTC = pa.Field(
+        nullable=True, description="end of the file's End day or last interval (exclusive)"
+    )
+    first_day: pl.Date = pa.Field(nullable=True, description="Begin's local day")
+    last_day: pl.Date = pa.Field(nullable=True, description="End's local day (included)")
+    rrecs: pl.Int64 = pa.Field(ge=0, description="whole R-RECs the mint issued")
+    recipient: str = pa.Field(description="the wallet minted to")
+    file_path: str = pa.Field(nullable=True, description="the file, in the verification data")
+    file_sha256: str = pa.Field(nullable=True, description="SHA-256 of the file as imported")
+    url: str = pa.Field(nullable=True, description="the record's link to the file")
+    is_ignored: bool = pa.Field(description="superseded in the record: counts for nothing")
+    note: str = pa.Field(nullable=True, description="the record's note")
+    imported_at: UTC = pa.Field(description="when this row was imported or last changed")
+
+    class Config:
+        strict = True
+        unique = ("imported_id",)

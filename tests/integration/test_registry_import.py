@@ -1,0 +1,149 @@
+"""`rrec registry import`: a running registry's history in the ledger, and the guard after it.
+
+A home of the integrity tests (Nairobi Solar, P-KE) whose registry already
+minted January and February 2024 from its own file: after the import, `rrec
+run` holds those windows naming the registry's transaction and issues March on
+with the chain's carry starting at zero. The import itself is checked for
+what it writes, twice, dry, from a git remote and from bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date, datetime
+
+import git
+import pytest
+
+from rrec_pipeline.resources.ledger import IssuanceLedger
+from tests.builders import EAT, CsvCase, hourly_rows
+from tests.integrity_home import WALLET_B, drop_export, month_csv, new_home, rrec
+
+pytestmark = pytest.mark.integration
+TX = "0x" + "5e" * 32
+KE_TOKEN = "0x" + "11" * 20
+FILE = "NairobiSolar_2024-01-01T000000+0300_2024-02-29T230000+0300.csv"
+
+
+def registry_history(folder, mints=((TX, 2),)) -> tuple:
+    """The registry's published folder (one file of P-KE's January and February) and its
+    record of mints of it: (verification data folder, record path)."""
+    data = folder / "verification_data"
+    data.mkdir(parents=True)
+    rows = hourly_rows(datetime(2024, 1, 1, tzinfo=EAT), 24 * 60)
+    _, text = CsvCase(rows=rows).with_header(Project_Name="Nairobi Solar").render()
+    (data / FILE).write_text(text)
+    url = f"https://raw.githubusercontent.com/reg/REC/main/verification_data/{FILE}"
+    transactions = [
+        {"action": "mint", "amount": amount, "to": WALLET_B, "from": "0x" + "22" * 20,
+         "blockNumber": "100", "timeStamp": "1709251200", "hash": tx, "verification_data": url}
+        for tx, amount in mints
+    ]  # fmt: skip
+    record = [
+        {"name": "Kenya R-RECs", "abbreviation": "RREC-AKE", "address": KE_TOKEN,
+         "transactions": transactions}
+    ]  # fmt: skip
+    path = folder / "transactions.json"
+    path.write_text(json.dumps(record))
+    return data, path
+
+
+def imported(home) -> list[dict]:
+    return IssuanceLedger(path=str(home / "ledger.duckdb")).imported_lots().to_dicts()
+
+
+def test_imported_months_are_held_naming_the_mint_and_the_rest_issued(tmp_path) -> None:
+    reservations = [("R-KE", "Acme", WALLET_B, "P-KE", "100000", "2024-01-01", "2024-12-31",
+                     "monthly")]  # fmt: skip
+    home = new_home(tmp_path, reservations)
+    data, record = registry_history(tmp_path / "registry_repo")
+    run = rrec(home, "registry", "import", "--verification-data", str(data),
+               "--transactions", str(record))  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "import 1 new" in run.stdout and "add 0 projects" in run.stdout
+    [lot] = imported(home)
+    assert (lot["project_id"], lot["rrecs"], lot["tx_hash"]) == ("P-KE", 2, TX)
+    assert json.loads((home / "contracts.json").read_text())["RREC-AKE"]["address"] == KE_TOKEN
+
+    for month in (1, 2, 3, 4):
+        drop_export(home, "P-KE", f"2024-{month:02d}.csv", month_csv("P-KE", 2024, month))
+    run = rrec(home, "run", "--as-of", "2024-05-10")
+    assert "Traceback" not in run.stderr, run.stderr[-3000:]
+    ledger = IssuanceLedger(path=str(home / "ledger.duckdb"))
+    held = ledger.held_lots().filter(ledger.held_lots()["rule"] == "guard.imported").to_dicts()
+    assert sorted(h["window_start"] for h in held) == [date(2024, 1, 1), date(2024, 2, 1)]
+    assert all(TX in h["reason"] and FILE in h["reason"] for h in held)
+    assert f"guard.imported: overlaps the registry's mint {TX}" in run.stdout
+    lots = sorted(ledger.issued_lots().to_dicts(), key=lambda row: row["window_first_day"])
+    assert [lot["window_first_day"].month for lot in lots] == [3, 4]
+    assert lots[0]["carry_in_wh"] == 0 and all(lot["rrecs"] > 0 for lot in lots)
+    assert set(ledger.mints()["state"]) == {"confirmed"}
+
+
+def test_a_second_import_changes_nothing_and_a_dry_run_writes_nothing(tmp_path) -> None:
+    home = new_home(tmp_path, [])
+    (home / "registry" / "projects.csv").unlink()
+    data, record = registry_history(tmp_path / "registry_repo")
+    args = ("registry", "import", "--verification-data", str(data), "--transactions", str(record))
+    dry = rrec(home, *args, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "would import 1 new" in dry.stdout and "would add 1 projects" in dry.stdout
+    assert sorted(p.name for p in home.iterdir()) == ["drop", "registry", "remote.git"]
+    assert rrec(home, *args).returncode == 0
+    files = {
+        p: p.read_bytes() for p in (home / "registry" / "projects.csv", home / "contracts.json")
+    }
+    before = imported(home)
+    again = rrec(home, *args)
+    assert "import 0 new, 0 changed; 1 unchanged" in again.stdout
+    assert "add 0 projects" in again.stdout and "add no contract" in again.stdout
+    assert imported(home) == before and {p: p.read_bytes() for p in files} == files
+    assert "NAIROBI-SOLAR,Nairobi Solar,Kenya" in files[home / "registry" / "projects.csv"].decode()
+
+
+def test_the_verification_data_can_be_a_git_remote(tmp_path) -> None:
+    home = new_home(tmp_path, [])
+    data, record = registry_history(tmp_path / "work")
+    repo = git.Repo.init(tmp_path / "work", initial_branch="main")
+    repo.index.add([str(data / FILE)])
+    repo.index.commit("history")
+    bare = tmp_path / "history.git"
+    git.Repo.clone_from(str(tmp_path / "work"), bare, bare=True)
+    shutil.rmtree(data)
+    run = rrec(home, "registry", "import", "--verification-data", f"file://{bare}",
+               "--transactions", str(record))  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    [lot] = imported(home)
+    assert lot["file_path"] == f"verification_data/{FILE}"
+
+
+@pytest.mark.parametrize(
+    ("mints", "rule"),
+    [
+        (((TX, 2), ("0x" + "77" * 32, 2)), "record.duplicate_mint"),
+        (((TX, 2.5),), "record.amount"),
+    ],
+)
+def test_bad_history_is_a_finding_and_writes_nothing(tmp_path, mints, rule) -> None:
+    home = new_home(tmp_path, [])
+    data, record = registry_history(tmp_path / "registry_repo", mints)
+    run = rrec(home, "registry", "import", "--verification-data", str(data),
+               "--transactions", str(record))  # fmt: skip
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert rule in run.stderr and "nothing was written" in run.stdout
+    assert not (home / "ledger.duckdb").exists() and not (home / "contracts.json").exists()
+
+
+def test_a_missing_file_or_a_malformed_record_writes_nothing(tmp_path) -> None:
+    home = new_home(tmp_path, [])
+    data, record = registry_history(tmp_path / "registry_repo")
+    (data / FILE).unlink()
+    run = rrec(home, "registry", "import", "--verification-data", str(data),
+               "--transactions", str(record))  # fmt: skip
+    assert run.returncode == 1 and "record.missing_file" in run.stderr
+    record.write_text('{"not": "a list"')
+    run = rrec(home, "registry", "import", "--verification-data", str(data),
+               "--transactions", str(record))  # fmt: skip
+    assert run.returncode == 1 and "record.parse" in run.stderr and "Traceback" not in run.stderr
+    assert not (home / "ledger.duckdb").exists()
