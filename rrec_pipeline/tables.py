@@ -17,6 +17,7 @@ import pandera.polars as pa
 import polars as pl
 
 from rrec_pipeline.schemas import as_schema, polars_schema
+from rrec_pipeline.schemas.audit import AuditBalances, AuditMints
 from rrec_pipeline.schemas.chain import ChainTransactions, LotMints
 from rrec_pipeline.schemas.credits import MiniGridCustomerMonths, ProjectYearCredits
 from rrec_pipeline.schemas.issuance import (
@@ -172,6 +173,9 @@ ISSUANCE_PLANS = _table("ledger__plans", IssuancePlans)
 HELD_LOTS = _table("ledger__held_lots", HeldLots)
 CERTIFIED_READS = _table("ledger__certified_reads", CertifiedReads)
 IMPORTED_LOTS = _table("ledger__imported_lots", ImportedLots)
+# What `rrec audit --out` writes beside its report.
+AUDIT_MINTS = _table("audit__mints", AuditMints)
+AUDIT_BALANCES = _table("audit__balances", AuditBalances)
 # Derived for analysts from the meter reads and the registry, with the planner's own rule.
 METER_GAPS = _table("analysts__meter_gaps", MeterGaps)
 

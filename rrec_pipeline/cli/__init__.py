@@ -193,6 +193,30 @@ def _history_options(parser) -> None:
     )
 
 
+def _audit(commands) -> None:
+    parser = commands.add_parser(
+        "audit", help="audit a registry's whole record: every mint against its file, every holder"
+    )
+    parser.add_argument(
+        "--verification-data",
+        required=True,
+        metavar="DIR_OR_GIT_URL",
+        help="the registry's verification CSVs: a folder or a git repository",
+    )
+    record = parser.add_mutually_exclusive_group(required=True)
+    record.add_argument(
+        "--transactions", type=Path, metavar="FILE", help="the registry's record (JSON)"
+    )
+    record.add_argument("--rpc", metavar="URL", help="read the record from this chain instead")
+    parser.add_argument(
+        "--contracts", type=Path, metavar="FILE", help="with --rpc: token -> address (JSON)"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--out", type=Path, metavar="DIR", help="write audit.md, its chart, JSON and DuckDB here"
+    )
+
+
 def _minting(commands) -> None:
     status = commands.add_parser("mint-status", help="each issued lot's publication and mint")
     status.add_argument("--json", action="store_true", help="print one JSON array")
@@ -233,6 +257,7 @@ COMMANDS = {
     "ledger": _ledger,
     "demo": _demo,
     "minting": _minting,
+    "audit": _audit,
     "sql": _sql,
 }
 

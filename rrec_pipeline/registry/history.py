@@ -3,13 +3,14 @@
 Each counted mint of the record (`record.py`) becomes one imported lot: its
 project (the file's Project Name, as `projects.csv` names it), its period, the
 R-RECs minted, the transaction, the file's path and SHA-256, and the token.
-The period runs from the file's Begin to the end of its End's local day (or
-its last reading's interval, when that reaches further: a monthly reading
-stamped on the first of the month covers the month), so a file's last day
-is always inside it. Superseded rows (`ignore`) are kept with their note and
-guard nothing; a mint the record keeps without any file (a manual addition)
-is kept without a period. Everything wrong is a finding, and the import then
-writes nothing: a mint whose file is not at hand or is not readable.
+The period runs from the file's Begin to the end of its End's local day, so
+a file's last day is always inside it. (Not to the end of its last reading's
+interval: real files stamp a reading at its start or at its end, and the
+registry's monthly files end on a reading stamped at End.) Superseded rows
+(`ignore`) are kept with their note and guard nothing; a mint the record
+keeps without any file (a manual addition) is kept without a period.
+Everything wrong is a finding, and the import then writes nothing: a mint
+whose file is not at hand or is not readable.
 """
 
 from __future__ import annotations
@@ -93,25 +94,23 @@ def _period(file: HistoryFile) -> Period | RecordFinding:
         parsed = read_verification_bytes(file.data, file.name)
     except UnreadableFileError as error:
         return RecordFinding("record.file", file.path, f"cannot be read: {error}")
-    name, begin, end = parsed.header.project_name, parsed.begin, parsed.end
-    if not name or begin is None or end is None or end < begin:
+    span = file_period(parsed)
+    if span is None:
         reason = "needs a Project Name, and a Begin and an End Timestamp in order"
         return RecordFinding("record.file", file.path, reason)
-    return Period(
-        name,
-        begin.astimezone(UTC),
-        _period_end(parsed, end).astimezone(UTC),
-        begin.date(),
-        end.date(),
-    )
+    begin, end = parsed.begin, parsed.end
+    return Period(parsed.header.project_name, *span, begin.date(), end.date())
 
 
-def _period_end(parsed: VerificationFile, end: datetime) -> datetime:
-    """The end of End's local day, or of the last reading's interval if that is later."""
+def file_period(parsed: VerificationFile) -> tuple[datetime, datetime] | None:
+    """(Begin, the end of End's local day) in UTC: the span a file claims; None without a
+    Project Name, Begin or End."""
+    name, begin, end = parsed.header.project_name, parsed.begin, parsed.end
+    if not name or begin is None or end is None or end < begin:
+        return None
     next_day = end.date() + timedelta(days=1)
     next_midnight = datetime.combine(next_day, datetime.min.time(), end.tzinfo)
-    interval = parsed.reporting_interval
-    return max(next_midnight, end + interval) if interval else next_midnight
+    return begin.astimezone(UTC), next_midnight.astimezone(UTC)
 
 
 def _lot(

@@ -11,42 +11,16 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date, datetime
+from datetime import date
 
 import git
 import pytest
 
 from rrec_pipeline.resources.ledger import IssuanceLedger
-from tests.builders import EAT, CsvCase, hourly_rows
+from tests.adoption_home import FILE, KE_TOKEN, TX, registry_history
 from tests.integrity_home import WALLET_B, drop_export, month_csv, new_home, rrec
 
 pytestmark = pytest.mark.integration
-TX = "0x" + "5e" * 32
-KE_TOKEN = "0x" + "11" * 20
-FILE = "NairobiSolar_2024-01-01T000000+0300_2024-02-29T230000+0300.csv"
-
-
-def registry_history(folder, mints=((TX, 2),)) -> tuple:
-    """The registry's published folder (one file of P-KE's January and February) and its
-    record of mints of it: (verification data folder, record path)."""
-    data = folder / "verification_data"
-    data.mkdir(parents=True)
-    rows = hourly_rows(datetime(2024, 1, 1, tzinfo=EAT), 24 * 60)
-    _, text = CsvCase(rows=rows).with_header(Project_Name="Nairobi Solar").render()
-    (data / FILE).write_text(text)
-    url = f"https://raw.githubusercontent.com/reg/REC/main/verification_data/{FILE}"
-    transactions = [
-        {"action": "mint", "amount": amount, "to": WALLET_B, "from": "0x" + "22" * 20,
-         "blockNumber": "100", "timeStamp": "1709251200", "hash": tx, "verification_data": url}
-        for tx, amount in mints
-    ]  # fmt: skip
-    record = [
-        {"name": "Kenya R-RECs", "abbreviation": "RREC-AKE", "address": KE_TOKEN,
-         "transactions": transactions}
-    ]  # fmt: skip
-    path = folder / "transactions.json"
-    path.write_text(json.dumps(record))
-    return data, path
 
 
 def imported(home) -> list[dict]:

@@ -136,9 +136,10 @@ def test_reconciliation_finds_double_missing_wrong_and_orphan_mints() -> None:
     for second in (I1, _info("2024-01-01", "b"), I1.replace("https://h", "file:///x")):
         [found] = minted_once(_ledger(), _chain((I1, 3, "0xA"), (second, 3, "0xA")))
         assert "minted 2 times: also 0x1" in found["problem"]
-    assert "not on the chain" in minted_once(_ledger(tx_hash="0x9"), _chain((I2, 3, "0xA")))[0][
-        "problem"
-    ]
+    assert (
+        "not on the chain"
+        in minted_once(_ledger(tx_hash="0x9"), _chain((I2, 3, "0xA")))[0]["problem"]
+    )
     assert "another window" in minted_once(_ledger(), _chain((I2, 3, "0xA")))[0]["problem"]
     assert "planned 3" in minted_once(_ledger(), _chain((I1, 4, "0xA")))[0]["problem"]
     assert "planned 0xA" in minted_once(_ledger(), _chain((I1, 3, "0xB")))[0]["problem"]
