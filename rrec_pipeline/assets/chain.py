@@ -16,10 +16,10 @@ import polars as pl
 
 from rrec_pipeline import faults, tables
 from rrec_pipeline.credits.reference import load_reference
-from rrec_pipeline.minting.onchain import transactions
 from rrec_pipeline.minting.tokens import class_problem, token_name
 from rrec_pipeline.resources.anvil import NodeError
 from rrec_pipeline.resources.chain import Chain
+from rrec_pipeline.resources.chain_record import read_transactions
 from rrec_pipeline.resources.evm import ChainError
 from rrec_pipeline.resources.ledger import IssuanceLedger
 from rrec_pipeline.resources.lot_folder import LotFolder
@@ -113,32 +113,13 @@ def out_chain__mints(
     description=tables.CHAIN_TRANSACTIONS.description,
 )
 def core_chain__transactions(chain: Chain) -> dg.Output:
-    frames = [tables.CHAIN_TRANSACTIONS.empty()]
     try:
         with chain.connect() as node:
-            for token, entry in sorted(chain.contracts().items()):
-                address, start = entry["address"], entry["deployed_block"]
-                if not node.has_code(address):
-                    continue
-                mints = node.events(address, "MintWithInfo", from_block=start)
-                for event in mints:
-                    event["sender"] = node.sender(event["tx_hash"])
-                moves = node.events(address, "Transfer", from_block=start)
-                blocks = {e["block_number"] for e in [*mints, *moves]}
-                times = {block: node.block_time(block) for block in blocks}
-                frames.append(
-                    transactions(
-                        token,
-                        mints,
-                        moves,
-                        times,
-                        retirement=chain.retirement_wallet,
-                        returns=chain.return_wallet,
-                    )
-                )
+            frame = read_transactions(
+                node, chain.contracts(), chain.retirement_wallet, chain.return_wallet
+            )
     except (ChainError, NodeError, OSError, ConnectionError) as error:
         raise dg.Failure(f"the chain is unreachable: {error}") from None
-    frame = pl.concat(frames)
     faults.reached("read_back")
     counts = dict(frame.group_by("action").len().iter_rows())
     return dg.Output(frame, metadata={"transactions": frame.height, **counts})

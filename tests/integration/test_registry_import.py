@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import git
+import polars as pl
 import pytest
 
 from rrec_pipeline.resources.ledger import IssuanceLedger
@@ -121,3 +122,49 @@ def test_a_missing_file_or_a_malformed_record_writes_nothing(tmp_path) -> None:
                "--transactions", str(record))  # fmt: skip
     assert run.returncode == 1 and "record.parse" in run.stderr and "Traceback" not in run.stderr
     assert not (home / "ledger.duckdb").exists()
+
+
+def test_after_importing_the_real_registry_rrec_run_issues_nothing_it_minted(
+    corpus_files, corpus_contracts, tmp_path
+) -> None:
+    """Funaab's file (2025-04-22 to 2025-11-10) was minted by the registry: a reservation
+    over October to December 2025 holds October and November, naming that mint, and issues
+    December from a carry of zero."""
+    from tests.conftest import CORPUS_CHAIN, CORPUS_FILES
+
+    home = new_home(tmp_path, [])
+    run = rrec(home, "registry", "import", "--verification-data", str(CORPUS_FILES),
+               "--transactions", str(CORPUS_CHAIN))  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    registry = home / "registry"
+    projects = (registry / "projects.csv").read_text().splitlines()
+    [row] = [n for n, line in enumerate(projects) if line.startswith("FUNAAB,Funaab,Nigeria,")]
+    assert projects[row].endswith(","), "a drafted owner wallet is left for review"
+    projects[row] += WALLET_B  # the operator's review
+    (registry / "projects.csv").write_text("\n".join(projects) + "\n")
+    with (registry / "devices.csv").open("a") as devices:
+        devices.write("FUNAAB,files,funaab,,generation\n")
+    (registry / "reservations.csv").write_text(
+        "reservation_id,buyer,recipient_wallet,project_ids,volume_mwh,start,end,frequency\n"
+        f"R-F,Acme,{WALLET_B},FUNAAB,100000,2025-10-01,2025-12-31,monthly\n"
+    )
+    site = home / "meter_drop" / "generic" / "funaab"
+    site.mkdir(parents=True)
+    (site / "site.json").write_text(json.dumps({"timezone": "Etc/UTC", "device_id": "f:inv"}))
+    lines = ["timestamp,kWh"]
+    for day in range(92):  # 2025-10-01 to 2025-12-31, hourly, stamped at each hour's end
+        for hour in range(24):
+            at = datetime(2025, 10, 1, tzinfo=UTC) + timedelta(days=day, hours=hour + 1)
+            lines.append(f"{at:%Y-%m-%dT%H:%M:%SZ},{'40.125' if 8 <= hour < 16 else '0'}")
+    (site / "2025-q4.csv").write_text("\n".join(lines) + "\n")
+    run = rrec(home, "run", "--as-of", "2026-01-10")
+    assert "Traceback" not in run.stderr, run.stderr[-3000:]
+    ledger = IssuanceLedger(path=str(home / "ledger.duckdb"))
+    held = ledger.held_lots().filter(pl.col("rule") == "guard.imported")
+    assert sorted(held["window_start"].to_list()) == [date(2025, 10, 1), date(2025, 11, 1)]
+    [funaab] = [t["hash"] for c in corpus_contracts for t in c["transactions"]
+                if "Funaab" in (t.get("verification_data") or "")]  # fmt: skip
+    assert all(funaab in reason for reason in held["reason"])
+    [lot] = ledger.issued_lots().to_dicts()
+    assert (lot["window_first_day"], lot["carry_in_wh"]) == (date(2025, 12, 1), 0)
+    assert lot["rrecs"] == 31 * 8 * 40125 // 10**6
