@@ -62,7 +62,8 @@ def _print(result: Audit) -> None:
         if not mint["ok"]:
             where = escaped(mint["file"] or "(no file)")
             tx = mint["tx"] or "(no transaction)"
-            print(f"  {tx} {mint['token']} {where}: {'; '.join(mint['problems'])}")
+            why = escaped("; ".join(mint["problems"]))
+            print(f"  {escaped(tx)} {escaped(mint['token'])} {where}: {why}")
     for name in result.files_without_mint:
         print(f"  file without a mint: {escaped(name)}")
     for overlap in result.overlaps:

@@ -7,10 +7,14 @@ ever deployed or minted (`class_problem`).
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from rrec_pipeline.credits.reference import ReferenceTables
 from rrec_pipeline.geography import us_state_name
+
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 
 
 def _african_country(code: str, tables: ReferenceTables) -> str | None:
@@ -60,7 +64,9 @@ def with_contracts(
             continue
         entry = existing.get(token)
         held = entry.get("address") if isinstance(entry, dict) else entry
-        if held is None:
+        if not _ADDRESS.fullmatch(address):
+            conflicts.append(f"{token}: the record's address is not one")
+        elif held is None:
             merged[token] = {"address": address, "deployed_block": 0}
             added.append(token)
         elif str(held).lower() != address.lower():

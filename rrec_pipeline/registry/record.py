@@ -21,6 +21,7 @@ from rrec_pipeline.text import quote
 
 ACTIONS = ("mint", "transfer", "retire", "return")
 REQUIRED = ("action", "amount", "to", "blockNumber")
+MAX_AMOUNT = 10**15  # R-RECs (MWh) in one transaction: beyond it, not a number we can hold
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def read_record(data: bytes) -> tuple[list[RecordRow], list[RecordFinding]]:
     """Every row of the record, and what is wrong with it; a row with a finding is left out."""
     try:
         record = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         return [], [RecordFinding("record.parse", "the file", f"not JSON: {quote(str(error))}")]
     if not isinstance(record, list):
         return [], [RecordFinding("record.shape", "the file", "not a list of contracts")]
@@ -73,7 +74,7 @@ def contract_addresses(data: bytes) -> dict[str, str | None]:
     record, those without a transaction included; {} for a record `read_record` rejects."""
     try:
         record = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return {}
     return {
         c["abbreviation"]: c.get("address")
@@ -104,8 +105,10 @@ def _row(token: str, address: str | None, index: int, where: str, tx) -> RecordR
     if tx["action"] not in ACTIONS:
         return RecordFinding("record.transaction", where, f"unknown action {quote(tx['action'])}")
     amount, block = _decimal(tx["amount"]), _integer(tx["blockNumber"])
-    if amount is None or amount < 0 or block is None:
+    if amount is None or not 0 <= amount < MAX_AMOUNT or block is None or block < 0:
         return RecordFinding("record.transaction", where, "amount or block is not a number")
+    if not isinstance(tx["to"], str):
+        return RecordFinding("record.transaction", where, "`to` is not an address")
     if tx["action"] == "mint" and amount != amount.to_integral_value():
         return RecordFinding("record.amount", where, f"mints {amount:f}: not whole R-RECs")
     return RecordRow(
@@ -113,16 +116,20 @@ def _row(token: str, address: str | None, index: int, where: str, tx) -> RecordR
         address,
         tx["action"],
         amount,
-        tx.get("from"),
-        str(tx["to"]),
+        _text(tx.get("from")),
+        tx["to"],
         block,
         _integer(tx.get("timeStamp")),
-        tx.get("hash"),
-        tx.get("verification_data") or None,
+        _text(tx.get("hash")),
+        _text(tx.get("verification_data")),
         bool(tx.get("ignore")),
-        tx.get("note"),
+        _text(tx.get("note")),
         index,
     )
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _decimal(value) -> Decimal | None:

@@ -52,6 +52,10 @@ def test_bad_input_is_a_finding_naming_the_rule_and_the_row() -> None:
         record({"action": "mint"}): "record.transaction",
         record(tx(amount="2.5")): "record.amount",
         record(tx(), tx(hash="0x2")): "record.duplicate_mint",
+        record(tx(amount=10**30)): "record.transaction",
+        record(tx(blockNumber="-1")): "record.transaction",
+        record(tx(to=5)): "record.transaction",
+        b"[" * 100_000: "record.parse",
     }
     for data, rule in cases.items():
         _, findings = read_record(data)
@@ -64,3 +68,8 @@ def test_a_superseded_mint_counts_for_nothing_and_a_missing_file_is_named() -> N
     [missing] = mints_without_file(rows, set())
     assert missing.rule == "record.missing_file" and missing.where == "0x2"
     assert mints_without_file(rows, {FILE}) == []
+
+
+def test_fields_of_the_wrong_type_are_left_out_rather_than_trusted() -> None:
+    [row], findings = read_record(record(tx(hash=7, note=["x"], **{"from": {"a": 1}})))
+    assert findings == [] and (row.tx_hash, row.note, row.sender) == (None, None, None)
