@@ -51,6 +51,9 @@ ANALYST_TABLES = (
     AnalystTable("issuance_plans", tables.ISSUANCE_PLANS, from_ledger="plans"),
     AnalystTable("mints", tables.LOT_MINTS, ("mint_key",), from_ledger="mints"),
     AnalystTable("held_lots", tables.HELD_LOTS, ("lot_id", "origin"), from_ledger="held_lots"),
+    AnalystTable(
+        "imported_lots", tables.IMPORTED_LOTS, ("imported_id",), from_ledger="imported_lots"
+    ),
     AnalystTable("onchain_transactions", tables.CHAIN_TRANSACTIONS),
     AnalystTable(
         "carbon_credits", tables.PROJECT_YEAR_CREDITS, ("project_name", "generation_year")

@@ -76,6 +76,7 @@ def _fill(connection, table: AnalystTable, warehouse: Path, ledger: IssuanceLedg
             "plans": ledger.plans,
             "mints": ledger.mints,
             "held_lots": ledger.held_lots,
+            "imported_lots": ledger.imported_lots,
         }[table.from_ledger]()
     elif table.derived:
         frame = _meter_gaps(warehouse)

@@ -54,6 +54,8 @@ def test_imported_months_are_held_naming_the_mint_and_the_rest_issued(tmp_path) 
     assert [lot["window_first_day"].month for lot in lots] == [3, 4]
     assert lots[0]["carry_in_wh"] == 0 and all(lot["rrecs"] > 0 for lot in lots)
     assert set(ledger.mints()["state"]) == {"confirmed"}
+    sql = rrec(home, "sql", "select imported_id, rrecs, project_id from imported_lots", "--csv")
+    assert sql.stdout.splitlines()[1:] == [f"{TX},2,P-KE"], sql.stdout + sql.stderr
 
 
 def test_a_second_import_changes_nothing_and_a_dry_run_writes_nothing(tmp_path) -> None:
