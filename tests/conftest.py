@@ -24,11 +24,14 @@ settings.load_profile("rrec")
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("RREC_CORPUS", ROOT.parent / "shared" / "corpus"))
+REFERENCE_EXTRACTS = Path(
+    os.environ.get("RREC_REFERENCE_EXTRACTS", ROOT.parent / "shared" / "reference_data")
+)
 CORPUS_FILES = CORPUS / "renewvia_verification_data"
 CORPUS_CHAIN = CORPUS / "renewvia_onchain_transactions.json"
 
 # Settings of the test run itself, kept; every other RREC_* variable is cleared.
-TEST_SETTINGS = ("RREC_REQUIRE_POSTGRES", "RREC_CORPUS", "RREC_TEST_")
+TEST_SETTINGS = ("RREC_REQUIRE_POSTGRES", "RREC_CORPUS", "RREC_REFERENCE_EXTRACTS", "RREC_TEST_")
 # Folders the checkout may gain during a run: environments, caches, install metadata.
 NOT_WORK = {".git", ".venv", "node_modules", "__pycache__", ".ruff_cache", "rrec_pipeline.egg-info"}
 

@@ -50,8 +50,9 @@ def run(args: argparse.Namespace) -> int:
     late_pass = RunOptions(main=False)
     progress = Progress(1 + first.stages + (0 if has_late else late_pass.stages))
     with progress.stage(f"inputs in {home}") as notes:
+        present = sum(1 for f in files if _path(paths, f).exists())
         written = write_inputs(paths, [f for f in files if not f.is_late])
-        notes.append(f"{written} written, {len(files) - written} already there")
+        notes.append(f"{written} written, {present} already there")
     # Failures are the summary's to explain (one is planted): no tracebacks on the console.
     runner = Runner(open_instance(paths["dagster_home"]), home)
     before = changes_so_far(paths)
@@ -156,6 +157,5 @@ def _where_next(paths, seconds: float) -> str:
         f"  Dagster UI   scripts/ui   (DAGSTER_HOME={paths['dagster_home']})\n"
         f"  DuckDB       RREC_HOME={home} .venv/bin/rrec sql "
         '"select token, sum(rrecs) from issuance_lots group by token"\n'
-        f"               or: duckdb -readonly {paths['analyst_db']}\n"
         f"  Files        {paths['lots']} (lots), {publish_repository()} (published git)"
     )

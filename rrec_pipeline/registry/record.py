@@ -12,6 +12,7 @@ what `rrec registry import` and `rrec audit` (issue 21) are built on.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -21,6 +22,8 @@ from rrec_pipeline.text import quote
 
 ACTIONS = ("mint", "transfer", "retire", "return")
 REQUIRED = ("action", "amount", "to", "blockNumber")
+MAX_DEPTH = 32  # the record's shape is 4 deep
+_STRUCTURE = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 MAX_AMOUNT = 10**15  # R-RECs (MWh) in one transaction: beyond it, not a number we can hold
 
 
@@ -55,10 +58,9 @@ class RecordFinding:
 
 def read_record(data: bytes) -> tuple[list[RecordRow], list[RecordFinding]]:
     """Every row of the record, and what is wrong with it; a row with a finding is left out."""
-    try:
-        record = json.loads(data)
-    except (ValueError, UnicodeDecodeError, RecursionError) as error:
-        return [], [RecordFinding("record.parse", "the file", f"not JSON: {quote(str(error))}")]
+    record = _json(data)
+    if isinstance(record, RecordFinding):
+        return [], [record]
     if not isinstance(record, list):
         return [], [RecordFinding("record.shape", "the file", "not a list of contracts")]
     rows, findings = [], []
@@ -69,13 +71,25 @@ def read_record(data: bytes) -> tuple[list[RecordRow], list[RecordFinding]]:
     return rows, findings + _twice_minted(rows)
 
 
+def _json(data: bytes):
+    """The parsed record, or its `record.parse` finding. Nesting is bounded before parsing:
+    the C parser follows a hostile depth until the stack overflows (a crash, not an error)."""
+    depth = deepest = 0
+    for token in _STRUCTURE.finditer(data):
+        depth += 1 if token.group() in (b"[", b"{") else -1 if len(token.group()) == 1 else 0
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            return RecordFinding("record.parse", "the file", f"nested deeper than {MAX_DEPTH}")
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
+        return RecordFinding("record.parse", "the file", f"not JSON: {quote(str(error))}")
+
+
 def contract_addresses(data: bytes) -> dict[str, str | None]:
     """Token -> contract address (None: none on chain) of every well-formed contract of the
     record, those without a transaction included; {} for a record `read_record` rejects."""
-    try:
-        record = json.loads(data)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return {}
+    record = _json(data)
     return {
         c["abbreviation"]: c.get("address")
         for c in (record if isinstance(record, list) else [])

@@ -118,6 +118,11 @@ def _read_header(data: bytes, name: str) -> tuple[VerificationFile, DataSection]
     data_header_index = _find_data_header(lines)
     header_end = data_header_index if data_header_index is not None else _header_end(lines)
     header_rows, unknown_rows = _parse_header_rows(lines.head(header_end).to_list())
+    if not header_rows and data_header_index is None:
+        raise UnreadableFileError(
+            "not a verification file: no header row of the Standard and no "
+            "`Datetime,Measured kWh` section"
+        )
     header = _typed_header(header_rows)
     default_offset, source, end_offset = _resolve_offsets(header, name)
     first_data = header_end + 1 if data_header_index is not None else header_end

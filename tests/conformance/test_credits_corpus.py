@@ -12,6 +12,7 @@ import pytest
 from rrec_pipeline.credits.for_files import credits_for_file
 from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.verification_csv.reader import read_verification_file
+from tests.conftest import REFERENCE_EXTRACTS
 
 pytestmark = pytest.mark.conformance
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,9 +75,9 @@ def test_tokens_are_the_registrys_contracts(credited, corpus_contracts) -> None:
 
 
 def test_reference_tables_rebuild_from_the_extracts_byte_for_byte(tmp_path) -> None:
-    source = ROOT.parent / "shared" / "reference_data"
+    source = REFERENCE_EXTRACTS
     if not source.is_dir():
-        pytest.skip(f"reference extracts not found at {source}")
+        pytest.skip(f"reference extracts not found at {source} (set RREC_REFERENCE_EXTRACTS)")
     subprocess.run(
         [
             sys.executable,

@@ -55,7 +55,8 @@ def test_the_first_demo_runs_every_stage_and_ends_with_the_summary(demo_runs) ->
     assert all(line.endswith("waits for DEMO-KE-MG 2025-04-01 (held)") for line in waiting)
     assert "Traceback" not in out and "ERROR" not in err
     assert re.search(r"^This run: 11 lot\(s\) issued \(\d+ R-RECs\), 11 mint", out, re.M)
-    assert "scripts/ui" in out and "rrec sql" in out
+    assert "scripts/ui" in out and "rrec sql" in out and "duckdb -readonly" not in out
+    assert "70 written, 0 already there" in demo_runs.first.stderr, "an empty home has none"
     assert all(state == "confirmed" for state in ledger.mints()["state"])
 
 

@@ -83,10 +83,11 @@ MALFORMED = {
     "empty": (lambda tmp: write_bytes(tmp, "e.csv", b""), "parse"),
     "binary": (lambda tmp: write_bytes(tmp, "b.csv", bytes(range(256)) * 4), "parse"),
     "truncated": (truncated, "consistency.total"),
-    "wrong header": (lambda tmp: write_bytes(tmp, "w.csv", b"a,b,c\n1,2,3\n"), "header.fields"),
+    # Not a verification file at all: one `parse` finding, not a finding per missing row.
+    "wrong header": (lambda tmp: write_bytes(tmp, "w.csv", b"a,b,c\n1,2,3\n"), "parse"),
     "html page": (
         lambda tmp: write_bytes(tmp, "h.csv", b"<html><body>404</body></html>\n"),
-        "header.fields",
+        "parse",
     ),
 }
 
