@@ -1,8 +1,9 @@
 """Jobs: what a run materializes.
 
 `rrec_main` is what `rrec run` and the README's first command run:
-verification, reference tables and credits (mini-grid credits read whatever
-meter partitions exist). Meter data is partitioned by (day, source) and runs as
+verification, reference tables, credits (mini-grid credits read whatever
+meter partitions exist), the registry, and producer files' lots behind the
+guard. Meter data is partitioned by (day, source) and runs as
 `meter_reads_job`, from the schedule, the late-data sensor, a backfill or `rrec run`.
 """
 
@@ -20,7 +21,8 @@ main_job = dg.define_asset_job(
     selection=dg.AssetSelection.groups("verification", "reference", "credits", "registry")
     | dg.AssetSelection.assets("out_issuance__file_lots", "out_issuance__file_lots_issued"),
     description="Validate submitted verification files, accept or quarantine each, "
-    "and compute the credits of accepted project-years.",
+    "compute the credits of accepted project-years, read the registry, and enter "
+    "producer files' lots in the ledger behind the guard.",
 )
 
 meter_reads_job = dg.define_asset_job(

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write the synthetic meter file drop in examples/meter_drop/ (used by `rrec run`'s examples).
+"""Write the synthetic meter file drop in examples/meter_drop/ (for examples/registry).
 
 An invented 300 kWp rooftop in New York time (hourly, naive local stamps, as
 site exports write them; over 1 MWh a day, so each daily lot issues R-RECs)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write the synthetic example submissions in examples/drop/ (used by scripts/run).
+"""Write the synthetic example submissions in examples/drop/ (for `rrec validate` by hand).
 
 Invented projects and a deterministic clear-sky-like profile; no real data.
 The third file declares a wrong total on purpose so the demo shows a quarantine.

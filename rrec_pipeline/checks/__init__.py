@@ -9,5 +9,9 @@ can read: Markdown tables naming file, line, rule, value and what was expected.
 - `verification.py`: one check per rule family, and that quarantine caught every error;
 - `meter_reads.py`: no overlapping intervals; anomalies for review;
 - `credits.py`: every eligible project-year has a factor;
+- `issuance.py`: per period, the guard, held and waiting lots, and lot files that validate;
+  the producer files' guard;
+- `chain.py`: the chain read back against the ledger: each lot minted once, no mint
+  without its published file, no overlapping mints, no failed mint;
 - `markdown.py`: frames as Markdown tables for check metadata.
 """

@@ -1,8 +1,10 @@
 """Frames as Markdown tables for asset-check metadata, cut to a readable size.
 
 Also `partitioned_checks`: partitioned asset checks are a Dagster 1.13 preview
-feature that the per-(day, source) meter checks use on purpose; its notice is
-silenced where such checks are declared, not for the whole process.
+feature that the schema checks of partitioned tables and the per-period
+issuance checks use on purpose (the meter checks are not partitioned: they
+judge what a run wrote); its notice is silenced where such checks are
+declared, not for the whole process.
 """
 
 from __future__ import annotations

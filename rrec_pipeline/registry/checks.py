@@ -25,11 +25,14 @@ import polars as pl
 
 from rrec_pipeline.credits.classify import classify
 from rrec_pipeline.credits.reference import load_reference
-from rrec_pipeline.geography import haversine_m
+from rrec_pipeline.geography import EARTH_MEAN_RADIUS_M, haversine_m
 from rrec_pipeline.text import quote
+from rrec_pipeline.validation.config import DEFAULT_CONFIG
 
-SAME_SITE_M = 100.0
-_CELL_DEGREES = 0.001  # about 111 m of latitude: neighbours are in adjacent cells
+# Appendix B's site radius, as the cross-file rule `overlap.spatial` uses it (stated once).
+SAME_SITE_M = DEFAULT_CONFIG.spatial_radius_m
+# Latitude bands as wide as the radius: two sites within it are in one band or the next.
+_CELL_DEGREES = math.degrees(SAME_SITE_M / EARTH_MEAN_RADIUS_M)
 
 
 @dataclass(frozen=True)

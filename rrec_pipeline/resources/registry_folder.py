@@ -1,8 +1,10 @@
 """The registry folder: reviewed files that say how to judge and issue.
 
-Today it holds `gap_explanations.csv` (registered explanations for data gaps);
-the registry of projects, devices and reservations joins it. Files are read as
-bytes and parsed by the domain; a missing file is an empty table, not an error.
+It holds the registry (`projects.csv`, `devices.csv`, `reservations.csv`,
+`clearances.csv`), `approvals.csv` (lots approved for issuance) and
+`gap_explanations.csv` (registered explanations for data gaps). Files are read
+as bytes and parsed by the domain; a missing file is an empty table, not an
+error.
 """
 
 from __future__ import annotations
