@@ -119,3 +119,26 @@ def test_the_chain_is_read_back_when_rrecs_are_retired(tmp_path, anvil, monkeypa
     moved = tick(quiet.cursor)
     assert len(moved.run_requests) == 1
     assert tick(moved.cursor).run_requests == [], "each retirement once"
+
+
+def test_scripts_automation_starts_every_schedule_and_sensor(tmp_path) -> None:
+    """They start stopped; the README's one line turns them all on."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "RREC_HOME": str(tmp_path / "home")}
+    env.pop("DAGSTER_HOME", None)
+    run = subprocess.run(
+        [str(root / "scripts" / "automation")], env=env, capture_output=True, text=True,
+        timeout=600, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Started all schedules" in run.stdout and "Started all sensors" in run.stdout
+    with dg.DagsterInstance.from_config(str(tmp_path / "home" / "dagster_home")) as instance:
+        states = instance.all_instigator_state()
+        names = {state.name for state in states if state.status.value == "RUNNING"}
+    defs = build_defs()
+    expected = {s.name for s in defs.schedules} | {s.name for s in defs.sensors}
+    assert expected and names == expected
