@@ -51,7 +51,7 @@ issuance_jobs = [
         description=f"Plan, write and issue the {frequency} lots of one period.",
         tags={ISSUANCE_TAG: "ledger"},  # queued one at a time (dagster.yaml)
     )
-    for frequency in ("daily", "weekly", "monthly", "quarterly", "yearly")
+    for frequency in tables.FREQUENCIES
 ]
 
 minting_job = dg.define_asset_job(

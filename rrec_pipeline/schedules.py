@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
 
+from rrec_pipeline.frequencies import FREQUENCIES
 from rrec_pipeline.jobs import issuance_job_name
 from rrec_pipeline.meter_reads.days import stale_days
 from rrec_pipeline.partitions import ISSUANCE_PARTITIONS, meter_partition_key
@@ -89,6 +90,4 @@ def _issuance_schedule(frequency: str) -> dg.ScheduleDefinition:
     return _schedule
 
 
-issuance_schedules = [
-    _issuance_schedule(f) for f in ("daily", "weekly", "monthly", "quarterly", "yearly")
-]
+issuance_schedules = [_issuance_schedule(f) for f in FREQUENCIES]

@@ -16,6 +16,7 @@ from functools import cached_property
 import pandera.polars as pa
 import polars as pl
 
+from rrec_pipeline.frequencies import FREQUENCIES as FREQUENCY_NAMES
 from rrec_pipeline.schemas import as_schema, polars_schema
 from rrec_pipeline.schemas.audit import AuditBalances, AuditMints
 from rrec_pipeline.schemas.chain import ChainTransactions, LotMints
@@ -134,7 +135,7 @@ PUBLISHED_LOTS = _table("out_chain__published_lots", LotMints)
 LOT_MINTS = _table("out_chain__mints", LotMints)
 CHAIN_TRANSACTIONS = _table("core_chain__transactions", ChainTransactions)
 
-FREQUENCIES = ("daily", "weekly", "monthly", "quarterly", "yearly")
+FREQUENCIES = FREQUENCY_NAMES  # (`frequencies.py`, for modules that import the registry)
 
 TABLES: dict[str, Table] = {
     table.key: table

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_USAGE, UsageError
 from rrec_pipeline.errors import OperatorError, SettingError
+from rrec_pipeline.frequencies import FREQUENCIES
 
 
 def iso_date(text: str) -> date:
@@ -151,7 +152,7 @@ def _plan(commands) -> None:
     )
     parser.add_argument(
         "--owner-frequency",
-        choices=("daily", "weekly", "monthly", "quarterly", "yearly"),
+        choices=FREQUENCIES,
         help="also issue energy outside every reservation to the project's owner, this often "
         "(default: RREC_OWNER_FREQUENCY; unset: not issued)",
     )

@@ -11,9 +11,10 @@ import pandera.polars as pa
 import polars as pl
 
 from rrec_pipeline.amounts import MWH
+from rrec_pipeline.frequencies import FREQUENCIES as FREQUENCY_NAMES
 from rrec_pipeline.wallets import wallet_problem
 
-FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "yearly"]
+FREQUENCIES = list(FREQUENCY_NAMES)
 ROLES = ["generation", "customer"]
 WALLET = r"^0x[0-9a-fA-F]{40}$"
 ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"

@@ -18,7 +18,17 @@ PACKAGE = Path(__file__).resolve().parents[2] / "rrec_pipeline"
 
 # Lowest first: each may import only itself and what stands before it.
 DOMAIN_LAYERS = (
-    ("amounts", "drop_files", "errors", "faults", "geography", "locations", "text", "wallets"),
+    (
+        "amounts",
+        "drop_files",
+        "errors",
+        "faults",
+        "frequencies",
+        "geography",
+        "locations",
+        "text",
+        "wallets",
+    ),
     ("schemas",),
     ("verification_csv",),
     ("tables",),
