@@ -39,6 +39,16 @@ def _warn_listing(
     )
 
 
+def _double_counted(
+    ledger: IssuanceLedger, lots: pl.DataFrame, projects, clearances, what: str
+) -> dg.AssetCheckResult:
+    """The guard's conflicts of `lots` (issued lots and imported mints), as a warning."""
+    neighbours = co_located_pairs(projects, clearances)
+    conflicts = guard_conflicts(lots, ledger.claimed(), neighbours)
+    columns = ["lot_id", "window_start_utc", "issued_lot_id", "issued_window_start_utc"]
+    return _warn_listing(conflicts, columns, "conflicts", f"{what} overlap issued lots: held")
+
+
 def _guard(frequency: str) -> dg.AssetChecksDefinition:
     def _check(
         issuance_ledger: IssuanceLedger,
@@ -46,10 +56,7 @@ def _guard(frequency: str) -> dg.AssetChecksDefinition:
         projects: pl.DataFrame,
         clearances: pl.DataFrame,
     ) -> dg.AssetCheckResult:
-        neighbours = co_located_pairs(projects, clearances)
-        conflicts = guard_conflicts(lots, issuance_ledger.claimed(), neighbours)
-        columns = ["lot_id", "window_start_utc", "issued_lot_id", "issued_window_start_utc"]
-        return _warn_listing(conflicts, columns, "conflicts", "lots overlap issued lots: held")
+        return _double_counted(issuance_ledger, lots, projects, clearances, "lots")
 
     with partitioned_checks():
         return dg.asset_check(
@@ -124,15 +131,8 @@ def file_lots_do_not_double_count(
     projects: pl.DataFrame,
     clearances: pl.DataFrame,
 ) -> dg.AssetCheckResult:
-    neighbours = co_located_pairs(projects, clearances)
-    conflicts = guard_conflicts(out_issuance__file_lots, issuance_ledger.claimed(), neighbours)
-    columns = ["lot_id", "window_start_utc", "issued_lot_id", "issued_window_start_utc"]
-    return dg.AssetCheckResult(
-        passed=conflicts.is_empty(),
-        severity=dg.AssetCheckSeverity.WARN,
-        description=f"{conflicts.height} file lots overlap issued lots: held",
-        metadata={"conflicts": dg.MetadataValue.md(markdown_table(conflicts, columns))},
-    )
+    lots = out_issuance__file_lots
+    return _double_counted(issuance_ledger, lots, projects, clearances, "file lots")
 
 
 def issuance_checks() -> list[dg.AssetChecksDefinition]:
