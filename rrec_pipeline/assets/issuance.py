@@ -46,6 +46,7 @@ from rrec_pipeline.issuance.plan import (
 from rrec_pipeline.issuance.refusals import refusals
 from rrec_pipeline.issuance.report import tokens_of
 from rrec_pipeline.partitions import ISSUANCE_PARTITIONS
+from rrec_pipeline.registry.approvals import approved_lots
 from rrec_pipeline.registry.checks import co_located_pairs
 from rrec_pipeline.registry.files import RegistryTables
 from rrec_pipeline.resources.ledger import IssuanceLedger
@@ -275,15 +276,7 @@ def _unapproved(
     """Lot ids that need an approval and have none."""
     if not config.require_approval or context.run.tags.get(APPROVED_TAG) == "true":
         return []
-    data = folder.read("approvals.csv")
-    approved: set[str] = set()
-    if data is not None:
-        approved = set(
-            pl.read_csv(data, infer_schema=False)
-            .get_column("lot_id", default=pl.Series([]))
-            .to_list()
-        )
-    return sorted(set(lots["lot_id"]) - approved)
+    return sorted(set(lots["lot_id"]) - approved_lots(folder.read("approvals.csv")))
 
 
 def issuance_assets() -> list[dg.AssetsDefinition]:
