@@ -24,13 +24,11 @@ from rrec_pipeline.build import build_defs
 from rrec_pipeline.issuance.frames import holds_frame
 from rrec_pipeline.issuance.lots import in_order
 from rrec_pipeline.issuance.plan import (
-    OWNER_FREQUENCY_VARIABLE,
     Plan,
-    PlanSettings,
-    as_of_clock,
     make_plan,
 )
 from rrec_pipeline.issuance.refusals import IMPORTED_GUARD
+from rrec_pipeline.issuance.settings import plan_settings
 from rrec_pipeline.jobs import METER_JOB_NAME, issuance_job_name
 from rrec_pipeline.meter_reads.days import stale_days
 from rrec_pipeline.minting.links import redact
@@ -200,14 +198,12 @@ class Runner:
         )
         if registry.reservations.is_empty():
             return None
-        clock = as_of_clock(as_of) if as_of else datetime.now(UTC)
         reads = resources["warehouse"].scan(METER_READS.key)
         issued = resources["issuance_ledger"].issued_state()
-        owner = os.environ.get(OWNER_FREQUENCY_VARIABLE) or None
         explanations = explanations_from_frame(
             _read_table(resources["warehouse"], GAP_EXPLANATIONS.key)
         )
-        settings = PlanSettings(clock, owner_frequency=owner, explanations=explanations)
+        settings = plan_settings(as_of=as_of, explanations=explanations)
         imported = resources["issuance_ledger"].imported_periods()
         return make_plan(registry, reads, settings, issued, imported)
 

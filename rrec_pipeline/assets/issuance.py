@@ -15,8 +15,7 @@ a key is the first day of a calendar period, windows in each project's zone):
   with its rule and reason; the period's other lots are issued.
 """
 
-import os
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 import dagster as dg
 import polars as pl
@@ -24,6 +23,7 @@ import polars as pl
 from rrec_pipeline import faults, tables
 from rrec_pipeline.assets.file_lots import GROUP, REGISTRY_INS, file_lot_assets
 from rrec_pipeline.credits.reference import load_reference
+from rrec_pipeline.errors import SettingError
 from rrec_pipeline.issuance.file_rows import file_row, unwritten_row
 from rrec_pipeline.issuance.frames import (
     Unwritable,
@@ -36,15 +36,14 @@ from rrec_pipeline.issuance.frames import (
     lots_frame,
     mark_changes,
 )
-from rrec_pipeline.issuance.lots import LATE_POLICIES, POLICIES, in_order
+from rrec_pipeline.issuance.lots import in_order
 from rrec_pipeline.issuance.plan import (
-    OWNER_FREQUENCY_VARIABLE,
     PlanSettings,
-    as_of_clock,
     make_plan,
 )
 from rrec_pipeline.issuance.refusals import refusals
 from rrec_pipeline.issuance.report import tokens_of
+from rrec_pipeline.issuance.settings import plan_settings
 from rrec_pipeline.partitions import ISSUANCE_PARTITIONS
 from rrec_pipeline.registry.approvals import approved_lots
 from rrec_pipeline.registry.checks import co_located_pairs
@@ -73,18 +72,17 @@ class IssuanceConfig(dg.Config):
 def settings_of(
     config: IssuanceConfig, explanations: tuple[GapExplanation, ...] = ()
 ) -> PlanSettings:
-    clock = as_of_clock(date.fromisoformat(config.as_of)) if config.as_of else datetime.now(UTC)
-    owner = config.owner_frequency or os.environ.get(OWNER_FREQUENCY_VARIABLE) or None
-    if owner is not None and owner not in tables.FREQUENCIES:
-        raise dg.Failure(f"owner frequency {owner!r} is not one of {', '.join(tables.FREQUENCIES)}")
-    for name, value, allowed in (
-        ("policy", config.policy, POLICIES),
-        ("late_reads", config.late_reads, LATE_POLICIES),
-    ):
-        if value not in allowed:
-            raise dg.Failure(f"{name} {value!r} is not one of {', '.join(allowed)}")
-    grace = timedelta(days=config.grace_days)
-    return PlanSettings(clock, grace, config.policy, config.late_reads, owner, explanations)
+    try:
+        return plan_settings(
+            as_of=date.fromisoformat(config.as_of) if config.as_of else None,
+            grace_days=config.grace_days,
+            policy=config.policy,
+            late_reads=config.late_reads,
+            owner_frequency=config.owner_frequency,
+            explanations=explanations,
+        )
+    except (SettingError, ValueError) as error:
+        raise dg.Failure(str(error)) from None
 
 
 def partition_lots(

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -18,14 +16,12 @@ import polars as pl
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
 from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.issuance.plan import (
-    OWNER_FREQUENCY_VARIABLE,
-    PlanSettings,
-    as_of_clock,
     make_plan,
 )
 from rrec_pipeline.issuance.report import plan_json, tokens_of
+from rrec_pipeline.issuance.settings import plan_settings
 from rrec_pipeline.registry.files import load_registry
-from rrec_pipeline.tables import FREQUENCIES, METER_READS
+from rrec_pipeline.tables import METER_READS
 from rrec_pipeline.text import escaped
 from rrec_pipeline.validation.gap_explanations import (
     GapExplanation,
@@ -61,17 +57,11 @@ def run(args: argparse.Namespace) -> int:
     if args.reservations is not None and not args.reservations.is_file():
         raise UsageError(f"no reservations file {escaped(str(args.reservations))}")
     registry = load_registry(args.registry, args.reservations)
-    clock = as_of_clock(args.as_of) if args.as_of else datetime.now(UTC)
-    owner = args.owner_frequency or os.environ.get(OWNER_FREQUENCY_VARIABLE) or None
-    if owner is not None and owner not in FREQUENCIES:
-        raise UsageError(
-            f"{OWNER_FREQUENCY_VARIABLE}={owner!r}: not one of {', '.join(FREQUENCIES)}"
-        )
-    settings = PlanSettings(
-        clock,
-        timedelta(days=args.grace_days),
-        args.policy,
-        owner_frequency=owner,
+    settings = plan_settings(
+        as_of=args.as_of,
+        grace_days=args.grace_days,
+        policy=args.policy,
+        owner_frequency=args.owner_frequency,
         explanations=_explanations(args.registry),
     )
     plan = make_plan(registry, scan_reads(args.reads), settings)
