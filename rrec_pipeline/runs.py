@@ -22,7 +22,6 @@ import polars as pl
 
 from rrec_pipeline.build import build_defs
 from rrec_pipeline.issuance.frames import holds_frame
-from rrec_pipeline.issuance.lots import in_order
 from rrec_pipeline.issuance.plan import (
     Plan,
     make_plan,
@@ -257,8 +256,7 @@ class Runner:
         if plan is not None:
             reservations = plan.registry.reservations
             frequency_of = dict(reservations.select("reservation_id", "frequency").iter_rows())
-            _, waiting = in_order(plan.lots)
-            holds = holds_frame([*plan.holds, *waiting], frequency_of)
+            holds = holds_frame(plan.ready_and_holds()[1], frequency_of)
         self.defs.resources["issuance_ledger"].record_holds(holds, "plan", None)
         return plan
 

@@ -15,6 +15,7 @@ a key is the first day of a calendar period, windows in each project's zone):
   with its rule and reason; the period's other lots are issued.
 """
 
+from dataclasses import replace
 from datetime import date
 
 import dagster as dg
@@ -36,7 +37,6 @@ from rrec_pipeline.issuance.frames import (
     lots_frame,
     mark_changes,
 )
-from rrec_pipeline.issuance.lots import in_order
 from rrec_pipeline.issuance.plan import (
     PlanSettings,
     make_plan,
@@ -99,12 +99,15 @@ def partition_lots(
     def mine(energy) -> bool:
         return frequency_of[energy.reservation_id] == frequency and energy.window.label == label
 
-    ready, waiting = in_order(plan.lots)
-    plan.lots = [lot for lot in ready if mine(lot.energy)]
-    plan.late = [energy for energy in plan.late if mine(energy)]
-    holds = holds_frame([h for h in [*plan.holds, *waiting] if mine(h.energy)], frequency_of)
-    planned = lots_frame(plan, frequency, recipients, tokens)
-    return pl.concat([planned, late_frame(plan, frequency, recipients, tokens)]), holds
+    ready, holds = plan.ready_and_holds()
+    period = replace(
+        plan,
+        lots=[lot for lot in ready if mine(lot.energy)],
+        late=[energy for energy in plan.late if mine(energy)],
+    )
+    held = holds_frame([hold for hold in holds if mine(hold.energy)], frequency_of)
+    planned = lots_frame(period, frequency, recipients, tokens)
+    return pl.concat([planned, late_frame(period, frequency, recipients, tokens)]), held
 
 
 def _lots_asset(frequency: str) -> dg.AssetsDefinition:

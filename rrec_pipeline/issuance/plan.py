@@ -18,7 +18,7 @@ import polars as pl
 from rrec_pipeline.issuance.chains import plan_lots
 from rrec_pipeline.issuance.coverage import segments_by_project, window_evidence
 from rrec_pipeline.issuance.energy import window_energy
-from rrec_pipeline.issuance.lots import Hold, Issued, Lot, WindowEnergy
+from rrec_pipeline.issuance.lots import Hold, Issued, Lot, WindowEnergy, in_order
 from rrec_pipeline.issuance.refusals import IMPORTED_GUARD
 from rrec_pipeline.issuance.segments import device_segments
 from rrec_pipeline.issuance.windows import Window, windows
@@ -52,6 +52,12 @@ class Plan:
     over_issued: list[tuple[WindowEnergy, int]] = field(default_factory=list)
     state: RegistryState | None = None
     registry: RegistryTables | None = None  # as planned: with the owner reservations, if any
+
+    def ready_and_holds(self) -> tuple[list[Lot], list[Hold]]:
+        """(the lots the ledger may take now, every hold: held, and waiting for an earlier
+        window of its reservation, `in_order`): what the assets and `rrec run` both use."""
+        ready, waiting = in_order(self.lots)
+        return ready, [*self.holds, *waiting]
 
 
 def make_plan(
