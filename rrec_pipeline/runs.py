@@ -33,7 +33,7 @@ from rrec_pipeline.meter_reads.days import stale_days
 from rrec_pipeline.minting.links import redact
 from rrec_pipeline.partitions import meter_partition_key, meter_range_tags
 from rrec_pipeline.registry.files import RegistryTables
-from rrec_pipeline.resources.atomic import read_parquet_once, write_atomic
+from rrec_pipeline.resources.atomic import write_atomic
 from rrec_pipeline.resources.lost_runs import fail_lost_runs
 from rrec_pipeline.schedules import days_to_fetch
 from rrec_pipeline.tables import (
@@ -43,7 +43,6 @@ from rrec_pipeline.tables import (
     METER_READS,
     PROJECTS,
     RESERVATIONS,
-    TABLES,
 )
 from rrec_pipeline.validation.batch_tables import explanations_from_frame
 
@@ -60,8 +59,7 @@ REGISTRY_KEYS = (PROJECTS.key, DEVICES.key, RESERVATIONS.key, CLEARANCES.key)
 
 
 def _read_table(warehouse, key: str) -> pl.DataFrame:
-    path = Path(warehouse.base_dir, key, "part.parquet")
-    return read_parquet_once(path) if path.exists() else TABLES[key].empty()
+    return warehouse.read(key)
 
 
 def open_instance(dagster_home: Path) -> dg.DagsterInstance:

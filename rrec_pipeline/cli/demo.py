@@ -27,10 +27,17 @@ from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.demo.inputs import DemoFile, demo_files
 from rrec_pipeline.demo.summary import DemoResult, demo_lines
 from rrec_pipeline.locations import home_paths, publish_repository, rrec_home
-from rrec_pipeline.resources.atomic import read_parquet_once, write_atomic
+from rrec_pipeline.resources.atomic import write_atomic
 from rrec_pipeline.resources.ledger import IssuanceLedger
+from rrec_pipeline.resources.warehouse import Warehouse, read_table
 from rrec_pipeline.runs import Runner, open_instance
-from rrec_pipeline.tables import METER_READS, VERIFICATION_FILES, VERIFICATION_FINDINGS
+from rrec_pipeline.tables import (
+    FREQUENCIES,
+    METER_READS,
+    VERIFICATION_FILES,
+    VERIFICATION_FINDINGS,
+    lot_files,
+)
 from rrec_pipeline.verification_csv.reader import read_verification_bytes
 
 MARKER = ".rrec-demo"  # in RREC_HOME: the inputs there are the demo's
@@ -109,10 +116,10 @@ def demo_result(paths, failed_checks: list[str]) -> DemoResult:
     ledger = IssuanceLedger(path=str(paths["ledger"]))
     issued = ledger.issued_lots()
     warehouse = paths["warehouse"]
-    reads = pl.scan_parquet(warehouse / METER_READS.key / "**" / "*.parquet")
+    reads = Warehouse(base_dir=str(warehouse)).scan(METER_READS.key)
     return DemoResult(
-        files=read_parquet_once(warehouse / VERIFICATION_FILES.key / "part.parquet"),
-        findings=read_parquet_once(warehouse / VERIFICATION_FINDINGS.key / "part.parquet"),
+        files=read_table(warehouse, VERIFICATION_FILES.key),
+        findings=read_table(warehouse, VERIFICATION_FINDINGS.key),
         issued=issued,
         mints=ledger.mints(),
         lot_files=_lot_files(warehouse),
@@ -126,12 +133,11 @@ def demo_result(paths, failed_checks: list[str]) -> DemoResult:
 
 
 def _lot_files(warehouse: Path) -> pl.DataFrame:
-    parts = sorted(warehouse.glob("out_issuance__*_lot_files/partition=*/part.parquet"))
-    frames = [read_parquet_once(p).select("lot_id", "is_valid", "findings") for p in parts]
-    empty = pl.DataFrame(
-        schema={"lot_id": pl.String, "is_valid": pl.Boolean, "findings": pl.String}
-    )
-    return pl.concat(frames) if frames else empty
+    frames = [
+        read_table(warehouse, lot_files(frequency).key).select("lot_id", "is_valid", "findings")
+        for frequency in FREQUENCIES
+    ]
+    return pl.concat(frames)
 
 
 def lot_credits(paths, issued: pl.DataFrame) -> dict[str, Decimal]:

@@ -30,9 +30,9 @@ from rrec_pipeline.cli.progress import Progress
 from rrec_pipeline.errors import SettingError
 from rrec_pipeline.jobs import ANALYSTS_JOB_NAME, MAIN_JOB_NAME, MINTING_JOB_NAME
 from rrec_pipeline.locations import home_paths, publish_repository, rrec_home
-from rrec_pipeline.resources.atomic import read_parquet_once
 from rrec_pipeline.resources.ledger import IssuanceLedger
 from rrec_pipeline.resources.publisher import commits_in
+from rrec_pipeline.resources.warehouse import read_table
 from rrec_pipeline.run_summary import Changes, RunOutcome, over_issued_text, summary_lines
 from rrec_pipeline.runs import Runner, open_instance, quiet_dagster
 from rrec_pipeline.tables import (
@@ -182,11 +182,8 @@ def changes_so_far(paths) -> Changes:
 
 
 def _table(paths, table: Table) -> pl.DataFrame:
-    path = paths["warehouse"] / table.key / "part.parquet"
-    return read_parquet_once(path) if path.exists() else table.empty()
+    return read_table(paths["warehouse"], table.key)
 
 
 def _meter_reads(paths, days: list[str]) -> pl.DataFrame:
-    folder = paths["warehouse"] / METER_READS.key
-    files = [p for p in folder.glob("source=*/date=*/part.parquet") if p.parent.name[5:] in days]
-    return pl.concat([read_parquet_once(p) for p in files]) if files else METER_READS.empty()
+    return read_table(paths["warehouse"], METER_READS.key, days)

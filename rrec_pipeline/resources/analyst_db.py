@@ -21,8 +21,8 @@ from rrec_pipeline import faults
 from rrec_pipeline.analysts import ANALYST_TABLES, VIEWS, AnalystTable
 from rrec_pipeline.issuance.coverage import meter_gaps
 from rrec_pipeline.issuance.segments import device_segments
-from rrec_pipeline.resources.atomic import read_parquet_once
 from rrec_pipeline.resources.ledger import IssuanceLedger
+from rrec_pipeline.resources.warehouse import Warehouse, table_files
 from rrec_pipeline.tables import DEVICES, METER_GAPS, METER_READS, duckdb_columns
 
 
@@ -85,7 +85,7 @@ def _fill(connection, table: AnalystTable, warehouse: Path, ledger: IssuanceLedg
         connection.execute(f"INSERT INTO {table.name} SELECT {columns} FROM incoming")
         connection.unregister("incoming")
         return frame.height
-    files = sorted(str(p) for p in (warehouse / table.table.key).rglob("*.parquet"))
+    files = [str(path) for path in table_files(warehouse, table.table.key)]
     if not files:
         return 0
     listed = ", ".join(_quote(f) for f in files)
@@ -98,13 +98,11 @@ def _fill(connection, table: AnalystTable, warehouse: Path, ledger: IssuanceLedg
 
 def _meter_gaps(warehouse: Path) -> pl.DataFrame:
     """Every registered generation device's gaps, by the planner's own rule."""
-    devices_file = warehouse / DEVICES.key / "part.parquet"
-    reads = sorted((warehouse / METER_READS.key).rglob("*.parquet"))
-    if not devices_file.exists() or not reads:
+    stored = Warehouse(base_dir=str(warehouse))
+    devices = stored.read(DEVICES.key)
+    if devices.is_empty() or not table_files(warehouse, METER_READS.key):
         return METER_GAPS.empty()
-    devices = read_parquet_once(devices_file)
-    scan = pl.scan_parquet(reads, hive_partitioning=False).select(list(METER_READS.dtypes))
-    return meter_gaps(device_segments(scan, devices))
+    return meter_gaps(device_segments(stored.scan(METER_READS.key), devices))
 
 
 class AnalystDatabase(dg.ConfigurableResource):

@@ -20,9 +20,8 @@ import polars as pl
 
 from rrec_pipeline.resources.atomic import read_parquet_once, write_with
 from rrec_pipeline.resources.lost_runs import is_live
+from rrec_pipeline.resources.warehouse import FILE_NAME
 from rrec_pipeline.tables import TABLES
-
-FILE_NAME = "part.parquet"
 
 
 class ParquetIOManager(dg.ConfigurableIOManager):
