@@ -1,4 +1,4 @@
-"""The `rrec` command line: validate, rules, credits, fetch, plan, run, minting, sql.
+"""The `rrec` command line: validate, rules, credits, fetch, plan, registry, run, audit, sql.
 
 Arguments are declared here, and each command's module (`cli/<command>.py`) is
 imported only when that command runs, so `rrec --help` and `rrec validate`
