@@ -19,6 +19,7 @@ from rrec_pipeline.validation.batch_tables import summaries_frame
 from rrec_pipeline.validation.config import ValidationConfig
 from rrec_pipeline.verification_csv.totals import project_year_rrecs
 from tests.builders import EAT, CsvCase, hourly_rows
+from tests.examples import examples
 
 TOTALS_MWH = ("27.098", "18.571", "71.499", "1.832")  # 119.000 MWh; 118.99999999999999 in floats
 
@@ -65,7 +66,7 @@ def summaries(totals: list[Decimal]) -> pl.DataFrame:
     return pl.DataFrame(columns)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.decimals(min_value=0, max_value=10_000, places=6), min_size=1, max_size=12))
 def test_project_year_rrecs_are_the_floor_of_the_exact_sum(totals: list[Decimal]) -> None:
     credits = project_year_credits(summaries(totals), load_reference())
@@ -73,7 +74,7 @@ def test_project_year_rrecs_are_the_floor_of_the_exact_sum(totals: list[Decimal]
     assert credits["whole_rrecs"].to_list() == [math.floor(sum(totals))]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.lists(st.decimals(min_value=0, max_value=500, places=4), min_size=2, max_size=30))
 def test_rows_add_up_exactly_whatever_their_decimals(values: list[Decimal]) -> None:
     case = CsvCase().with_header(**{"DC Capacity (kWp)": "100000"})

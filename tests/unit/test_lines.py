@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from rrec_pipeline.verification_csv import lines
 from rrec_pipeline.verification_csv.model import UnreadableFileError
+from tests.examples import examples
 
 PIECES = ["2024-01-01T00:00:00+03:00", "1.5", ",", " ", "\n", "\r", "\r\n", '"', "'", "é", "\t"]
 
@@ -20,7 +21,7 @@ def python_lines(data: bytes) -> list[str]:
     return split[:-1] if split and split[-1] == "" else split
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=14), st.booleans())
 def test_polars_reads_the_lines_python_splits(pieces: list[str], bom: bool) -> None:
     data = (("\ufeff" if bom else "") + "".join(pieces)).encode()

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from rrec_pipeline.meter_reads.overlaps import overlapping_intervals
 from rrec_pipeline.schemas.meter_reads import READ_ORDER
 from rrec_pipeline.schemas.ordering import duplicated_rows, in_order
+from tests.examples import examples
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 ROW = st.tuples(
@@ -36,7 +37,7 @@ def frame(rows: list[tuple[str, str, int, int]]) -> pl.DataFrame:
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(ROW, max_size=12), st.booleans())
 def test_duplicated_rows_match_hashing_sorted_or_not(rows, sort) -> None:
     data = frame(rows)
@@ -59,7 +60,7 @@ def overlaps_by_sorting(data: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(ROW, max_size=12, unique_by=lambda r: (r[0], r[1], r[2])))
 def test_overlaps_are_the_same_in_write_order_and_in_any_order(rows) -> None:
     data = frame(rows)
@@ -85,7 +86,7 @@ def by_day_in_write_order(data: pl.DataFrame) -> pl.DataFrame:
     return data.sort(day, *READ_ORDER)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(ROW_OVER_DAYS, max_size=14))
 def test_days_read_in_turn_find_the_duplicates_hashing_finds(rows) -> None:
     data = by_day_in_write_order(frame(rows))
@@ -94,7 +95,7 @@ def test_days_read_in_turn_find_the_duplicates_hashing_finds(rows) -> None:
     assert found.to_list() == expected.to_list()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(ROW_OVER_DAYS, max_size=14, unique_by=lambda r: (r[0], r[1], r[2])))
 # a's 23:00 interval runs into the next day, past b's row, onto a's 00:00 one.
 @example([("steamaco", "a", 23, 3), ("steamaco", "b", 23, 1), ("steamaco", "a", 24, 1)])

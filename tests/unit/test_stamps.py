@@ -15,6 +15,7 @@ from rrec_pipeline.verification_csv.stamps import (
     parse_stamp_column,
     with_parsed_stamps,
 )
+from tests.examples import examples
 
 STAMPS = [
     ("2018-04-23T15:00:00-04:00", datetime(2018, 4, 23, 15), -240, False),
@@ -140,7 +141,7 @@ _COMMON_SHAPED = (
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(_STAMP_LIKE | _COMMON_SHAPED, max_size=20))
 def test_the_staged_parser_agrees_with_the_expressions_on_stamp_like_texts(texts) -> None:
     texts += ["+2024-1-01T00:00:00+03:00", "2024-01-01T05:00:00-00:30"]

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from rrec_pipeline.issuance.energy import project_slots
 from rrec_pipeline.tables import DEVICES, METER_READS
+from tests.examples import examples
 
 START = datetime(2025, 3, 1, tzinfo=UTC)
 METERS = [("steamaco", "MG-1", "M1"), ("steamaco", "MG-1", "M2"), ("steamaco", "MG-2", "M3")]
@@ -86,7 +87,7 @@ def _reference(reads: pl.DataFrame, registrations) -> dict:
     return dict(sums)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     rows=st.lists(reading, max_size=40),
     registrations=st.lists(st.sampled_from(REGISTRATIONS), min_size=1, unique=True),
