@@ -9,8 +9,6 @@ types, primary keys and comments from the table registry (`analysts.py`).
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 
 import dagster as dg
@@ -21,6 +19,7 @@ from rrec_pipeline import faults
 from rrec_pipeline.analysts import ANALYST_TABLES, VIEWS, AnalystTable
 from rrec_pipeline.issuance.coverage import meter_gaps
 from rrec_pipeline.issuance.segments import device_segments
+from rrec_pipeline.resources.duck import new_database
 from rrec_pipeline.resources.ledger import IssuanceLedger
 from rrec_pipeline.resources.warehouse import Warehouse, table_files
 from rrec_pipeline.tables import DEVICES, METER_GAPS, METER_READS, duckdb_columns
@@ -46,24 +45,15 @@ def create_statements(table: AnalystTable) -> list[str]:
 
 def build(target: Path, warehouse: Path, ledger: IssuanceLedger) -> dict[str, int]:
     """Write the database to `target` atomically; returns rows per table."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     counts = {}
-    try:
-        with duckdb.connect(str(temporary)) as connection:
-            for table in ANALYST_TABLES:
-                for statement in create_statements(table):
-                    connection.execute(statement)
-                counts[table.name] = _fill(connection, table, warehouse, ledger)
-            for name, (comment, query) in VIEWS.items():
-                connection.execute(f"CREATE VIEW {name} AS {query}")
-                connection.execute(f"COMMENT ON VIEW {name} IS {_quote(comment)}")
-            connection.execute("CHECKPOINT")
-        faults.reached("duckdb")
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-        Path(f"{temporary}.wal").unlink(missing_ok=True)
+    with new_database(target, before_swap=lambda: faults.reached("duckdb")) as connection:
+        for table in ANALYST_TABLES:
+            for statement in create_statements(table):
+                connection.execute(statement)
+            counts[table.name] = _fill(connection, table, warehouse, ledger)
+        for name, (comment, query) in VIEWS.items():
+            connection.execute(f"CREATE VIEW {name} AS {query}")
+            connection.execute(f"COMMENT ON VIEW {name} IS {_quote(comment)}")
     return counts
 
 

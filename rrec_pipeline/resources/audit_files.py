@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import uuid
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from rrec_pipeline.analysts import AnalystTable
@@ -21,6 +18,7 @@ from rrec_pipeline.minting.audit import Audit
 from rrec_pipeline.minting.audit_report import markdown, minted_by_token_year
 from rrec_pipeline.resources.analyst_db import create_statements
 from rrec_pipeline.resources.atomic import write_atomic
+from rrec_pipeline.resources.duck import append, new_database
 from rrec_pipeline.tables import AUDIT_BALANCES, AUDIT_MINTS
 
 CHART = "minted_per_token_year.png"
@@ -76,17 +74,8 @@ def _duckdb(target: Path, audit: Audit) -> None:
         ),
         "audit_balances": pl.DataFrame(audit.balances, schema=AUDIT_BALANCES.dtypes),
     }
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with duckdb.connect(str(temporary)) as connection:
-            for table in TABLES:
-                for statement in create_statements(table):
-                    connection.execute(statement)
-                connection.register("incoming", frames[table.name].to_arrow())
-                connection.execute(f"INSERT INTO {table.name} SELECT * FROM incoming")
-                connection.unregister("incoming")
-            connection.execute("CHECKPOINT")
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-        Path(f"{temporary}.wal").unlink(missing_ok=True)
+    with new_database(target) as connection:
+        for table in TABLES:
+            for statement in create_statements(table):
+                connection.execute(statement)
+            append(connection, table.name, frames[table.name])

@@ -4,9 +4,11 @@ frame, run a block in a transaction, hold a lock beside the file."""
 from __future__ import annotations
 
 import fcntl
+import os
 import random
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -62,3 +64,23 @@ def transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
         connection.execute("ROLLBACK")
         raise
     connection.execute("COMMIT")
+
+
+@contextmanager
+def new_database(
+    target: Path, before_swap: Callable[[], None] = lambda: None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A database built in a temporary file beside `target` and renamed over it when the
+    block ends without an error (after `before_swap`): a reader with the old file open keeps
+    a whole database, and none ever sees a half-written one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with duckdb.connect(str(temporary)) as connection:
+            yield connection
+            connection.execute("CHECKPOINT")
+        before_swap()
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+        Path(f"{temporary}.wal").unlink(missing_ok=True)
