@@ -19,9 +19,12 @@ from rrec_pipeline.tables import Table
 class AnalystTable:
     name: str
     table: Table
-    primary_key: tuple[str, ...] = ()
     from_ledger: str | None = None  # the ledger's table, else the warehouse's Parquet
     derived: str | None = None  # computed from the warehouse by the domain rule it names
+
+    @property
+    def primary_key(self) -> tuple[str, ...]:
+        return self.table.primary_key
 
     @property
     def comment(self) -> str:
@@ -34,35 +37,26 @@ class AnalystTable:
 
 
 ANALYST_TABLES = (
-    AnalystTable("projects", tables.PROJECTS, ("project_id",)),
+    AnalystTable("projects", tables.PROJECTS),
     AnalystTable("devices", tables.DEVICES),
-    AnalystTable("reservations", tables.RESERVATIONS, ("reservation_id",)),
-    AnalystTable("meter_reads", tables.METER_READS, ("source", "device_id", "interval_start")),
+    AnalystTable("reservations", tables.RESERVATIONS),
+    AnalystTable("meter_reads", tables.METER_READS),
     AnalystTable("meter_anomalies", tables.METER_ANOMALIES),
     AnalystTable(
         "meter_gaps",
         tables.METER_GAPS,
-        ("project_id", "source", "site_id", "device_id", "gap_start"),
         derived="issuance/coverage.py",
     ),
-    AnalystTable("verification_files", tables.VERIFICATION_FILES, ("file",)),
+    AnalystTable("verification_files", tables.VERIFICATION_FILES),
     AnalystTable("validation_findings", tables.VERIFICATION_FINDINGS),
-    AnalystTable("issuance_lots", tables.ISSUED_LOTS, ("lot_id",), from_ledger="issued_lots"),
+    AnalystTable("issuance_lots", tables.ISSUED_LOTS, from_ledger="issued_lots"),
     AnalystTable("issuance_plans", tables.ISSUANCE_PLANS, from_ledger="plans"),
-    AnalystTable("mints", tables.LOT_MINTS, ("mint_key",), from_ledger="mints"),
-    AnalystTable("held_lots", tables.HELD_LOTS, ("lot_id", "origin"), from_ledger="held_lots"),
-    AnalystTable(
-        "imported_lots", tables.IMPORTED_LOTS, ("imported_id",), from_ledger="imported_lots"
-    ),
+    AnalystTable("mints", tables.LOT_MINTS, from_ledger="mints"),
+    AnalystTable("held_lots", tables.HELD_LOTS, from_ledger="held_lots"),
+    AnalystTable("imported_lots", tables.IMPORTED_LOTS, from_ledger="imported_lots"),
     AnalystTable("onchain_transactions", tables.CHAIN_TRANSACTIONS),
-    AnalystTable(
-        "carbon_credits", tables.PROJECT_YEAR_CREDITS, ("project_name", "generation_year")
-    ),
-    AnalystTable(
-        "minigrid_customer_months",
-        tables.MINIGRID_CUSTOMER_MONTHS,
-        ("source", "site_id", "year", "month"),
-    ),
+    AnalystTable("carbon_credits", tables.PROJECT_YEAR_CREDITS),
+    AnalystTable("minigrid_customer_months", tables.MINIGRID_CUSTOMER_MONTHS),
 )
 
 VIEWS = {

@@ -1,11 +1,16 @@
 """The table registry: every table the pipeline materializes, declared once.
 
-A `Table` is an asset key (`{layer}_{source}__{name}`: `core` validated and
-normalised, `out` derived for users) with its pandera schema, whose docstring
-describes a row and whose columns carry their own descriptions. Asset keys,
-the blocking schema checks (one loop in `checks/schemas.py`), the typed empty
-frames the IO manager hands out for partitions not yet written, and the
-DuckDB tables for analysts all come from here.
+A `Table` is a key (`{layer}_{source}__{name}`) with its pandera schema, whose
+docstring describes a row and whose columns carry their own descriptions, and
+its primary key (the model's `unique`, unless a table states it because
+pandera checks it another way). The key's layer says where the rows are kept:
+`core` (validated and normalised) and `out` (derived for users) are assets in
+the Parquet warehouse, `ledger` tables live in the issuance ledger, `audit`
+tables beside `rrec audit`'s report, `analysts` tables only in the analysts'
+database. Asset keys, the blocking schema checks (one loop in
+`checks/schemas.py`), the typed empty frames the IO manager hands out for
+partitions not yet written, and every DuckDB table's DDL (ledger, audit,
+analysts) come from here.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import polars as pl
 from rrec_pipeline.frequencies import FREQUENCIES as FREQUENCY_NAMES
 from rrec_pipeline.schemas import as_schema, polars_schema
 from rrec_pipeline.schemas.audit import AuditBalances, AuditMints
-from rrec_pipeline.schemas.chain import ChainTransactions, LotMints
+from rrec_pipeline.schemas.chain import ChainTransactions, LedgerMints, LotMints, MintLog
 from rrec_pipeline.schemas.credits import MiniGridCustomerMonths, ProjectYearCredits
 from rrec_pipeline.schemas.issuance import (
     CertifiedReads,
@@ -53,11 +58,45 @@ from rrec_pipeline.schemas.verification import (
 )
 from rrec_pipeline.verification_csv.fields import SUMMARY_FIELDS
 
+STORES = {
+    "core": "warehouse",
+    "out": "warehouse",
+    "ledger": "ledger",
+    "audit": "audit",
+    "analysts": "analysts",
+}
+
 
 @dataclass(frozen=True)
 class Table:
     key: str
     schema: pa.DataFrameSchema
+    stated_key: tuple[str, ...] = ()  # a primary key pandera does not check as `unique`
+
+    @property
+    def name(self) -> str:
+        """The table's name inside its store (the key without its layer and source)."""
+        return self.key.split("__", 1)[1]
+
+    @property
+    def store(self) -> str:
+        return STORES[self.key.split("_", 1)[0]]
+
+    @property
+    def primary_key(self) -> tuple[str, ...]:
+        """The stated key, else the model's `unique` columns when none may be null (a unique
+        over a nullable column, such as a manual record's missing transaction, is no key)."""
+        if self.stated_key:
+            return self.stated_key
+        columns = self.schema.columns
+        unique = self.schema.unique or [name for name, column in columns.items() if column.unique]
+        return () if any(columns[name].nullable for name in unique) else tuple(unique)
+
+    def ddl(self, name: str | None = None) -> str:
+        """`CREATE TABLE IF NOT EXISTS` with the registry's column types and primary key."""
+        key = f", PRIMARY KEY ({', '.join(self.primary_key)})" if self.primary_key else ""
+        columns = duckdb_columns(self.dtypes)
+        return f"CREATE TABLE IF NOT EXISTS {name or self.name} ({columns}{key})"
 
     @property
     def description(self) -> str:
@@ -79,8 +118,8 @@ class Table:
         return self.schema.validate(frame)
 
 
-def _table(key: str, model: type[pa.DataFrameModel]) -> Table:
-    return Table(key, as_schema(model))
+def _table(key: str, model: type[pa.DataFrameModel], primary_key: tuple[str, ...] = ()) -> Table:
+    return Table(key, as_schema(model), primary_key)
 
 
 def _with_header_columns(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
@@ -96,12 +135,14 @@ def _with_header_columns(model: type[pa.DataFrameModel]) -> pa.DataFrameSchema:
 
 
 VERIFICATION_FILES = Table(
-    "core_verification__files", _with_header_columns(VerificationFileSummaries)
+    "core_verification__files", _with_header_columns(VerificationFileSummaries), ("file",)
 )
 VERIFICATION_READINGS = _table("core_verification__readings", VerificationAcceptedReadings)
 VERIFICATION_FINDINGS = _table("core_verification__findings", VerificationFindings)
 GAP_EXPLANATIONS = _table("core_verification__gap_explanations", GapExplanations)
-METER_READS = _table("core_meter__reads", MeterReads)
+METER_READS = _table(
+    "core_meter__reads", MeterReads, ("source", "device_id", "interval_start")
+)  # checked by `MeterReads.unique_interval`
 METER_ANOMALIES = _table("core_meter__anomalies", MeterAnomalies)
 EMBER_INTENSITY = _table("core_reference__ember_co2_intensity", EmberIntensity)
 AVERT_RATES = _table("core_reference__avert_rates", AvertRates)
@@ -174,11 +215,26 @@ ISSUANCE_PLANS = _table("ledger__plans", IssuancePlans)
 HELD_LOTS = _table("ledger__held_lots", HeldLots)
 CERTIFIED_READS = _table("ledger__certified_reads", CertifiedReads)
 IMPORTED_LOTS = _table("ledger__imported_lots", ImportedLots)
+LEDGER_MINTS = _table("ledger__mints", LedgerMints)
+MINT_LOG = _table("ledger__mint_log", MintLog)
+LEDGER_TABLES = (
+    ISSUED_LOTS,
+    ISSUANCE_PLANS,
+    HELD_LOTS,
+    CERTIFIED_READS,
+    IMPORTED_LOTS,
+    LEDGER_MINTS,
+    MINT_LOG,
+)
 # What `rrec audit --out` writes beside its report.
 AUDIT_MINTS = _table("audit__mints", AuditMints)
 AUDIT_BALANCES = _table("audit__balances", AuditBalances)
 # Derived for analysts from the meter reads and the registry, with the planner's own rule.
-METER_GAPS = _table("analysts__meter_gaps", MeterGaps)
+METER_GAPS = _table(
+    "analysts__meter_gaps",
+    MeterGaps,
+    ("project_id", "source", "site_id", "device_id", "gap_start"),
+)
 
 # DuckDB column types of the polars dtypes the registry uses.
 _DUCKDB = {
@@ -190,6 +246,7 @@ _DUCKDB = {
     pl.Boolean: "BOOLEAN",
     pl.String: "VARCHAR",
     pl.Date: "DATE",
+    pl.Binary: "BLOB",
 }
 
 

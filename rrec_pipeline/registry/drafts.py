@@ -14,22 +14,10 @@ import re
 from collections.abc import Iterable
 from datetime import timedelta
 
+from rrec_pipeline.registry.files import PROJECTS
 from rrec_pipeline.verification_csv.model import VerificationFile
 
-COLUMNS = (
-    "project_id",
-    "project_name",
-    "country",
-    "us_state",
-    "latitude",
-    "longitude",
-    "dc_capacity_kwp",
-    "fuel_type",
-    "first_operation",
-    "timezone",
-    "installation_type",
-    "owner_wallet",
-)
+COLUMNS = tuple(PROJECTS.columns)  # projects.csv, in the model's order
 
 
 def project_id(name: str) -> str:

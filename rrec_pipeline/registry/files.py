@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandera.polars as pa
@@ -44,69 +45,50 @@ def _ids(column: pl.Expr) -> pl.Expr:
     return parts.list.eval(pl.element().filter(pl.element() != ""))
 
 
+def _convert(dtype: pl.DataType) -> Convert:
+    """A text cell to the model's type: what the column's dtype implies, declared nowhere else."""
+    if isinstance(dtype, pl.Decimal):
+        return _decimal(dtype.scale)
+    if isinstance(dtype, pl.List):
+        return _ids
+    return {pl.Float64: _float, pl.Date: _date}.get(dtype.base_type(), _text)
+
+
 @dataclass(frozen=True)
 class Layout:
-    """How one registry file is read: its model, and each column's conversion."""
+    """How one registry file is read: its model (columns, types, the unique id), the columns
+    a file may leave out, and any conversion beyond the type's."""
 
     file: str
     model: type[pa.DataFrameModel]
-    columns: dict[str, Convert]
     optional: frozenset[str] = frozenset()
-    key: str | None = None  # unique per file: a repeat is a bad row, the first one stays
+    special: tuple[tuple[str, Convert], ...] = ()
+
+    @cached_property
+    def columns(self) -> dict[str, Convert]:
+        """The file's columns in the model's order (every column but `line`), converted."""
+        special = dict(self.special)
+        return {
+            name: special.get(name) or _convert(column.dtype.type)
+            for name, column in self.model.to_schema().columns.items()
+            if name != "line"
+        }
+
+    @property
+    def key(self) -> str | None:
+        """Unique per file: a repeat is a bad row, the first one stays."""
+        columns = self.model.to_schema().columns
+        return next((name for name, column in columns.items() if column.unique), None)
 
 
-PROJECTS = Layout(
-    "projects.csv",
-    Projects,
-    {
-        "project_id": _text,
-        "project_name": _text,
-        "country": _text,
-        "us_state": _text,
-        "latitude": _float,
-        "longitude": _float,
-        "dc_capacity_kwp": _decimal(6),
-        "fuel_type": _text,
-        "first_operation": _date,
-        "timezone": _text,
-        "installation_type": _text,
-        "owner_wallet": _text,
-    },
-    frozenset({"us_state"}),
-    key="project_id",
-)
-DEVICES = Layout(
-    "devices.csv",
-    Devices,
-    {
-        "project_id": _text,
-        "source": _text,
-        "site_id": _text,
-        "device_id": _text,
-        "role": _text,
-    },
-    frozenset({"device_id"}),
-)
+PROJECTS = Layout("projects.csv", Projects, frozenset({"us_state"}))
+DEVICES = Layout("devices.csv", Devices, frozenset({"device_id"}))
 RESERVATIONS = Layout(
     "reservations.csv",
     Reservations,
-    {
-        "reservation_id": _text,
-        "buyer": _text,
-        "recipient_wallet": _text,
-        "project_ids": _ids,
-        "volume_mwh": _decimal(12),
-        "start": _date,
-        "end": _date,
-        "frequency": lambda column: _text(column).str.to_lowercase(),
-    },
-    key="reservation_id",
+    special=(("frequency", lambda column: _text(column).str.to_lowercase()),),
 )
-CLEARANCES = Layout(
-    "clearances.csv",
-    Clearances,
-    {"project_id": _text, "cleared_against": _text, "reason": _text},
-)
+CLEARANCES = Layout("clearances.csv", Clearances)
 
 
 @dataclass(frozen=True)

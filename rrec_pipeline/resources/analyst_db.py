@@ -22,7 +22,7 @@ from rrec_pipeline.issuance.segments import device_segments
 from rrec_pipeline.resources.duck import new_database
 from rrec_pipeline.resources.ledger import IssuanceLedger
 from rrec_pipeline.resources.warehouse import Warehouse, table_files
-from rrec_pipeline.tables import DEVICES, METER_GAPS, METER_READS, duckdb_columns
+from rrec_pipeline.tables import DEVICES, METER_GAPS, METER_READS
 
 
 def _quote(text: str) -> str:
@@ -30,9 +30,8 @@ def _quote(text: str) -> str:
 
 
 def create_statements(table: AnalystTable) -> list[str]:
-    key = f", PRIMARY KEY ({', '.join(table.primary_key)})" if table.primary_key else ""
     statements = [
-        f"CREATE TABLE {table.name} ({duckdb_columns(table.table.dtypes)}{key})",
+        table.table.ddl(table.name),
         f"COMMENT ON TABLE {table.name} IS {_quote(table.comment)}",
     ]
     statements += [

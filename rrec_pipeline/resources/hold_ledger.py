@@ -18,13 +18,9 @@ from datetime import UTC, datetime
 import polars as pl
 
 from rrec_pipeline.resources.duck import append, transaction
-from rrec_pipeline.tables import HELD_LOTS, duckdb_columns
+from rrec_pipeline.tables import HELD_LOTS
 
 HOLD_COLUMNS = HELD_LOTS.dtypes
-HOLD_DDL = (
-    f"CREATE TABLE IF NOT EXISTS held_lots ({duckdb_columns(HOLD_COLUMNS)}, "
-    "PRIMARY KEY (lot_id, origin))",
-)
 
 
 class HoldLedgerMixin:

@@ -18,13 +18,9 @@ import polars as pl
 from rrec_pipeline.issuance.frames import claimed_windows
 from rrec_pipeline.registry.history import ImportedPeriod, imported_periods
 from rrec_pipeline.resources.duck import append, transaction
-from rrec_pipeline.tables import IMPORTED_LOTS, duckdb_columns
+from rrec_pipeline.tables import IMPORTED_LOTS
 
 IMPORTED_COLUMNS = IMPORTED_LOTS.dtypes
-IMPORT_DDL = (
-    f"CREATE TABLE IF NOT EXISTS imported_lots ({duckdb_columns(IMPORTED_COLUMNS)}, "
-    "PRIMARY KEY (imported_id))",
-)
 CONTENT = [name for name in IMPORTED_COLUMNS if name != "imported_at"]
 
 

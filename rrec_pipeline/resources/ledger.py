@@ -22,29 +22,24 @@ import polars as pl
 from rrec_pipeline.errors import OperatorError
 from rrec_pipeline.issuance.lots import Issued
 from rrec_pipeline.resources.duck import append, connect, transaction
-from rrec_pipeline.resources.hold_ledger import HOLD_DDL, HoldLedgerMixin
-from rrec_pipeline.resources.import_ledger import IMPORT_DDL, ImportLedgerMixin
-from rrec_pipeline.resources.mint_ledger import MINT_DDL, MintLedgerMixin
+from rrec_pipeline.resources.hold_ledger import HoldLedgerMixin
+from rrec_pipeline.resources.import_ledger import ImportLedgerMixin
+from rrec_pipeline.resources.mint_ledger import MintLedgerMixin
 from rrec_pipeline.tables import (
     CERTIFIED_READS,
     ISSUANCE_PLANS,
     ISSUED_LOTS,
-    duckdb_columns,
+    LEDGER_TABLES,
     duckdb_type,
 )
 
 ISSUED_COLUMNS = ISSUED_LOTS.dtypes
-READ_COLUMNS = CERTIFIED_READS.dtypes
+# What an issue brings per read; `certified_at` is set when the lot's mint confirms.
+READ_COLUMNS = {k: v for k, v in CERTIFIED_READS.dtypes.items() if k != "certified_at"}
 PLAN_COLUMNS = ISSUANCE_PLANS.dtypes
 
-DDL = (
-    f"CREATE TABLE IF NOT EXISTS issued_lots ({duckdb_columns(ISSUED_COLUMNS)}, "
-    "PRIMARY KEY (lot_id))",
-    f"CREATE TABLE IF NOT EXISTS certified_reads ({duckdb_columns(READ_COLUMNS)}, "
-    "PRIMARY KEY (source, device_id, interval_start))",
-    f"CREATE TABLE IF NOT EXISTS plans ({duckdb_columns(PLAN_COLUMNS)})",
-)
-# Ledgers written before lots had versions and evidence: what a missing column means.
+DDL = tuple(table.ddl() for table in LEDGER_TABLES)
+# Ledgers written before lots had versions, evidence and mints: what a missing column means.
 UPGRADES = {
     "issued_lots": {
         "window_id": "lot_id",
@@ -54,7 +49,7 @@ UPGRADES = {
         "covered_seconds": "0",
         "gap_seconds": "0",
     },
-    "certified_reads": {"wh": "NULL"},
+    "certified_reads": {"wh": "NULL", "certified_at": "NULL"},
 }
 _UPGRADED: set[str] = set()
 
@@ -75,7 +70,7 @@ class IssuanceLedger(MintLedgerMixin, HoldLedgerMixin, ImportLedgerMixin, dg.Con
     def _connect(self) -> duckdb.DuckDBPyConnection:
         try:
             connection = connect(Path(self.path))
-            for statement in (*DDL, *MINT_DDL, *HOLD_DDL, *IMPORT_DDL):
+            for statement in DDL:
                 connection.execute(statement)
         except (
             duckdb.IOException,
@@ -180,7 +175,7 @@ class IssuanceLedger(MintLedgerMixin, HoldLedgerMixin, ImportLedgerMixin, dg.Con
         """Reads claimed by an issued lot; `certified_at` is set when the lot's mint confirms."""
         with self._connect() as connection:
             frame = connection.sql("SELECT * FROM certified_reads").pl()
-        return frame.cast({**READ_COLUMNS, "certified_at": pl.Datetime("us", "UTC")})
+        return frame.cast(CERTIFIED_READS.dtypes)
 
 
 def _certify(connection: duckdb.DuckDBPyConnection, reads: pl.DataFrame) -> None:
@@ -215,7 +210,7 @@ def _upgrade(connection: duckdb.DuckDBPyConnection, path: str) -> None:
     if path in _UPGRADED:
         return
     _UPGRADED.add(path)
-    types = {"issued_lots": ISSUED_COLUMNS, "certified_reads": READ_COLUMNS}
+    types = {"issued_lots": ISSUED_COLUMNS, "certified_reads": CERTIFIED_READS.dtypes}
     for table, columns in UPGRADES.items():
         present = {row[0] for row in connection.execute(f"DESCRIBE {table}").fetchall()}
         for column, value in columns.items():

@@ -16,17 +16,10 @@ import polars as pl
 
 from rrec_pipeline.resources.duck import append, transaction
 from rrec_pipeline.schemas.chain import MintState
-from rrec_pipeline.tables import LOT_MINTS, duckdb_columns
+from rrec_pipeline.tables import LOT_MINTS
 
 MINT_COLUMNS = LOT_MINTS.dtypes
 FROM_CHAIN = "found on the chain"  # mint_log detail of a lot confirmed from an earlier mint
-MINT_DDL = (
-    f"CREATE TABLE IF NOT EXISTS mints ({duckdb_columns(MINT_COLUMNS)}, raw_tx BLOB, "
-    "PRIMARY KEY (mint_key))",
-    "CREATE TABLE IF NOT EXISTS mint_log (mint_key VARCHAR, logged_at TIMESTAMPTZ, state VARCHAR, "
-    "tx_hash VARCHAR, detail VARCHAR)",
-    "ALTER TABLE certified_reads ADD COLUMN IF NOT EXISTS certified_at TIMESTAMPTZ",
-)
 
 
 def _now() -> datetime:

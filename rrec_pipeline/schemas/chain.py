@@ -61,6 +61,26 @@ class LotMints(pa.DataFrameModel):
         unique = ("mint_key",)
 
 
+class LedgerMints(LotMints):
+    """One row per issued lot in the ledger's mint table: the lot's mint row, plus the signed
+    transaction, stored before it is broadcast (the intent a restart resends or finds)."""
+
+    raw_tx: pl.Binary = pa.Field(nullable=True, description="the signed mint transaction")
+
+
+class MintLog(pa.DataFrameModel):
+    """One row per change of a lot's mint state: ops read a lot's whole history here."""
+
+    mint_key: str = pa.Field(description="the lot's mint key")
+    logged_at: UTC = pa.Field(description="when the state changed")
+    state: str = pa.Field(isin=MINT_STATES, description="the state entered")
+    tx_hash: str = pa.Field(nullable=True, description="the mint transaction, once signed")
+    detail: str = pa.Field(nullable=True, description="why (an error, or found on the chain)")
+
+    class Config:
+        strict = True
+
+
 class ChainTransactions(pa.DataFrameModel):
     """One row per token movement read back from the chain (the registry's transaction record)."""
 

@@ -112,6 +112,9 @@ class CertifiedReads(pa.DataFrameModel):
     wh: WH = pa.Field(
         nullable=True, description="the value it certified, Wh (null: before versions)"
     )
+    certified_at: UTC = pa.Field(
+        nullable=True, description="when the lot's mint confirmed (null: not yet minted)"
+    )
 
     class Config:
         strict = True

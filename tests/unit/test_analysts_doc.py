@@ -20,7 +20,7 @@ def test_every_table_is_documented_with_comments_from_the_registry() -> None:
     for table in ANALYST_TABLES:
         assert f"`{table.name}`" in DOC
         statements = create_statements(table)
-        assert statements[0].startswith(f"CREATE TABLE {table.name} (")
+        assert statements[0].startswith(f"CREATE TABLE IF NOT EXISTS {table.name} (")
         commented = [s for s in statements if s.startswith("COMMENT ON COLUMN")]
         assert len(commented) == sum(1 for text in table.table.columns.values() if text)
         assert commented, f"{table.name} has column comments"
