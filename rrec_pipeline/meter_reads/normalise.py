@@ -28,7 +28,8 @@ from datetime import datetime
 import polars as pl
 
 from rrec_pipeline.meter_reads.overlaps import DEVICE, overlapping_intervals
-from rrec_pipeline.schemas.meter_reads import MeterReads
+from rrec_pipeline.schemas import polars_schema
+from rrec_pipeline.schemas.meter_reads import MeterAnomalies, MeterReads
 
 KEY = ["source", "device_id", "interval_start", "interval_end"]
 # Reads come out day by day (the UTC day of `interval_start`: the partition),
@@ -38,13 +39,7 @@ KEY = ["source", "device_id", "interval_start", "interval_end"]
 # constant `source` makes polars' multi-key sort several times slower.
 OUTPUT_ORDER = [pl.col("interval_start").dt.date(), "device_id", "interval_start", "source"]
 READ_COLUMNS = list(MeterReads.to_schema().columns)
-ANOMALY_SCHEMA = {
-    "source": pl.String,
-    "device_id": pl.String,
-    "at": pl.Datetime("us", "UTC"),
-    "anomaly": pl.String,
-    "detail": pl.String,
-}
+ANOMALY_SCHEMA = polars_schema(MeterAnomalies)
 # A rollover: the register was within the top 10 % of a power-of-ten range and
 # is now within its bottom 10 %.
 ROLLOVER_BAND = 0.1

@@ -6,6 +6,7 @@ import pandera.polars as pa
 import polars as pl
 
 from rrec_pipeline.amounts import TOKENS
+from rrec_pipeline.schemas import fields
 
 
 class AuditMints(pa.DataFrameModel):
@@ -13,7 +14,7 @@ class AuditMints(pa.DataFrameModel):
     it minted against what its verification file supports."""
 
     tx: str = pa.Field(nullable=True, description="the mint's transaction (null: none recorded)")
-    token: str = pa.Field(description="the token class")
+    token: str = fields.token()
     block_number: pl.Int64 = pa.Field(description="its block (0: a manual addition)")
     year: pl.Int32 = pa.Field(nullable=True, description="year of the file's Begin (or the block)")
     amount: pl.Int64 = pa.Field(ge=0, description="whole R-RECs minted")
@@ -30,7 +31,7 @@ class AuditBalances(pa.DataFrameModel):
     """One row per token and holder: what the record moved to and from the holder, and what
     it holds. A holder never goes negative, and retirements never exceed the mints."""
 
-    token: str = pa.Field(description="the token class")
+    token: str = fields.token()
     holder: str = pa.Field(description="the wallet (lower case)")
     minted: TOKENS = pa.Field(description="minted to the holder")
     transferred_in: TOKENS = pa.Field(description="transferred to the holder")

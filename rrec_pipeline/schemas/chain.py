@@ -8,6 +8,7 @@ import pandera.polars as pa
 import polars as pl
 
 from rrec_pipeline.amounts import TOKENS
+from rrec_pipeline.schemas import fields
 
 UTC = pl.Datetime(time_unit="us", time_zone="UTC")
 ACTIONS = ["mint", "transfer", "retire", "return", "burn"]
@@ -34,11 +35,11 @@ class LotMints(pa.DataFrameModel):
     )
     lot_id: str = pa.Field(description="the issued lot")
     reservation_id: str = pa.Field(description="the buyer's reservation (or owner)")
-    project_id: str = pa.Field(description="the registered project")
+    project_id: str = fields.project_id()
     window_start_utc: UTC = pa.Field(description="start of the lot's window")
     window_end_utc: UTC = pa.Field(description="end of the lot's window (exclusive)")
     rrecs: pl.Int64 = pa.Field(ge=0, description="whole R-RECs to mint")
-    recipient: str = pa.Field(description="wallet the R-RECs are minted to")
+    recipient: str = fields.recipient()
     token: str = pa.Field(nullable=True, description="R-REC token class")
     path: str = pa.Field(nullable=True, description="the CSV's path in the published repository")
     commit: str = pa.Field(nullable=True, description="the commit that holds the published CSV")

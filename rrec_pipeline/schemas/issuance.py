@@ -6,6 +6,7 @@ import pandera.polars as pa
 import polars as pl
 
 from rrec_pipeline.amounts import WH
+from rrec_pipeline.schemas import fields
 
 UTC = pl.Datetime(time_unit="us", time_zone="UTC")
 CHANGES = ["new", "changed", "adjustment", "late", "issued"]
@@ -21,15 +22,15 @@ class IssuanceLots(pa.DataFrameModel):
     )
     window_id: str = pa.Field(description="the window's first lot id: its versions share it")
     version: pl.Int32 = pa.Field(ge=1, description="1, then 2, 3... for each adjustment")
-    reservation_id: str = pa.Field(description="the buyer's reservation")
-    project_id: str = pa.Field(description="the registered project")
-    frequency: str = pa.Field(description="the reservation's issuance frequency")
+    reservation_id: str = fields.reservation_id()
+    project_id: str = fields.project_id()
+    frequency: str = fields.frequency()
     window_label: pl.Date = pa.Field(description="first day of the calendar period (partition key)")
     window_first_day: pl.Date = pa.Field(description="first local day of the window (included)")
     window_last_day: pl.Date = pa.Field(description="last local day of the window (included)")
     window_start_utc: UTC = pa.Field(description="local midnight starting the window, in UTC")
     window_end_utc: UTC = pa.Field(description="local midnight ending the window (exclusive)")
-    timezone: str = pa.Field(description="the project's IANA time zone")
+    timezone: str = fields.timezone()
     year: pl.Int32 = pa.Field(description="the calendar year the window is in")
     wh: WH = pa.Field(ge=0, description="generation in the window, measured and estimated, Wh")
     late_wh: WH = pa.Field(
@@ -59,7 +60,7 @@ class IssuanceLots(pa.DataFrameModel):
     dropped_wh: WH = pa.Field(ge=0, description="remainder dropped (floor-per-window policy)")
     is_clipped: bool = pa.Field(description="the lot that reached the reservation's volume")
     is_year_end: bool = pa.Field(description="the year's last lot: its carry is unissued")
-    recipient: str = pa.Field(description="wallet the R-RECs are minted to")
+    recipient: str = fields.recipient()
     token: str = pa.Field(nullable=True, description="R-REC token class; null: none applies")
     change: str = pa.Field(isin=CHANGES, description="new, changed or late against the ledger")
 
@@ -71,7 +72,7 @@ class IssuanceLots(pa.DataFrameModel):
 class LotFiles(pa.DataFrameModel):
     """One row per lot that published files: its verification CSV, scorecard, I-REC request."""
 
-    lot_id: str = pa.Field(description="the lot")
+    lot_id: str = fields.lot_id()
     csv_name: str = pa.Field(
         nullable=True, description="the verification CSV's standard file name (null: unwritten)"
     )
@@ -105,8 +106,8 @@ class CertifiedReads(pa.DataFrameModel):
     """One row per meter read an issued lot certified: the lot version whose file holds the
     read's value (a read belongs to exactly one version; a correction moves it on)."""
 
-    source: str = pa.Field(description="meter system or file drop")
-    device_id: str = pa.Field(description="meter or inverter")
+    source: str = fields.source(isin=None)
+    device_id: str = fields.device_id()
     interval_start: UTC = pa.Field(description="start of the read's interval")
     lot_id: str = pa.Field(description="the lot version that certifies it")
     wh: WH = pa.Field(
@@ -128,7 +129,7 @@ class IssuancePlans(pa.DataFrameModel):
     planned_at: UTC = pa.Field(description="when it planned")
     frequency: str = pa.Field(description="the partition's frequency")
     partition: str = pa.Field(description="the partition key (first day of the period)")
-    lot_id: str = pa.Field(description="the lot")
+    lot_id: str = fields.lot_id()
     change: str = pa.Field(isin=CHANGES, description="new, changed, late or issued")
     rrecs: pl.Int64 = pa.Field(description="whole R-RECs planned")
     wh: WH = pa.Field(description="energy of the window, Wh")
@@ -144,13 +145,13 @@ class HeldLots(pa.DataFrameModel):
     its reservation; it is issued, and leaves this table, once the reason is gone."""
 
     lot_id: str = pa.Field(description="the lot that would be issued")
-    reservation_id: str = pa.Field(description="the buyer's reservation")
-    project_id: str = pa.Field(description="the registered project")
-    frequency: str = pa.Field(description="the reservation's issuance frequency")
+    reservation_id: str = fields.reservation_id()
+    project_id: str = fields.project_id()
+    frequency: str = fields.frequency()
     window_label: pl.Date = pa.Field(description="first day of its calendar period (partition)")
     window_start: pl.Date = pa.Field(description="first day of the window, in the project's zone")
     window_end: pl.Date = pa.Field(description="last day of the window (included), same zone")
-    timezone: str = pa.Field(description="the project's IANA time zone")
+    timezone: str = fields.timezone()
     state: str = pa.Field(isin=HOLD_STATES, description="held, or waiting for an earlier window")
     rule: str = pa.Field(description="why: completeness.no_reads, completeness.gap, a file rule...")
     reason: str = pa.Field(description="the reason in words: device, hours, first missing instant")

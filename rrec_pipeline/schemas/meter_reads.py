@@ -11,9 +11,10 @@ import pandera.polars as pa
 import polars as pl
 
 from rrec_pipeline.amounts import WH
+from rrec_pipeline.schemas import fields
 from rrec_pipeline.schemas.ordering import duplicated_rows
 
-SOURCES = ("steamaco", "sparkmeter", "enphase", "victron", "files")
+SOURCES = fields.SOURCES
 CUSTOMER_CLASSES = ("type1_household", "type2_non_household")
 QUALITIES = ("measured", "estimated", "missing")
 ANOMALIES = (
@@ -34,9 +35,9 @@ READ_ORDER = ("device_id", "interval_start", "source")
 class _Readings(pa.DataFrameModel):
     """The columns and rules normalised reads and parsed readings share."""
 
-    source: str = pa.Field(isin=SOURCES, description="meter system or file drop")
-    site_id: str = pa.Field(description="site as the source names it")
-    device_id: str = pa.Field(description="meter or inverter as the source names it")
+    source: str = fields.source()
+    site_id: str = fields.site_id()
+    device_id: str = fields.device_id()
     customer_id: str = pa.Field(nullable=True, description="null for generation meters")
     customer_class: str = pa.Field(
         nullable=True, isin=CUSTOMER_CLASSES, description="AMS-III.BB Type I or II; null: unknown"
@@ -97,8 +98,8 @@ class ParsedReadings(_Readings):
 class MeterAnomalies(pa.DataFrameModel):
     """What normalisation detected and did not pass on as energy."""
 
-    source: str = pa.Field(isin=SOURCES, description="meter system or file drop")
-    device_id: str = pa.Field(description="meter or inverter")
+    source: str = fields.source()
+    device_id: str = fields.device_id()
     at: UTC = pa.Field(description="start of the interval concerned")
     anomaly: str = pa.Field(isin=list(ANOMALIES), description="what was detected")
     detail: str = pa.Field(description="the values involved")
@@ -114,9 +115,9 @@ class MeterGaps(pa.DataFrameModel):
     same gaps (`issuance/coverage.py`)."""
 
     project_id: str = pa.Field(description="the project the device is registered to")
-    source: str = pa.Field(isin=SOURCES, description="meter system or file drop")
-    site_id: str = pa.Field(description="site as the source names it")
-    device_id: str = pa.Field(description="meter or inverter as the source names it")
+    source: str = fields.source()
+    site_id: str = fields.site_id()
+    device_id: str = fields.device_id()
     gap_start: UTC = pa.Field(description="where the device's reads stop covering time")
     gap_end: UTC = pa.Field(description="where they cover time again (exclusive)")
     gap_seconds: pl.Int64 = pa.Field(ge=0, description="length of the gap, seconds")
