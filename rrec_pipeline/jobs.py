@@ -19,7 +19,7 @@ ANALYSTS_JOB_NAME = "analysts_job"
 main_job = dg.define_asset_job(
     MAIN_JOB_NAME,
     selection=dg.AssetSelection.groups("verification", "reference", "credits", "registry")
-    | dg.AssetSelection.assets("out_issuance__file_lots", "out_issuance__file_lots_issued"),
+    | dg.AssetSelection.assets(tables.FILE_LOTS.lots.key, tables.FILE_LOTS.issued),
     description="Validate submitted verification files, accept or quarantine each, "
     "compute the credits of accepted project-years, read the registry, and enter "
     "producer files' lots in the ledger behind the guard.",
@@ -44,14 +44,15 @@ issuance_jobs = [
     dg.define_asset_job(
         issuance_job_name(frequency),
         selection=dg.AssetSelection.assets(
-            tables.issuance_lots(frequency).key,
-            tables.lot_files(frequency).key,
-            tables.issued_key(frequency),
+            assets.lots.key,
+            assets.lot_files.key,
+            assets.issued,
         ),
         description=f"Plan, write and issue the {frequency} lots of one period.",
         tags={ISSUANCE_TAG: "ledger"},  # queued one at a time (dagster.yaml)
     )
-    for frequency in tables.FREQUENCIES
+    for frequency, assets in tables.ISSUANCE.items()
+    if assets.lot_files
 ]
 
 minting_job = dg.define_asset_job(

@@ -10,6 +10,7 @@ from datetime import date
 
 import dagster as dg
 
+from rrec_pipeline.frequencies import BY_NAME
 from rrec_pipeline.meter_reads.ingest import EARLIEST_DAY
 from rrec_pipeline.schemas.meter_reads import SOURCES
 
@@ -54,15 +55,9 @@ def meter_range_tags(first: date, last: date, source: str) -> dict[str, str]:
 # Issuance windows per frequency. Keys are the first day of each calendar period
 # (`YYYY-MM-DD`), which is the `window_label` of the lots a partition plans: a
 # partition holds the windows of that period in every project's own time zone.
-_QUARTERS = "0 0 1 1,4,7,10 *"
 ISSUANCE_PARTITIONS: dict[str, dg.PartitionsDefinition] = {
-    "daily": dg.DailyPartitionsDefinition(start_date=FIRST_DAY),
-    "weekly": dg.WeeklyPartitionsDefinition(start_date=FIRST_DAY, day_offset=1),
-    "monthly": dg.MonthlyPartitionsDefinition(start_date=FIRST_DAY),
-    "quarterly": dg.TimeWindowPartitionsDefinition(
-        cron_schedule=_QUARTERS, start=FIRST_DAY, fmt="%Y-%m-%d"
-    ),
-    "yearly": dg.TimeWindowPartitionsDefinition(
-        cron_schedule="0 0 1 1 *", start=FIRST_DAY, fmt="%Y-%m-%d"
-    ),
+    f.name: dg.TimeWindowPartitionsDefinition(
+        cron_schedule=f.cron, start=FIRST_DAY, fmt="%Y-%m-%d", timezone="UTC"
+    )
+    for f in BY_NAME.values()
 }

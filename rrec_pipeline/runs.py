@@ -40,6 +40,7 @@ from rrec_pipeline.tables import (
     CLEARANCES,
     DEVICES,
     GAP_EXPLANATIONS,
+    ISSUANCE,
     METER_READS,
     PROJECTS,
     RESERVATIONS,
@@ -234,10 +235,7 @@ class Runner:
             if reservations <= blocked:
                 log.info("issuance %s %s waits for an earlier period", frequency, key)
                 continue
-            ops = {
-                f"out_issuance__{frequency}_{name}": {"config": config}
-                for name in ("lots", "issued")
-            }
+            ops = {key: {"config": config} for key in ISSUANCE[frequency].planned}
             log.info("issuance %s %s", frequency, key)
             if step:
                 step(done, len(runs), f"issuance {frequency} {key}")

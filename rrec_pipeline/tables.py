@@ -159,24 +159,40 @@ CLEARANCES = _table("core_registry__clearances", Clearances)
 REGISTRY_FINDINGS = _table("core_registry__findings", RegistryFindings)
 
 
-def issuance_lots(frequency: str) -> Table:
-    return _table(f"out_issuance__{frequency}_lots", IssuanceLots)
+@dataclass(frozen=True)
+class IssuanceAssets:
+    """The assets of one lot source's issuance: its lots, their files, their entry in the ledger
+    (whose data is the ledger itself, so it is a key, not a table)."""
+
+    lots: Table
+    lot_files: Table | None
+    issued: str
+
+    @property
+    def planned(self) -> tuple[str, ...]:
+        """The assets a run of it configures with the issuance settings (lots and issued)."""
+        return (self.lots.key, self.issued)
 
 
-def lot_files(frequency: str) -> Table:
-    return _table(f"out_issuance__{frequency}_lot_files", LotFiles)
+def _issuance(name: str, with_files: bool = True) -> IssuanceAssets:
+    files = _table(f"out_issuance__{name}_lot_files", LotFiles) if with_files else None
+    return IssuanceAssets(
+        _table(f"out_issuance__{name}_lots", IssuanceLots), files, f"out_issuance__{name}_issued"
+    )
 
 
-def issued_key(frequency: str) -> str:
-    """The asset that enters a frequency's lots in the ledger (its data is the ledger)."""
-    return f"out_issuance__{frequency}_issued"
+# Each frequency's period partitions, and the producers' own files (accepted verification
+# files, whose lots are the files themselves): the only places issuance keys are spelled.
+ISSUANCE = {frequency: _issuance(frequency) for frequency in FREQUENCY_NAMES}
+FILE_LOTS = IssuanceAssets(
+    _table("out_issuance__file_lots", IssuanceLots), None, "out_issuance__file_lots_issued"
+)
+ISSUED_KEYS = (*(assets.issued for assets in ISSUANCE.values()), FILE_LOTS.issued)
 
 
 PUBLISHED_LOTS = _table("out_chain__published_lots", LotMints)
 LOT_MINTS = _table("out_chain__mints", LotMints)
 CHAIN_TRANSACTIONS = _table("core_chain__transactions", ChainTransactions)
-
-FREQUENCIES = FREQUENCY_NAMES  # (`frequencies.py`, for modules that import the registry)
 
 TABLES: dict[str, Table] = {
     table.key: table
@@ -199,9 +215,9 @@ TABLES: dict[str, Table] = {
         RESERVATIONS,
         CLEARANCES,
         REGISTRY_FINDINGS,
-        *(issuance_lots(frequency) for frequency in FREQUENCIES),
-        issuance_lots("file"),
-        *(lot_files(frequency) for frequency in FREQUENCIES),
+        *(assets.lots for assets in ISSUANCE.values()),
+        FILE_LOTS.lots,
+        *(assets.lot_files for assets in ISSUANCE.values() if assets.lot_files),
         PUBLISHED_LOTS,
         LOT_MINTS,
         CHAIN_TRANSACTIONS,

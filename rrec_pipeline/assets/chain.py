@@ -30,7 +30,7 @@ from rrec_pipeline.resources.submission_folder import SubmissionFolder
 
 GROUP = "chain"
 POOL = "rrec_chain"
-ISSUED = [tables.issued_key(f) for f in tables.FREQUENCIES] + ["out_issuance__file_lots_issued"]
+ISSUED = list(tables.ISSUED_KEYS)
 
 
 @dg.asset(

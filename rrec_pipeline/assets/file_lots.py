@@ -29,7 +29,7 @@ def file_lot_assets() -> list[dg.AssetsDefinition]:
 
 
 @dg.asset(
-    name=tables.issuance_lots("file").key,
+    name=tables.FILE_LOTS.lots.key,
     ins={
         "files": dg.AssetIn(tables.VERIFICATION_FILES.key),
         **REGISTRY_INS,
@@ -62,9 +62,9 @@ def out_issuance__file_lots(
 
 
 @dg.asset(
-    name="out_issuance__file_lots_issued",
+    name=tables.FILE_LOTS.issued,
     ins={
-        "lots": dg.AssetIn(tables.issuance_lots("file").key),
+        "lots": dg.AssetIn(tables.FILE_LOTS.lots.key),
         "files": dg.AssetIn(tables.VERIFICATION_FILES.key),
         "projects": dg.AssetIn(tables.PROJECTS.key),
         "clearances": dg.AssetIn(tables.CLEARANCES.key),

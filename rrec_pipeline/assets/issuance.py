@@ -111,7 +111,7 @@ def partition_lots(
 
 
 def _lots_asset(frequency: str) -> dg.AssetsDefinition:
-    table = tables.issuance_lots(frequency)
+    table = tables.ISSUANCE[frequency].lots
 
     @dg.asset(
         name=table.key,
@@ -163,13 +163,13 @@ def _lots_asset(frequency: str) -> dg.AssetsDefinition:
 
 
 def _files_asset(frequency: str) -> dg.AssetsDefinition:
-    table = tables.lot_files(frequency)
+    table = tables.ISSUANCE[frequency].lot_files
 
     @dg.asset(
         name=table.key,
         partitions_def=ISSUANCE_PARTITIONS[frequency],
         ins={
-            "lots": dg.AssetIn(tables.issuance_lots(frequency).key),
+            "lots": dg.AssetIn(tables.ISSUANCE[frequency].lots.key),
             "gap_explanations": dg.AssetIn(tables.GAP_EXPLANATIONS.key),
             **REGISTRY_INS,
         },
@@ -214,11 +214,11 @@ def _file_row(frequency: str, files, folder: LotFolder, config: ValidationConfig
 
 def _issued_asset(frequency: str) -> dg.AssetsDefinition:
     @dg.asset(
-        name=tables.issued_key(frequency),
+        name=tables.ISSUANCE[frequency].issued,
         partitions_def=ISSUANCE_PARTITIONS[frequency],
         ins={
-            "lots": dg.AssetIn(tables.issuance_lots(frequency).key),
-            "files": dg.AssetIn(tables.lot_files(frequency).key),
+            "lots": dg.AssetIn(tables.ISSUANCE[frequency].lots.key),
+            "files": dg.AssetIn(tables.ISSUANCE[frequency].lot_files.key),
             "devices": dg.AssetIn(tables.DEVICES.key),
             "projects": dg.AssetIn(tables.PROJECTS.key),
             "clearances": dg.AssetIn(tables.CLEARANCES.key),
@@ -283,7 +283,7 @@ def _unapproved(
 def issuance_assets() -> list[dg.AssetsDefinition]:
     per_frequency = [
         factory(frequency)
-        for frequency in tables.FREQUENCIES
+        for frequency in tables.ISSUANCE
         for factory in (_lots_asset, _files_asset, _issued_asset)
     ]
     return [*per_frequency, *file_lot_assets()]

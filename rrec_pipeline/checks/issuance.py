@@ -60,7 +60,7 @@ def _guard(frequency: str) -> dg.AssetChecksDefinition:
 
     with partitioned_checks():
         return dg.asset_check(
-            asset=tables.issuance_lots(frequency).key,
+            asset=tables.ISSUANCE[frequency].lots.key,
             name="no_double_counting",
             partitions_def=ISSUANCE_PARTITIONS[frequency],
             additional_ins={
@@ -83,7 +83,7 @@ def _nothing_held(frequency: str) -> dg.AssetChecksDefinition:
 
     with partitioned_checks():
         return dg.asset_check(
-            asset=tables.issued_key(frequency),
+            asset=tables.ISSUANCE[frequency].issued,
             name="no_lot_held",
             partitions_def=ISSUANCE_PARTITIONS[frequency],
             description="Every due window of the period is issued; one held (no evidence, "
@@ -107,7 +107,7 @@ def _valid_files(frequency: str) -> dg.AssetChecksDefinition:
 
     with partitioned_checks():
         return dg.asset_check(
-            asset=tables.lot_files(frequency).key,
+            asset=tables.ISSUANCE[frequency].lot_files.key,
             name="lot_files_validate",
             partitions_def=ISSUANCE_PARTITIONS[frequency],
             description="Every lot's verification CSV is written and passes rrec validate; "
@@ -116,7 +116,7 @@ def _valid_files(frequency: str) -> dg.AssetChecksDefinition:
 
 
 @dg.asset_check(
-    asset=tables.issuance_lots("file").key,
+    asset=tables.FILE_LOTS.lots.key,
     name="no_double_counting",
     additional_ins={
         "projects": dg.AssetIn(tables.PROJECTS.key),
@@ -137,6 +137,6 @@ def file_lots_do_not_double_count(
 
 def issuance_checks() -> list[dg.AssetChecksDefinition]:
     per_frequency = [
-        check(f) for f in tables.FREQUENCIES for check in (_guard, _nothing_held, _valid_files)
+        check(f) for f in tables.ISSUANCE for check in (_guard, _nothing_held, _valid_files)
     ]
     return [*per_frequency, file_lots_do_not_double_count]

@@ -32,11 +32,10 @@ from rrec_pipeline.resources.ledger import IssuanceLedger
 from rrec_pipeline.resources.warehouse import Warehouse, read_table
 from rrec_pipeline.runs import Runner, open_instance
 from rrec_pipeline.tables import (
-    FREQUENCIES,
+    ISSUANCE,
     METER_READS,
     VERIFICATION_FILES,
     VERIFICATION_FINDINGS,
-    lot_files,
 )
 from rrec_pipeline.verification_csv.reader import read_verification_bytes
 
@@ -134,8 +133,10 @@ def demo_result(paths, failed_checks: list[str]) -> DemoResult:
 
 def _lot_files(warehouse: Path) -> pl.DataFrame:
     frames = [
-        read_table(warehouse, lot_files(frequency).key).select("lot_id", "is_valid", "findings")
-        for frequency in FREQUENCIES
+        read_table(warehouse, ISSUANCE[frequency].lot_files.key).select(
+            "lot_id", "is_valid", "findings"
+        )
+        for frequency in ISSUANCE
     ]
     return pl.concat(frames)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from rrec_pipeline.issuance.windows import TRUNCATE
+from rrec_pipeline.frequencies import frequency as frequency_rule
 
 KEY = ["reservation_id", "project_id", "label", "first_day"]
 ENERGY_SCHEMA = {
@@ -71,16 +71,16 @@ def claimed_reads(tagged: pl.LazyFrame, claims: pl.DataFrame) -> pl.LazyFrame:
     parts = []
     for (zone, frequency), group in claims.group_by(["timezone", "frequency"]):
         local = pl.col("interval_start").dt.convert_time_zone(zone)
-        day = local.dt.date()
+        day, period = local.dt.date(), frequency_rule(frequency).truncate
         parts.append(
             tagged.join(
                 group.select("reservation_id", "project_id", "start", "end").lazy(), on="project_id"
             )
             .filter(day.is_between(pl.col("start"), pl.col("end")))
             .with_columns(
-                local.dt.truncate(TRUNCATE[frequency]).dt.date().alias("label"),
+                local.dt.truncate(period).dt.date().alias("label"),
                 pl.max_horizontal(
-                    local.dt.truncate(TRUNCATE[frequency]).dt.date(),
+                    local.dt.truncate(period).dt.date(),
                     "start",
                     pl.date(day.dt.year(), 1, 1),
                 ).alias("first_day"),

@@ -16,11 +16,11 @@ import polars as pl
 from rrec_pipeline.amounts import WH_PER_MWH
 from rrec_pipeline.registry.checks import Held
 from rrec_pipeline.registry.files import RegistryTables
-from rrec_pipeline.tables import issuance_lots
+from rrec_pipeline.tables import FILE_LOTS as FILE_LOT_ASSETS
 from rrec_pipeline.text import quote
 from rrec_pipeline.verification_csv.fields import normalise_label
 
-FILE_LOTS = issuance_lots("file")
+FILE_LOTS = FILE_LOT_ASSETS.lots
 
 
 def file_lots(

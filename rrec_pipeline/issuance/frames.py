@@ -19,7 +19,7 @@ from rrec_pipeline.issuance.plan import Plan
 from rrec_pipeline.issuance.windows import Window
 from rrec_pipeline.registry.history import ImportedPeriod
 from rrec_pipeline.schemas.issuance import TO_ISSUE
-from rrec_pipeline.tables import HELD_LOTS, issuance_lots
+from rrec_pipeline.tables import HELD_LOTS, ISSUANCE
 
 HOLD_COLUMNS = [c for c in HELD_LOTS.dtypes if c not in ("since", "origin")]
 
@@ -32,13 +32,13 @@ def lots_frame(
 ) -> pl.DataFrame:
     """Every lot of the plan: new windows and adjustments of issued ones."""
     rows = [_row(lot, frequency, recipients, tokens, _change(lot)) for lot in plan.lots]
-    table = issuance_lots(frequency)
+    table = ISSUANCE[frequency].lots
     return table.validate(pl.DataFrame(rows, schema=table.dtypes)) if rows else table.empty()
 
 
 def late_frame(plan: Plan, frequency: str, recipients: dict, tokens: dict) -> pl.DataFrame:
     """Issued windows whose energy changed since, when the policy only reports them."""
-    table = issuance_lots(frequency)
+    table = ISSUANCE[frequency].lots
     rows = []
     for energy in plan.late:
         lot = Lot(energy, 0, 0, 0)

@@ -1,11 +1,11 @@
 """Issuance windows: calendar periods in a project's time zone, cut by its claim and the year.
 
 A month is a calendar month (not 720 h), a quarter a calendar quarter, a week
-an ISO week (Monday to Sunday); each is cut by the reservation's first and
-last day and by calendar years, so no window crosses a year end (a week that
-does becomes two windows, one in each year). A window's label is the first
-day of its uncut calendar period, as the Dagster partition keys of its
-frequency are; its instants are the local midnights that bound it, in UTC,
+an ISO week (Monday to Sunday), as `frequencies.py` declares them; each is cut
+by the reservation's first and last day and by calendar years, so no window
+crosses a year end (a week that does becomes two windows, one in each year).
+A window's label is the first day of its uncut calendar period, as the Dagster
+partition keys of its frequency are; its instants are the local midnights that bound it, in UTC,
 so a window of the day clocks go forward is 23 hours long.
 """
 
@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-# polars `dt.truncate` periods for each frequency (weeks start on Monday).
-TRUNCATE = {"daily": "1d", "weekly": "1w", "monthly": "1mo", "quarterly": "1q", "yearly": "1y"}
+from rrec_pipeline.frequencies import frequency as frequency_rule
 
 
 @dataclass(frozen=True)
@@ -40,31 +39,6 @@ class Window:
         return instant.astimezone(ZoneInfo(self.zone))
 
 
-def period_start(frequency: str, day: date) -> date:
-    if frequency == "daily":
-        return day
-    if frequency == "weekly":
-        return day - timedelta(days=day.weekday())
-    if frequency == "monthly":
-        return day.replace(day=1)
-    if frequency == "quarterly":
-        return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
-    if frequency == "yearly":
-        return date(day.year, 1, 1)
-    raise ValueError(f"unknown frequency {frequency!r}")
-
-
-def period_end(frequency: str, start: date) -> date:
-    """The last day of the calendar period starting on `start`."""
-    if frequency == "daily":
-        return start
-    if frequency == "weekly":
-        return start + timedelta(days=6)
-    months = {"monthly": 1, "quarterly": 3, "yearly": 12}[frequency]
-    year, month = divmod(start.month - 1 + months, 12)
-    return date(start.year + year, month + 1, 1) - timedelta(days=1)
-
-
 def local_midnight_utc(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, datetime.min.time(), zone).astimezone(UTC)
 
@@ -72,11 +46,12 @@ def local_midnight_utc(day: date, zone: ZoneInfo) -> datetime:
 def windows(frequency: str, first: date, last: date, zone_name: str) -> list[Window]:
     """The windows covering [first, last] (local days, both included), in time order."""
     zone = ZoneInfo(zone_name)
+    rule = frequency_rule(frequency)
     found = []
-    label = period_start(frequency, first)
+    label = rule.period_start(first)
     while label <= last:
         cut_first = max(label, first)
-        cut_last = min(period_end(frequency, label), last)
+        cut_last = min(rule.period_end(label), last)
         while cut_first <= cut_last:
             year_last = min(cut_last, date(cut_first.year, 12, 31))
             found.append(
@@ -90,7 +65,7 @@ def windows(frequency: str, first: date, last: date, zone_name: str) -> list[Win
                 )
             )
             cut_first = year_last + timedelta(days=1)
-        label = period_end(frequency, label) + timedelta(days=1)
+        label = rule.period_end(label) + timedelta(days=1)
     return found
 
 

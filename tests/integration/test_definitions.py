@@ -5,7 +5,8 @@ from __future__ import annotations
 import dagster as dg
 
 from rrec_pipeline.build import build_defs
-from rrec_pipeline.tables import FREQUENCIES, TABLES
+from rrec_pipeline.frequencies import FREQUENCIES
+from rrec_pipeline.tables import TABLES
 from rrec_pipeline.validation.rules import Family
 
 ISSUANCE = {
