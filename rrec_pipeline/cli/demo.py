@@ -27,6 +27,7 @@ from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.demo.inputs import DemoFile, demo_files
 from rrec_pipeline.demo.summary import DemoResult, demo_lines
 from rrec_pipeline.locations import home_paths, publish_repository, rrec_home
+from rrec_pipeline.minting.publication import source_of
 from rrec_pipeline.resources.atomic import write_atomic
 from rrec_pipeline.resources.ledger import IssuanceLedger
 from rrec_pipeline.resources.warehouse import Warehouse, read_table
@@ -146,12 +147,16 @@ def lot_credits(paths, issued: pl.DataFrame) -> dict[str, Decimal]:
     producer's file): a window's later version certifies it whole, so it replaces the earlier."""
     tables, totals = load_reference(), {}
     latest = issued.sort("version").unique("window_id", keep="last")
-    for lot_id, frequency, csv_name in latest.select("lot_id", "frequency", "csv_name").rows():
-        candidates = [paths["lots"] / frequency / lot_id / csv_name, paths["drop"] / csv_name]
-        found = next((p for p in candidates if csv_name and p.exists()), None)
-        if found is None:
+    for lot in latest.iter_rows(named=True):
+        origin = source_of(lot)
+        if origin is None:
             continue
-        result = credits_for_file(read_verification_bytes(found.read_bytes(), csv_name), tables)
+        folder = paths["drop"] if origin.from_drop else paths["lots"] / origin.folder
+        found = folder / origin.csv_name
+        if not found.exists():
+            continue
+        data = read_verification_bytes(found.read_bytes(), origin.csv_name)
+        result = credits_for_file(data, tables)
         if result.credit_class and result.tco2e is not None:
             totals[result.credit_class] = totals.get(result.credit_class, 0) + result.tco2e
     return totals

@@ -16,6 +16,7 @@ import polars as pl
 from rrec_pipeline.amounts import WH_PER_MWH
 from rrec_pipeline.registry.checks import Held
 from rrec_pipeline.registry.files import RegistryTables
+from rrec_pipeline.schemas.issuance import LotSource
 from rrec_pipeline.tables import FILE_LOTS as FILE_LOT_ASSETS
 from rrec_pipeline.text import quote
 from rrec_pipeline.verification_csv.fields import normalise_label
@@ -69,7 +70,8 @@ def _lot(file: dict, project: dict, claimant: tuple[str, str], tokens: dict) -> 
         "version": 1,
         "reservation_id": claimant[0],
         "project_id": project["project_id"],
-        "frequency": "file",
+        "lot_source": LotSource.PRODUCER_FILE.value,
+        "frequency": None,
         "window_label": begin.date(),
         "window_first_day": begin.date(),
         "window_last_day": end.date(),

@@ -18,7 +18,7 @@ from rrec_pipeline.issuance.lots import Hold, Lot, WindowEnergy
 from rrec_pipeline.issuance.plan import Plan
 from rrec_pipeline.issuance.windows import Window
 from rrec_pipeline.registry.history import ImportedPeriod
-from rrec_pipeline.schemas.issuance import TO_ISSUE
+from rrec_pipeline.schemas.issuance import TO_ISSUE, LotSource
 from rrec_pipeline.tables import HELD_LOTS, ISSUANCE
 
 HOLD_COLUMNS = [c for c in HELD_LOTS.dtypes if c not in ("since", "origin")]
@@ -59,6 +59,7 @@ def _row(lot: Lot, frequency: str, recipients: dict, tokens: dict, change: str) 
         "version": lot.version,
         "reservation_id": energy.reservation_id,
         "project_id": energy.project_id,
+        "lot_source": (LotSource.ADJUSTMENT if lot.version > 1 else LotSource.WINDOW).value,
         "frequency": frequency,
         "window_label": window.label,
         "window_first_day": window.first_day,

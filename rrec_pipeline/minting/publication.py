@@ -21,13 +21,14 @@ from datetime import UTC, datetime
 
 from rrec_pipeline.minting.links import additional_info
 from rrec_pipeline.minting.states import MintState, mint_key
+from rrec_pipeline.schemas.issuance import LotSource
 
 ROOT = "verification_data"
 COMPANIONS = {"scorecard.json": ".scorecard.json", "irec_request.csv": ".irec_request.csv"}
 
 
 @dataclass(frozen=True)
-class LotSource:
+class FileOrigin:
     """Where a lot's files are read from: the lot folder, or the producer drop folder."""
 
     lot_id: str
@@ -36,12 +37,12 @@ class LotSource:
     folder: str  # `<frequency>/<lot_id>` in the lot folder; "" for the drop folder
 
 
-def source_of(lot: dict) -> LotSource | None:
+def source_of(lot: dict) -> FileOrigin | None:
     if not lot.get("csv_name"):
         return None
-    from_drop = lot["frequency"] == "file"
+    from_drop = lot["lot_source"] == LotSource.PRODUCER_FILE
     folder = "" if from_drop else f"{lot['frequency']}/{lot['lot_id']}"
-    return LotSource(lot["lot_id"], lot["csv_name"], from_drop, folder)
+    return FileOrigin(lot["lot_id"], lot["csv_name"], from_drop, folder)
 
 
 def window_folder(lot: dict) -> str:
@@ -50,7 +51,7 @@ def window_folder(lot: dict) -> str:
     return f"{ROOT}/{lot['project_id']}/{lot['reservation_id']}/{first_day}"
 
 
-def repository_paths(lot: dict, source: LotSource) -> dict[str, str]:
+def repository_paths(lot: dict, source: FileOrigin) -> dict[str, str]:
     """Repository path -> file name in the source folder (the CSV first)."""
     stem = source.csv_name.rsplit("/", 1)[-1].removesuffix(".csv")
     if source.from_drop:

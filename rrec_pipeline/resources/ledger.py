@@ -48,8 +48,17 @@ UPGRADES = {
         "devices": "0",
         "covered_seconds": "0",
         "gap_seconds": "0",
+        "lot_source": "CASE WHEN frequency = 'file' THEN 'producer_file' "
+        "WHEN version > 1 THEN 'adjustment' ELSE 'reservation_window' END",
     },
     "certified_reads": {"wh": "NULL", "certified_at": "NULL"},
+}
+# Producer files' lots were written with the frequency `file` before they had a source.
+AFTER_UPGRADE = {
+    (
+        "issued_lots",
+        "lot_source",
+    ): "UPDATE issued_lots SET frequency = NULL WHERE frequency = 'file'"
 }
 _UPGRADED: set[str] = set()
 
@@ -89,7 +98,7 @@ class IssuanceLedger(MintLedgerMixin, HoldLedgerMixin, ImportLedgerMixin, dg.Con
     def issued_lots(self) -> pl.DataFrame:
         with self._connect() as connection:
             frame = connection.sql("SELECT * FROM issued_lots ORDER BY lot_id").pl()
-        return frame.cast(ISSUED_COLUMNS)
+        return frame.select(list(ISSUED_COLUMNS)).cast(ISSUED_COLUMNS)
 
     def issued_state(self) -> dict[tuple[str, str, str], Issued]:
         """(reservation, project, first day) -> what that window issued, as of its latest
@@ -218,3 +227,5 @@ def _upgrade(connection: duckdb.DuckDBPyConnection, path: str) -> None:
                 kind = duckdb_type(types[table][column])
                 connection.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {kind}')
                 connection.execute(f'UPDATE {table} SET "{column}" = {value}')
+                if (table, column) in AFTER_UPGRADE:
+                    connection.execute(AFTER_UPGRADE[table, column])

@@ -24,6 +24,7 @@ from rrec_pipeline.minting.publication import (
 )
 from rrec_pipeline.resources.ledger import IssuanceLedger
 from rrec_pipeline.resources.publisher import GitPublisher
+from rrec_pipeline.schemas.issuance import LotSource
 from rrec_pipeline.tables import PUBLISHED_LOTS
 
 
@@ -44,7 +45,7 @@ def publish_issued(
             continue
         files.update(gathered)
         lots.append((lot, next(iter(gathered))))
-        if lot["frequency"] != "file":
+        if lot["lot_source"] != LotSource.PRODUCER_FILE:
             folders.add(window_folder(lot))
     if not lots:
         return PublicationReport(PUBLISHED_LOTS.empty(), problems)

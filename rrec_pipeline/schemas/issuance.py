@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import pandera.polars as pa
 import polars as pl
 
@@ -14,6 +16,18 @@ CHANGES = ["new", "changed", "adjustment", "late", "issued"]
 TO_ISSUE = ["new", "changed", "adjustment"]
 
 
+class LotSource(StrEnum):
+    """Where a lot's energy comes from (a lot's kind, not how often it is issued)."""
+
+    WINDOW = "reservation_window"  # a reservation's window of metered reads, first version
+    ADJUSTMENT = "adjustment"  # a later version of an issued window (late or corrected reads)
+    PRODUCER_FILE = "producer_file"  # a producer's accepted verification file
+    IMPORTED = "imported"  # minted before the pipeline was adopted (`imported_lots`)
+
+
+ISSUED_SOURCES = [LotSource.WINDOW.value, LotSource.ADJUSTMENT.value, LotSource.PRODUCER_FILE.value]
+
+
 class IssuanceLots(pa.DataFrameModel):
     """One row per lot: a reservation's whole R-RECs of one project and window (integer Wh)."""
 
@@ -24,7 +38,12 @@ class IssuanceLots(pa.DataFrameModel):
     version: pl.Int32 = pa.Field(ge=1, description="1, then 2, 3... for each adjustment")
     reservation_id: str = fields.reservation_id()
     project_id: str = fields.project_id()
-    frequency: str = fields.frequency()
+    lot_source: str = pa.Field(
+        isin=ISSUED_SOURCES, description="reservation_window, adjustment or producer_file"
+    )
+    frequency: str = fields.frequency(
+        nullable=True, description="the reservation's issuance frequency (null: a producer file)"
+    )
     window_label: pl.Date = pa.Field(description="first day of the calendar period (partition key)")
     window_first_day: pl.Date = pa.Field(description="first local day of the window (included)")
     window_last_day: pl.Date = pa.Field(description="last local day of the window (included)")

@@ -78,3 +78,29 @@ def test_an_older_ledger_gains_the_columns_it_lacks_with_their_meaning(tmp_path:
     assert reads.columns == list(tables.CERTIFIED_READS.dtypes)
     assert reads.row(0, named=True)["lot_id"] == "L1"
     assert reads["wh"].to_list() == [None] and reads["certified_at"].to_list() == [None]
+
+
+def test_producer_file_lots_of_an_older_ledger_get_their_source_not_a_frequency(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        connection.execute(
+            "CREATE TABLE issued_lots (lot_id VARCHAR PRIMARY KEY, window_id VARCHAR, "
+            "version INTEGER, frequency VARCHAR, rrecs BIGINT)"
+        )
+        connection.execute(
+            "INSERT INTO issued_lots VALUES ('file__ab', 'file__ab', 1, 'file', 3), "
+            "('R__P__2024-01-01', 'R__P__2024-01-01', 1, 'monthly', 5), "
+            "('R__P__2024-01-01__v2', 'R__P__2024-01-01', 2, 'monthly', 1)"
+        )
+    IssuanceLedger(path=str(path)).held_lots()
+    with duckdb.connect(str(path), read_only=True) as connection:
+        rows = connection.execute(
+            "SELECT lot_id, lot_source, frequency FROM issued_lots ORDER BY lot_id"
+        ).fetchall()
+    assert rows == [
+        ("R__P__2024-01-01", "reservation_window", "monthly"),
+        ("R__P__2024-01-01__v2", "adjustment", "monthly"),
+        ("file__ab", "producer_file", None),
+    ]
