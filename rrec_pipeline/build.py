@@ -65,7 +65,10 @@ from rrec_pipeline.sensors import (
 )
 
 
-def default_resources(home: Path | None = None) -> dict[str, Any]:
+def default_resources(home: Path | None = None, *, as_env_var: bool = False) -> dict[str, Any]:
+    """The resources under `home`. For Dagster (`as_env_var`), secrets and the RPC URL (which
+    often carries an API key) are `EnvVar`s, so the UI shows their names, never the values;
+    the command line, which uses the resources outside Dagster, gets the values."""
     paths = home_paths(home)
     return {
         "submission_folder": SubmissionFolder(
@@ -75,7 +78,9 @@ def default_resources(home: Path | None = None) -> dict[str, Any]:
             path=str(paths["registry"]),
             gap_explanations_path=os.environ.get("RREC_GAP_EXPLANATIONS"),
         ),
-        "meter_sources": meter_sources_from_env(files_dir=str(paths["meter_drop"])),
+        "meter_sources": meter_sources_from_env(
+            files_dir=str(paths["meter_drop"]), as_env_var=as_env_var
+        ),
         "landing_zone": LandingZone(path=str(paths["landing"])),
         "io_manager": ParquetIOManager(base_dir=str(paths["warehouse"])),
         "warehouse": Warehouse(base_dir=str(paths["warehouse"])),
@@ -88,7 +93,7 @@ def default_resources(home: Path | None = None) -> dict[str, Any]:
         ),
         "analyst_db": AnalystDatabase(path=str(paths["analyst_db"])),
         "chain": Chain(
-            rpc_url=os.environ.get("RREC_CHAIN_RPC_URL") or None,
+            rpc_url=_setting(RPC_URL, as_env_var),
             state_dir=str(paths["chain"]),
             contracts_file=str(paths["contracts_file"]),
             confirmations=int_setting("RREC_CONFIRMATIONS", 1, minimum=1),
@@ -96,6 +101,16 @@ def default_resources(home: Path | None = None) -> dict[str, Any]:
             return_wallet=os.environ.get("RREC_RETURN_WALLET") or None,
         ),
     }
+
+
+RPC_URL = "RREC_CHAIN_RPC_URL"
+
+
+def _setting(name: str, as_env_var: bool) -> str | None:
+    """The variable's value, or for Dagster its name (`EnvVar`); unset: None (the default)."""
+    if not os.environ.get(name):
+        return None
+    return dg.EnvVar(name) if as_env_var else os.environ[name]
 
 
 ASSETS = [
@@ -150,5 +165,5 @@ def build_defs(
             analysts_after_minting_sensor,
             chain_transfers_sensor,
         ],
-        resources={**default_resources(home), **(resource_overrides or {})},
+        resources={**default_resources(home, as_env_var=True), **(resource_overrides or {})},
     )

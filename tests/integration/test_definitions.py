@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from rrec_pipeline.build import build_defs
+from rrec_pipeline.build import build_defs, default_resources
 from rrec_pipeline.frequencies import FREQUENCIES
 from rrec_pipeline.tables import TABLES
 from rrec_pipeline.validation.rules import Family
@@ -103,3 +103,15 @@ def test_secrets_from_the_environment_are_env_vars_not_values(monkeypatch) -> No
         isinstance(enphase.token, dg.EnvVar) and enphase.token.env_var_name == "RREC_ENPHASE_TOKEN"
     )
     assert "bearer-from-env" not in repr(defs.resources["meter_sources"])
+
+
+def test_the_rpc_url_is_an_env_var_for_dagster_and_a_value_for_the_command_line(
+    monkeypatch, tmp_path
+) -> None:
+    url = "https://rpc.example/v2/secret-api-key"
+    monkeypatch.setenv("RREC_CHAIN_RPC_URL", url)
+    chain = build_defs(home=tmp_path).resources["chain"]
+    assert isinstance(chain.rpc_url, dg.EnvVar)
+    assert chain.rpc_url.env_var_name == "RREC_CHAIN_RPC_URL"
+    assert "secret-api-key" not in repr(chain)
+    assert default_resources(tmp_path)["chain"].rpc_url == url
