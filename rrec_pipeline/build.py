@@ -72,7 +72,9 @@ def default_resources(home: Path | None = None, *, as_env_var: bool = False) -> 
     paths = home_paths(home)
     return {
         "submission_folder": SubmissionFolder(
-            path=str(paths["drop"]), quarantine_path=str(paths["quarantine"])
+            path=str(paths["drop"]),
+            quarantine_path=str(paths["quarantine"]),
+            is_default=not os.environ.get("RREC_DROP_DIR"),
         ),
         "registry_folder": RegistryFolder(
             path=str(paths["registry"]),

@@ -21,15 +21,19 @@ class SubmissionFolder(dg.ConfigurableResource):
 
     path: str
     quarantine_path: str
+    is_default: bool = False  # the home's own `drop` folder, not one RREC_DROP_DIR names
 
     def read_submissions(self) -> list[Source]:
         """(name relative to the drop folder, bytes or why not read) for every CSV, sorted.
 
         Links leaving the folder, files over the size limit and unreadable files
-        come back as problems (`drop_files`). A missing folder is a
-        configuration error, not an empty batch.
+        come back as problems (`drop_files`). A folder RREC_DROP_DIR names that
+        does not exist is a configuration error (a typo must not look like an
+        empty batch); the home's own folder is made on first use, empty.
         """
         root = Path(self.path)
+        if self.is_default:
+            root.mkdir(parents=True, exist_ok=True)
         if not root.is_dir():
             raise FileNotFoundError(f"the drop folder {root} does not exist (RREC_DROP_DIR)")
         return [

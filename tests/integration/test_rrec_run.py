@@ -124,6 +124,27 @@ def test_rrec_run_on_the_examples_ends_with_the_summary(tmp_path: Path) -> None:
     assert _chain_tip(home) == tip, "the second run sent no transaction"
 
 
+def test_rrec_run_on_a_new_home_makes_its_drop_folder_and_a_named_missing_one_fails(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "new"
+    first = rrec_run(home)
+    assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
+    assert "Steps failed" not in first.stdout and (home / "drop").is_dir()
+    assert "Verification files: 0 submitted" in first.stdout
+    typo = tmp_path / "dorp"
+    named = subprocess.run(
+        [sys.executable, "-m", "rrec_pipeline.cli", "run"],
+        env={**_clean_env(), "RREC_HOME": str(home), "RREC_DROP_DIR": str(typo)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert named.returncode == 1 and not typo.exists()
+    assert f"the drop folder {typo} does not exist (RREC_DROP_DIR)" in named.stdout
+
+
 def test_rrec_run_keeps_an_existing_instance_configuration(tmp_path: Path) -> None:
     home = seeded_home(tmp_path)
     config = home / "dagster_home" / "dagster.yaml"
