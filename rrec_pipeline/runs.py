@@ -18,34 +18,20 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
-import polars as pl
 
 from rrec_pipeline.build import build_defs
+from rrec_pipeline.issuance.due import Due
 from rrec_pipeline.issuance.frames import holds_frame
 from rrec_pipeline.issuance.plan import (
     Plan,
-    make_plan,
 )
-from rrec_pipeline.issuance.refusals import IMPORTED_GUARD
-from rrec_pipeline.issuance.settings import plan_settings
 from rrec_pipeline.jobs import METER_JOB_NAME, issuance_job_name
 from rrec_pipeline.meter_reads.days import stale_days
 from rrec_pipeline.minting.links import redact
 from rrec_pipeline.partitions import meter_partition_key, meter_range_tags
-from rrec_pipeline.registry.files import RegistryTables
 from rrec_pipeline.resources.atomic import write_atomic
 from rrec_pipeline.resources.lost_runs import fail_lost_runs
-from rrec_pipeline.schedules import days_to_fetch
-from rrec_pipeline.tables import (
-    CLEARANCES,
-    DEVICES,
-    GAP_EXPLANATIONS,
-    ISSUANCE,
-    METER_READS,
-    PROJECTS,
-    RESERVATIONS,
-)
-from rrec_pipeline.validation.batch_tables import explanations_from_frame
+from rrec_pipeline.schedules import current_plan, days_to_fetch, issuance_run_config
 
 INSTANCE_YAML = Path(__file__).resolve().parents[1] / "dagster.yaml"
 
@@ -56,11 +42,6 @@ def console_config(level: str) -> dict:
 
 
 log = logging.getLogger("rrec")
-REGISTRY_KEYS = (PROJECTS.key, DEVICES.key, RESERVATIONS.key, CLEARANCES.key)
-
-
-def _read_table(warehouse, key: str) -> pl.DataFrame:
-    return warehouse.read(key)
 
 
 def open_instance(dagster_home: Path) -> dg.DagsterInstance:
@@ -191,43 +172,11 @@ class Runner:
     def plan_now(self, as_of: date | None) -> Plan | None:
         """The plan of the lots not issued yet, as the registry and reads say now."""
         resources = self.defs.resources
-        registry = RegistryTables(
-            *(_read_table(resources["warehouse"], key) for key in REGISTRY_KEYS)
-        )
-        if registry.reservations.is_empty():
-            return None
-        reads = resources["warehouse"].scan(METER_READS.key)
-        issued = resources["issuance_ledger"].issued_state()
-        explanations = explanations_from_frame(
-            _read_table(resources["warehouse"], GAP_EXPLANATIONS.key)
-        )
-        settings = plan_settings(as_of=as_of, explanations=explanations)
-        imported = resources["issuance_ledger"].imported_periods()
-        return make_plan(registry, reads, settings, issued, imported)
+        return current_plan(resources["warehouse"], resources["issuance_ledger"], as_of)
 
-    def due_issuance(self, as_of: date | None) -> dict[str, dict[str, set[str]]]:
-        """Frequency -> period -> the reservations with lots to issue in it, as the plan sees
-        now, and the periods of windows it holds (run again, so their check tells ops why)."""
-        plan = self.plan_now(as_of)
-        if plan is None:
-            return {}
-        planned = plan.registry.reservations
-        frequency = dict(planned.select("reservation_id", "frequency").iter_rows())
-        # A window an imported mint holds stays held whatever a run does: not run again.
-        held = [h.energy for h in plan.holds if h.state == "held" and h.rule != IMPORTED_GUARD]
-        due: dict[str, dict[str, set[str]]] = {}
-        for energy in [lot.energy for lot in plan.lots] + held:
-            reservation = energy.reservation_id
-            periods = due.setdefault(frequency[reservation], {})
-            periods.setdefault(energy.window.label.isoformat(), set()).add(reservation)
-        return due
-
-    def run_issuance(
-        self, due: dict[str, dict[str, set[str]]], as_of: date | None, step: Step | None = None
-    ) -> int:
+    def run_issuance(self, due: Due, as_of: date | None, step: Step | None = None) -> int:
         """Each due period in time order; once a period fails (a blocking check held it),
         later periods of only its reservations are not run: their lots would wait anyway."""
-        config = {"as_of": as_of.isoformat()} if as_of else {}
         runs = [(f, key, due[f][key]) for f in due for key in sorted(due[f])]
         blocked: set[str] = set()
         ran = 0
@@ -235,11 +184,12 @@ class Runner:
             if reservations <= blocked:
                 log.info("issuance %s %s waits for an earlier period", frequency, key)
                 continue
-            ops = {key: {"config": config} for key in ISSUANCE[frequency].planned}
             log.info("issuance %s %s", frequency, key)
             if step:
                 step(done, len(runs), f"issuance {frequency} {key}")
-            if not self.execute(issuance_job_name(frequency), key, {"ops": ops}).success:
+            if not self.execute(
+                issuance_job_name(frequency), key, issuance_run_config(frequency, as_of)
+            ).success:
                 blocked |= reservations
             ran += 1
         return ran

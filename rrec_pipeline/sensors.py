@@ -5,9 +5,11 @@
   fetch or a dropped file brought readings for it, or a run died before the
   partition was written and recorded. A run key per set of pages asks once.
 - `producer_drop_sensor` runs the main job when the drop folder's files change.
-- `mint_after_issuance_sensor` runs the minting job after any issuance job (or
-  the main job, which issues producer files) succeeds, and
-  `analysts_after_minting_sensor` rebuilds the analysts' database after it.
+- The run-status sensors chain the stages as `jobs.STAGES` orders them (the
+  order `rrec run` follows): `mint_after_issuance_sensor` runs the minting job
+  after any issuance job (or the main job, which issues producer files)
+  succeeds, and `analysts_after_minting_sensor` rebuilds the analysts'
+  database after it.
 - `chain_transfers_sensor` reads the chain back when tokens move to the
   retirement or return wallet.
 """
@@ -18,13 +20,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from rrec_pipeline.jobs import (
-    MAIN_JOB_NAME,
-    analysts_job,
-    issuance_jobs,
-    main_job,
-    minting_job,
-)
+from rrec_pipeline.jobs import JOBS, MAIN_JOB_NAME, STAGES, Stage, jobs_of
 from rrec_pipeline.meter_reads.days import stale_days
 from rrec_pipeline.partitions import meter_partition_key
 from rrec_pipeline.resources.chain import Chain
@@ -75,24 +71,27 @@ def producer_drop_sensor(context: dg.SensorEvaluationContext, submission_folder:
     return dg.RunRequest(run_key=f"drop-{fingerprint[:16]}")
 
 
-@dg.run_status_sensor(
-    run_status=dg.DagsterRunStatus.SUCCESS,
-    monitored_jobs=[main_job, *issuance_jobs],
-    request_job=minting_job,
-    description="Publish and mint what an issuance run (or the main job) issued.",
-)
-def mint_after_issuance_sensor(context: dg.RunStatusSensorContext):
-    return dg.RunRequest(run_key=f"mint-after-{context.dagster_run.run_id}")
+def _after(stage: Stage) -> dg.RunStatusSensorDefinition:
+    """Run `stage` after any successful run of the stages it follows (`jobs.STAGES`), once per
+    run (`mint-after-<run>`: the run key is the sensor's name up to `_after`)."""
+    prefix = stage.sensor.split("_after")[0]
+
+    @dg.run_status_sensor(
+        name=stage.sensor,
+        run_status=dg.DagsterRunStatus.SUCCESS,
+        monitored_jobs=jobs_of(stage.after),
+        request_job=JOBS[stage.jobs[0]],
+        description=f"Run {stage.label} after a successful run of {' or '.join(stage.after)}.",
+    )
+    def _sensor(context: dg.RunStatusSensorContext):
+        return dg.RunRequest(run_key=f"{prefix}-after-{context.dagster_run.run_id}")
+
+    return _sensor
 
 
-@dg.run_status_sensor(
-    run_status=dg.DagsterRunStatus.SUCCESS,
-    monitored_jobs=[minting_job],
-    request_job=analysts_job,
-    description="Rebuild the analysts' DuckDB database after a minting run.",
-)
-def analysts_after_minting_sensor(context: dg.RunStatusSensorContext):
-    return dg.RunRequest(run_key=f"analysts-after-{context.dagster_run.run_id}")
+AFTER_SENSORS = {s.name: _after(s) for s in STAGES if s.after}
+mint_after_issuance_sensor = AFTER_SENSORS["minting"]
+analysts_after_minting_sensor = AFTER_SENSORS["analysts"]
 
 
 @dg.sensor(

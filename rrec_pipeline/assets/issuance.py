@@ -15,7 +15,6 @@ a key is the first day of a calendar period, windows in each project's zone):
   with its rule and reason; the period's other lots are issued.
 """
 
-from dataclasses import replace
 from datetime import date
 
 import dagster as dg
@@ -30,19 +29,16 @@ from rrec_pipeline.issuance.frames import (
     Unwritable,
     files_of_lots,
     guard_conflicts,
-    holds_frame,
-    late_frame,
     lot_holds,
     lot_reads,
-    lots_frame,
     mark_changes,
 )
+from rrec_pipeline.issuance.period import period_lots
 from rrec_pipeline.issuance.plan import (
     PlanSettings,
     make_plan,
 )
 from rrec_pipeline.issuance.refusals import refusals
-from rrec_pipeline.issuance.report import tokens_of
 from rrec_pipeline.issuance.settings import plan_settings
 from rrec_pipeline.partitions import ISSUANCE_PARTITIONS
 from rrec_pipeline.registry.approvals import approved_lots
@@ -85,31 +81,6 @@ def settings_of(
         raise dg.Failure(str(error)) from None
 
 
-def partition_lots(
-    frequency: str, label: date, registry: RegistryTables, plan, issued: dict
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(the plan's lots of this frequency and period, with issued windows whose change is
-    only reported; the period's holds, as `held_lots` rows)."""
-    frequency_of = dict(registry.reservations.select("reservation_id", "frequency").iter_rows())
-    recipients = dict(
-        registry.reservations.select("reservation_id", "recipient_wallet").iter_rows()
-    )
-    tokens = tokens_of(registry.projects, load_reference())
-
-    def mine(energy) -> bool:
-        return frequency_of[energy.reservation_id] == frequency and energy.window.label == label
-
-    ready, holds = plan.ready_and_holds()
-    period = replace(
-        plan,
-        lots=[lot for lot in ready if mine(lot.energy)],
-        late=[energy for energy in plan.late if mine(energy)],
-    )
-    held = holds_frame([hold for hold in holds if mine(hold.energy)], frequency_of)
-    planned = lots_frame(period, frequency, recipients, tokens)
-    return pl.concat([planned, late_frame(period, frequency, recipients, tokens)]), held
-
-
 def _lots_asset(frequency: str) -> dg.AssetsDefinition:
     table = tables.ISSUANCE[frequency].lots
 
@@ -141,7 +112,7 @@ def _lots_asset(frequency: str) -> dg.AssetsDefinition:
         imported = issuance_ledger.imported_periods()
         plan = make_plan(registry, reads, settings, issued, imported)
         label = date.fromisoformat(context.partition_key)
-        planned, holds = partition_lots(frequency, label, plan.registry, plan, issued)
+        planned, holds = period_lots(frequency, label, plan)
         lots = mark_changes(planned, issuance_ledger.last_planned())
         issuance_ledger.record_plan(context.run.run_id, frequency, context.partition_key, lots)
         issuance_ledger.record_holds(holds, "plan", lots["lot_id"].to_list())

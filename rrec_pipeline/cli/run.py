@@ -19,7 +19,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import polars as pl
@@ -28,7 +28,9 @@ from rrec_pipeline import faults
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
 from rrec_pipeline.cli.progress import Progress
 from rrec_pipeline.errors import SettingError
-from rrec_pipeline.jobs import ANALYSTS_JOB_NAME, MAIN_JOB_NAME, MINTING_JOB_NAME
+from rrec_pipeline.issuance.due import due_periods
+from rrec_pipeline.issuance.plan import Plan
+from rrec_pipeline.jobs import ANALYSTS_JOB_NAME, MAIN_JOB_NAME, MINTING_JOB_NAME, STAGES
 from rrec_pipeline.locations import home_paths, publish_repository, rrec_home
 from rrec_pipeline.resources.ledger import IssuanceLedger
 from rrec_pipeline.resources.publisher import commits_in
@@ -44,7 +46,6 @@ from rrec_pipeline.tables import (
     Table,
 )
 
-PIPELINE_STAGES = 5
 log = logging.getLogger("rrec")
 
 
@@ -57,8 +58,16 @@ class RunOptions:
     analysts: bool = True  # False: another run follows and rebuilds the DuckDB database
 
     @property
+    def skipped(self) -> set[str]:
+        return {
+            name
+            for name, wanted in (("main", self.main), ("analysts", self.analysts))
+            if not wanted
+        }
+
+    @property
     def stages(self) -> int:
-        return PIPELINE_STAGES - (not self.main) - (not self.analysts)
+        return len(STAGES) - len(self.skipped)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -95,43 +104,75 @@ def configure_logging(level: int) -> None:
     quiet_dagster()
 
 
+@dataclass
+class _Progress:
+    """What the stages so far did, for the stages after them and the summary."""
+
+    main_ok: bool = True
+    meter_days: list[str] = field(default_factory=list)
+    plan: Plan | None = None
+    minting: object = None
+
+
+def _meter(runner: Runner, options: RunOptions, done: _Progress, step) -> str:
+    done.meter_days = runner.run_meter(runner.meter_days(options.start, options.end), step)
+    return f"{len(done.meter_days)} new day(s)" if done.meter_days else "nothing new"
+
+
+def _main(runner: Runner, options: RunOptions, done: _Progress, step) -> str:
+    done.main_ok = runner.execute(MAIN_JOB_NAME).success
+    faults.reached("main_job")
+    return "done" if done.main_ok else "failed"
+
+
+def _issuance(runner: Runner, options: RunOptions, done: _Progress, step) -> str:
+    due = due_periods(runner.plan_now(options.as_of)) if done.main_ok else {}
+    periods = runner.run_issuance(due, options.as_of, step)
+    done.plan = runner.record_holds(options.as_of) if done.main_ok else None
+    return f"{periods} period(s) run" if periods else "nothing due"
+
+
+def _minting(runner: Runner, options: RunOptions, done: _Progress, step) -> str:
+    done.minting = runner.execute(MINTING_JOB_NAME) if done.main_ok else None
+    return "done" if done.minting is not None and done.minting.success else "failed"
+
+
+def _analysts(runner: Runner, options: RunOptions, done: _Progress, step) -> str:
+    runner.execute(ANALYSTS_JOB_NAME)
+    return runner.defs.resources["analyst_db"].path
+
+
+# How `rrec run` runs each stage of `jobs.STAGES` (the order is the stages').
+RUN_STAGE = {
+    "meter": _meter,
+    "main": _main,
+    "issuance": _issuance,
+    "minting": _minting,
+    "analysts": _analysts,
+}
+
+
 def run_pipeline(
     runner: Runner, paths, options: RunOptions, progress: Progress | None = None
 ) -> tuple[RunOutcome, bool]:
     """Every stage in order; (what the run did, whether it all passed and nothing is held)."""
     step = progress.step if progress else None
     before = changes_so_far(paths)
-    with _stage(progress, "meter data", None) as notes:
-        meter_days = runner.run_meter(runner.meter_days(options.start, options.end), step)
-        notes.append(f"{len(meter_days)} new day(s)" if meter_days else "nothing new")
-    main_ok = True
-    if options.main:
-        with _stage(
-            progress, "validation, reference tables, credits, registry", "main job"
-        ) as notes:
-            main_ok = runner.execute(MAIN_JOB_NAME).success
-            notes.append("done" if main_ok else "failed")
-        faults.reached("main_job")
-    with _stage(progress, "issuance", None) as notes:
-        due = runner.due_issuance(options.as_of) if main_ok else {}
-        periods = runner.run_issuance(due, options.as_of, step)
-        plan = runner.record_holds(options.as_of) if main_ok else None
-        notes.append(f"{periods} period(s) run" if periods else "nothing due")
-    with _stage(progress, "publication, minting, chain read back", "minting job") as notes:
-        minting = runner.execute(MINTING_JOB_NAME) if main_ok else None
-        notes.append("done" if minting is not None and minting.success else "failed")
-    if options.analysts:
-        with _stage(progress, "DuckDB for analysts", "analysts job") as notes:
-            runner.execute(ANALYSTS_JOB_NAME)
-            notes.append(str(paths["analyst_db"]))
-    outcome = collect_outcome(runner, paths, meter_days)
+    done = _Progress()
+    for stage in STAGES:
+        if stage.name in options.skipped:
+            continue
+        with _stage(progress, stage.label, stage.announced) as notes:
+            notes.append(RUN_STAGE[stage.name](runner, options, done, step))
+    outcome = collect_outcome(runner, paths, done.meter_days)
     outcome.changes = changes_so_far(paths) - before
+    plan = done.plan
     outcome.over_issued = [
         over_issued_text(e.reservation_id, e.project_id, e.window.year, wh)
         for e, wh in (plan.over_issued if plan is not None else [])
     ]
     blocked = any("(ERROR)" in check for check in outcome.failed_checks)
-    ok = main_ok and minting is not None and minting.success
+    ok = done.main_ok and done.minting is not None and done.minting.success
     held = outcome.holds is not None and not outcome.holds.is_empty()
     return outcome, ok and not outcome.failed_steps and not blocked and not held
 

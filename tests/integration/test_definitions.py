@@ -5,7 +5,9 @@ from __future__ import annotations
 import dagster as dg
 
 from rrec_pipeline.build import build_defs, default_resources
+from rrec_pipeline.cli.run import RUN_STAGE
 from rrec_pipeline.frequencies import FREQUENCIES
+from rrec_pipeline.jobs import STAGES, jobs_of
 from rrec_pipeline.tables import TABLES
 from rrec_pipeline.validation.rules import Family
 
@@ -115,3 +117,16 @@ def test_the_rpc_url_is_an_env_var_for_dagster_and_a_value_for_the_command_line(
     assert chain.rpc_url.env_var_name == "RREC_CHAIN_RPC_URL"
     assert "secret-api-key" not in repr(chain)
     assert default_resources(tmp_path)["chain"].rpc_url == url
+
+
+def test_rrec_run_and_the_daemon_follow_the_same_stages() -> None:
+    defs = build_defs()
+    assert list(RUN_STAGE) == [stage.name for stage in STAGES], "rrec run runs every stage"
+    for stage in STAGES:
+        for job in stage.jobs:
+            defs.resolve_job_def(job)
+        if stage.after:
+            sensor = defs.resolve_sensor_def(stage.sensor)
+            assert sensor.job_name == stage.jobs[0]
+            monitored = {job.name for job in jobs_of(stage.after)}
+            assert monitored == {j for s in STAGES if s.name in stage.after for j in s.jobs}

@@ -14,7 +14,6 @@ from rrec_pipeline.build import build_defs
 from rrec_pipeline.resources.chain import DEV_KEY, Chain
 from rrec_pipeline.resources.evm import TokenChain
 from rrec_pipeline.resources.submission_folder import SubmissionFolder
-from rrec_pipeline.schedules import due_period
 from rrec_pipeline.sensors import (
     analysts_after_minting_sensor,
     chain_transfers_sensor,
@@ -28,26 +27,41 @@ pytestmark = pytest.mark.integration
 RETIREMENT = "0x" + "de" * 20
 
 
-@pytest.mark.parametrize(
-    ("frequency", "now", "key"),
-    [
-        ("daily", datetime(2025, 2, 3, 4, tzinfo=UTC), "2025-01-30"),
-        ("weekly", datetime(2025, 2, 3, 4, tzinfo=UTC), "2025-01-20"),
-        ("monthly", datetime(2025, 2, 3, 4, tzinfo=UTC), "2024-12-01"),
-        ("monthly", datetime(2025, 2, 4, 4, tzinfo=UTC), "2025-01-01"),
-        ("quarterly", datetime(2025, 4, 4, 4, tzinfo=UTC), "2025-01-01"),
-        ("yearly", datetime(2025, 1, 4, 4, tzinfo=UTC), "2024-01-01"),
-    ],
-)
-def test_each_frequency_issues_its_newest_period_past_grace(frequency, now, key) -> None:
-    assert due_period(frequency, now) == key
-    defs = build_defs()
+def _tick(defs, frequency: str, now: datetime) -> list[dg.RunRequest] | str:
     schedule = defs.resolve_schedule_def(f"issuance_{frequency}_schedule")
     with dg.build_schedule_context(
-        scheduled_execution_time=now, repository_def=defs.get_repository_def()
+        scheduled_execution_time=now,
+        repository_def=defs.get_repository_def(),
+        resources=defs.resources,
     ) as context:
-        [request] = schedule.evaluate_tick(context).run_requests
-    assert request.partition_key == key and request.run_key == f"issuance-{frequency}-{key}"
+        data = schedule.evaluate_tick(context)
+    return data.run_requests or data.skip_message
+
+
+def test_the_issuance_schedule_asks_for_every_period_the_plan_says_is_due(tmp_path) -> None:
+    home = home_with_reads(tmp_path, "monthly")
+    defs, instance = build_defs(home=home), dg.DagsterInstance.ephemeral()
+    assert _tick(defs, "monthly", datetime(2024, 3, 5, 4, tzinfo=UTC)) == (
+        "no monthly period is due"
+    ), "no reservation is read yet: nothing to plan"
+    assert defs.resolve_job_def("rrec_main").execute_in_process(instance=instance).success
+    assert _tick(defs, "monthly", datetime(2024, 2, 2, 4, tzinfo=UTC)) == (
+        "no monthly period is due"
+    ), "January is not past its two days' grace in every project's zone"
+    assert _tick(defs, "daily", datetime(2024, 3, 5, 4, tzinfo=UTC)) == "no daily period is due"
+    requests = _tick(defs, "monthly", datetime(2024, 3, 5, 4, tzinfo=UTC))
+    assert [(r.partition_key, r.run_key) for r in requests] == [
+        ("2024-01-01", "issuance-monthly-2024-01-01-2024-03-05"),
+        ("2024-02-01", "issuance-monthly-2024-02-01-2024-03-05"),
+    ], "every due period, not only the newest: a missed one is caught up"
+    ops = requests[0].run_config["ops"]
+    assert ops["out_issuance__monthly_lots"]["config"] == {"as_of": "2024-03-05"}
+    january = defs.resolve_job_def("issuance_monthly_job").execute_in_process(
+        instance=instance, partition_key="2024-01-01", run_config=requests[0].run_config
+    )
+    assert january.success
+    later = _tick(defs, "monthly", datetime(2024, 3, 6, 4, tzinfo=UTC))
+    assert [r.partition_key for r in later] == ["2024-02-01"], "January is issued"
 
 
 def test_the_drop_sensor_runs_the_main_job_once_per_change(tmp_path) -> None:
