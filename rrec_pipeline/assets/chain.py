@@ -24,7 +24,7 @@ from rrec_pipeline.resources.evm import ChainError
 from rrec_pipeline.resources.ledger import IssuanceLedger
 from rrec_pipeline.resources.lot_folder import LotFolder
 from rrec_pipeline.resources.minter import Minter
-from rrec_pipeline.resources.publication import publish_issued
+from rrec_pipeline.resources.publish_lots import publish_issued
 from rrec_pipeline.resources.publisher import GitPublisher, PublishError
 from rrec_pipeline.resources.submission_folder import SubmissionFolder
 

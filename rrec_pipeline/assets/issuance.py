@@ -21,7 +21,7 @@ import dagster as dg
 import polars as pl
 
 from rrec_pipeline import faults, tables
-from rrec_pipeline.assets.file_lots import GROUP, REGISTRY_INS, file_lot_assets
+from rrec_pipeline.assets.producer_lots import GROUP, REGISTRY_INS, file_lot_assets
 from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.errors import SettingError
 from rrec_pipeline.issuance.file_rows import file_row, unwritten_row
@@ -41,8 +41,8 @@ from rrec_pipeline.issuance.plan import (
 from rrec_pipeline.issuance.refusals import refusals
 from rrec_pipeline.issuance.settings import plan_settings
 from rrec_pipeline.partitions import ISSUANCE_PARTITIONS
+from rrec_pipeline.registry.appendix_b import co_located_pairs
 from rrec_pipeline.registry.approvals import approved_lots
-from rrec_pipeline.registry.checks import co_located_pairs
 from rrec_pipeline.registry.files import RegistryTables
 from rrec_pipeline.resources.ledger import IssuanceLedger
 from rrec_pipeline.resources.lot_folder import LotFolder

@@ -8,7 +8,7 @@ import dagster as dg
 import polars as pl
 
 from rrec_pipeline import tables
-from rrec_pipeline.registry.checks import check_registry
+from rrec_pipeline.registry.appendix_b import check_registry
 from rrec_pipeline.registry.files import (
     CLEARANCES,
     DEVICES,

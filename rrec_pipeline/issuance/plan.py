@@ -22,7 +22,7 @@ from rrec_pipeline.issuance.lots import Hold, Issued, Lot, WindowEnergy, in_orde
 from rrec_pipeline.issuance.refusals import IMPORTED_GUARD
 from rrec_pipeline.issuance.segments import device_segments
 from rrec_pipeline.issuance.windows import Window, windows
-from rrec_pipeline.registry.checks import Claim, Held, RegistryState, check_registry
+from rrec_pipeline.registry.appendix_b import Claim, Held, RegistryState, check_registry
 from rrec_pipeline.registry.files import RegistryTables
 from rrec_pipeline.registry.history import ImportedPeriod
 from rrec_pipeline.registry.owners import owner_reservation_ids, with_owner_reservations

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import polars as pl
 
-from rrec_pipeline.issuance.file_lots import file_lots
 from rrec_pipeline.issuance.frames import guard_conflicts, lots_frame
 from rrec_pipeline.issuance.lots import Issued
 from rrec_pipeline.issuance.plan import PlanSettings, as_of_clock, make_plan
+from rrec_pipeline.issuance.producer_lots import file_lots
 from rrec_pipeline.registry.drafts import draft_projects
 from rrec_pipeline.registry.files import load_registry
 from rrec_pipeline.tables import VERIFICATION_FILES

@@ -20,7 +20,7 @@ from rrec_pipeline.minting.links import (
 )
 from rrec_pipeline.minting.tokens import class_problem, token_name
 from rrec_pipeline.minting.verify import chain_problems
-from rrec_pipeline.registry.checks import check_registry
+from rrec_pipeline.registry.appendix_b import check_registry
 from rrec_pipeline.registry.files import PROJECTS, RESERVATIONS, read_registry_file
 from rrec_pipeline.wallets import wallet_problem
 

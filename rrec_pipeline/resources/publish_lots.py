@@ -15,7 +15,7 @@ import polars as pl
 
 from rrec_pipeline import faults
 from rrec_pipeline.drop_files import read_source
-from rrec_pipeline.minting.publication import (
+from rrec_pipeline.minting.lot_publication import (
     csv_problem,
     mint_row,
     repository_paths,

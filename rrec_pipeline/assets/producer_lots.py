@@ -6,11 +6,11 @@ import polars as pl
 
 from rrec_pipeline import tables
 from rrec_pipeline.credits.reference import load_reference
-from rrec_pipeline.issuance.file_lots import file_lots
 from rrec_pipeline.issuance.frames import guard_conflicts, lot_holds
+from rrec_pipeline.issuance.producer_lots import file_lots
 from rrec_pipeline.issuance.refusals import refusals
 from rrec_pipeline.issuance.report import tokens_of
-from rrec_pipeline.registry.checks import co_located_pairs
+from rrec_pipeline.registry.appendix_b import co_located_pairs
 from rrec_pipeline.registry.files import RegistryTables
 from rrec_pipeline.resources.ledger import IssuanceLedger
 from rrec_pipeline.schemas.issuance import TO_ISSUE

@@ -14,7 +14,7 @@ from decimal import Decimal
 import polars as pl
 
 from rrec_pipeline.amounts import WH_PER_MWH
-from rrec_pipeline.registry.checks import Held
+from rrec_pipeline.registry.appendix_b import Held
 from rrec_pipeline.registry.files import RegistryTables
 from rrec_pipeline.schemas.issuance import LotSource
 from rrec_pipeline.tables import FILE_LOTS as FILE_LOT_ASSETS
