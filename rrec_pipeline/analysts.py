@@ -3,7 +3,7 @@
 Each analyst table is a registered table (`tables.py`) under a plain name, so
 its column types and comments come from the one registry; its rows come from
 the Parquet warehouse or from the issuance ledger. The builder is
-`resources/analyst_db.py`; the questions below are the ones `docs/analysts.md`
+`resources/storage/analyst_db.py`; the questions below are the ones `docs/analysts.md`
 answers, kept here so a test can run every one of them.
 """
 

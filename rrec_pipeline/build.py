@@ -44,17 +44,17 @@ from rrec_pipeline.jobs import (
     minting_job,
 )
 from rrec_pipeline.locations import home_paths, publish_repository
-from rrec_pipeline.resources.analyst_db import AnalystDatabase
-from rrec_pipeline.resources.chain import Chain
-from rrec_pipeline.resources.io_managers import ParquetIOManager
-from rrec_pipeline.resources.landing import LandingZone
-from rrec_pipeline.resources.ledger import IssuanceLedger
-from rrec_pipeline.resources.lot_folder import LotFolder
-from rrec_pipeline.resources.meter_sources import meter_sources_from_env
-from rrec_pipeline.resources.publisher import GitPublisher
-from rrec_pipeline.resources.registry_folder import RegistryFolder
-from rrec_pipeline.resources.submission_folder import SubmissionFolder
-from rrec_pipeline.resources.warehouse import Warehouse
+from rrec_pipeline.resources.chain.chain import Chain
+from rrec_pipeline.resources.meters.landing import LandingZone
+from rrec_pipeline.resources.meters.meter_sources import meter_sources_from_env
+from rrec_pipeline.resources.publishing.publisher import GitPublisher
+from rrec_pipeline.resources.storage.analyst_db import AnalystDatabase
+from rrec_pipeline.resources.storage.io_managers import ParquetIOManager
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
+from rrec_pipeline.resources.storage.lot_folder import LotFolder
+from rrec_pipeline.resources.storage.registry_folder import RegistryFolder
+from rrec_pipeline.resources.storage.submission_folder import SubmissionFolder
+from rrec_pipeline.resources.storage.warehouse import Warehouse
 from rrec_pipeline.schedules import daily_meter_schedule, issuance_schedules
 from rrec_pipeline.sensors import (
     analysts_after_minting_sensor,

@@ -29,8 +29,8 @@ from rrec_pipeline.jobs import METER_JOB_NAME, issuance_job_name
 from rrec_pipeline.meter_reads.days import stale_days
 from rrec_pipeline.minting.links import redact
 from rrec_pipeline.partitions import meter_partition_key, meter_range_tags
-from rrec_pipeline.resources.atomic import write_atomic
-from rrec_pipeline.resources.lost_runs import fail_lost_runs
+from rrec_pipeline.resources.storage.atomic import write_atomic
+from rrec_pipeline.resources.storage.lost_runs import fail_lost_runs
 from rrec_pipeline.schedules import current_plan, days_to_fetch, issuance_run_config
 
 INSTANCE_YAML = Path(__file__).resolve().parents[1] / "dagster.yaml"

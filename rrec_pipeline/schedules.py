@@ -25,10 +25,10 @@ from rrec_pipeline.jobs import issuance_job_name
 from rrec_pipeline.meter_reads.days import stale_days
 from rrec_pipeline.partitions import meter_partition_key
 from rrec_pipeline.registry.files import RegistryTables
-from rrec_pipeline.resources.landing import LandingZone
-from rrec_pipeline.resources.ledger import IssuanceLedger
-from rrec_pipeline.resources.meter_sources import MeterSources
-from rrec_pipeline.resources.warehouse import Warehouse
+from rrec_pipeline.resources.meters.landing import LandingZone
+from rrec_pipeline.resources.meters.meter_sources import MeterSources
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
+from rrec_pipeline.resources.storage.warehouse import Warehouse
 from rrec_pipeline.tables import (
     CLEARANCES,
     DEVICES,

@@ -23,11 +23,11 @@ import dagster as dg
 from rrec_pipeline.jobs import JOBS, MAIN_JOB_NAME, STAGES, Stage, jobs_of
 from rrec_pipeline.meter_reads.days import stale_days
 from rrec_pipeline.partitions import meter_partition_key
-from rrec_pipeline.resources.chain import Chain
-from rrec_pipeline.resources.evm import ChainError
-from rrec_pipeline.resources.landing import LandingZone
-from rrec_pipeline.resources.meter_sources import MeterSources
-from rrec_pipeline.resources.submission_folder import SubmissionFolder
+from rrec_pipeline.resources.chain.chain import Chain
+from rrec_pipeline.resources.chain.evm import ChainError
+from rrec_pipeline.resources.meters.landing import LandingZone
+from rrec_pipeline.resources.meters.meter_sources import MeterSources
+from rrec_pipeline.resources.storage.submission_folder import SubmissionFolder
 from rrec_pipeline.tables import CHAIN_TRANSACTIONS, METER_ANOMALIES, METER_READS
 
 

@@ -19,8 +19,8 @@ from eth_account import Account
 from web3 import Web3
 
 from rrec_pipeline.amounts import TOKEN_DECIMALS
-from rrec_pipeline.resources.chain import DEV_KEY
-from rrec_pipeline.resources.evm import TokenChain
+from rrec_pipeline.resources.chain.chain import DEV_KEY
+from rrec_pipeline.resources.chain.evm import TokenChain
 
 # OpenZeppelin 5 ERC20Upgradeable's namespaced storage (ERC-7201): `_balances` comes first.
 BALANCES = bytes.fromhex("52c63247e1f47db19d5ce0460030c497f067ca4cebf71ba98eeadabe20bace00")

@@ -138,7 +138,7 @@ def rrec(home: Path, *args: str, fault: str | None = None, timeout: float = 600)
 
 def ledger_lots(home: Path) -> list[tuple]:
     """Each lot version: (lot, R-RECs it mints, the window's R-RECs, Wh, carry out)."""
-    from rrec_pipeline.resources.ledger import IssuanceLedger
+    from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 
     lots = IssuanceLedger(path=str(home / "ledger.duckdb")).issued_lots()
     columns = ["lot_id", "rrecs", "window_rrecs", "wh", "carry_out_wh", "csv_sha256"]
@@ -161,7 +161,7 @@ def published(home: Path) -> dict[str, str]:
 def chain_mints(home: Path) -> list[tuple]:
     """(token, recipient, amount, file path, sha256) of every MintWithInfo on the chain."""
     from rrec_pipeline.minting.links import parse_info
-    from rrec_pipeline.resources.chain import Chain
+    from rrec_pipeline.resources.chain.chain import Chain
 
     chain = Chain(state_dir=str(home / "chain"), contracts_file=str(home / "contracts.json"))
     found = []

@@ -9,8 +9,8 @@ import dagster as dg
 import git
 
 from rrec_pipeline.build import build_defs
-from rrec_pipeline.resources.chain import Chain
-from rrec_pipeline.resources.publisher import GitPublisher
+from rrec_pipeline.resources.chain.chain import Chain
+from rrec_pipeline.resources.publishing.publisher import GitPublisher
 from tests.integration.test_issuance_assets import home_with_reads, issue
 
 

@@ -6,9 +6,9 @@ import dagster as dg
 
 from rrec_pipeline import tables
 from rrec_pipeline.analysts import ANALYST_TABLES
-from rrec_pipeline.resources.analyst_db import AnalystDatabase
-from rrec_pipeline.resources.ledger import IssuanceLedger
-from rrec_pipeline.resources.warehouse import Warehouse
+from rrec_pipeline.resources.storage.analyst_db import AnalystDatabase
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
+from rrec_pipeline.resources.storage.warehouse import Warehouse
 
 KEY = "out_analysts__duckdb"
 SOURCES = sorted(

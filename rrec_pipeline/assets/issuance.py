@@ -44,10 +44,10 @@ from rrec_pipeline.partitions import ISSUANCE_PARTITIONS
 from rrec_pipeline.registry.appendix_b import co_located_pairs
 from rrec_pipeline.registry.approvals import approved_lots
 from rrec_pipeline.registry.files import RegistryTables
-from rrec_pipeline.resources.ledger import IssuanceLedger
-from rrec_pipeline.resources.lot_folder import LotFolder
-from rrec_pipeline.resources.registry_folder import RegistryFolder
-from rrec_pipeline.resources.warehouse import Warehouse
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
+from rrec_pipeline.resources.storage.lot_folder import LotFolder
+from rrec_pipeline.resources.storage.registry_folder import RegistryFolder
+from rrec_pipeline.resources.storage.warehouse import Warehouse
 from rrec_pipeline.schemas.issuance import TO_ISSUE
 from rrec_pipeline.validation.batch_tables import explanations_from_frame
 from rrec_pipeline.validation.config import ValidationConfig

@@ -20,9 +20,9 @@ from rrec_pipeline import faults
 from rrec_pipeline.meter_reads.days import normalise_days
 from rrec_pipeline.meter_reads.ingest import LandingReport, PageRejectedError, land_days
 from rrec_pipeline.partitions import METER_PARTITIONS, meter_partition_key, split_meter_keys
-from rrec_pipeline.resources.http_errors import SourceError
-from rrec_pipeline.resources.landing import LandingZone
-from rrec_pipeline.resources.meter_sources import MeterSources
+from rrec_pipeline.resources.meters.http_errors import SourceError
+from rrec_pipeline.resources.meters.landing import LandingZone
+from rrec_pipeline.resources.meters.meter_sources import MeterSources
 from rrec_pipeline.tables import METER_ANOMALIES, METER_READS
 
 RAW = "raw_meter__pages"  # not a table: its data is the landing zone

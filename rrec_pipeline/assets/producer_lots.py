@@ -12,7 +12,7 @@ from rrec_pipeline.issuance.refusals import refusals
 from rrec_pipeline.issuance.report import tokens_of
 from rrec_pipeline.registry.appendix_b import co_located_pairs
 from rrec_pipeline.registry.files import RegistryTables
-from rrec_pipeline.resources.ledger import IssuanceLedger
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 from rrec_pipeline.schemas.issuance import TO_ISSUE
 
 GROUP = "issuance"

@@ -16,7 +16,7 @@ from rrec_pipeline.registry.files import (
     RESERVATIONS,
     read_registry_file,
 )
-from rrec_pipeline.resources.registry_folder import RegistryFolder
+from rrec_pipeline.resources.storage.registry_folder import RegistryFolder
 
 LAYOUTS = {
     tables.PROJECTS.key: PROJECTS,

@@ -11,8 +11,8 @@ from decimal import Decimal, InvalidOperation
 import dagster as dg
 import polars as pl
 
-from rrec_pipeline.resources.registry_folder import RegistryFolder
-from rrec_pipeline.resources.submission_folder import SubmissionFolder
+from rrec_pipeline.resources.storage.registry_folder import RegistryFolder
+from rrec_pipeline.resources.storage.submission_folder import SubmissionFolder
 from rrec_pipeline.tables import (
     GAP_EXPLANATIONS,
     VERIFICATION_FILES,

@@ -24,7 +24,7 @@ from rrec_pipeline.checks.markdown import markdown_table, partitioned_checks
 from rrec_pipeline.issuance.frames import guard_conflicts
 from rrec_pipeline.partitions import ISSUANCE_PARTITIONS
 from rrec_pipeline.registry.appendix_b import co_located_pairs
-from rrec_pipeline.resources.ledger import IssuanceLedger
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 
 
 def _warn_listing(

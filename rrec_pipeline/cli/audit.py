@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     if args.rpc:
         if not args.contracts:
             raise UsageError("--rpc needs --contracts FILE (token -> address)")
-        from rrec_pipeline.resources.chain_record import chain_record
+        from rrec_pipeline.resources.chain.chain_record import chain_record
 
         rows, findings, source = chain_record(args.rpc, args.contracts), [], redact(args.rpc)
     elif args.transactions:
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("the record cannot be audited")
     result = audit(rows, load_files(args.verification_data))
     if args.out:
-        from rrec_pipeline.resources.audit_files import write_audit
+        from rrec_pipeline.resources.storage.audit_files import write_audit
 
         written = write_audit(args.out, result, source)
         if not args.json:

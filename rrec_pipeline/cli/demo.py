@@ -28,9 +28,9 @@ from rrec_pipeline.demo.inputs import DemoFile, demo_files
 from rrec_pipeline.demo.summary import DemoResult, demo_lines
 from rrec_pipeline.locations import home_paths, publish_repository, rrec_home
 from rrec_pipeline.minting.lot_publication import source_of
-from rrec_pipeline.resources.atomic import write_atomic
-from rrec_pipeline.resources.ledger import IssuanceLedger
-from rrec_pipeline.resources.warehouse import Warehouse, read_table
+from rrec_pipeline.resources.storage.atomic import write_atomic
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
+from rrec_pipeline.resources.storage.warehouse import Warehouse, read_table
 from rrec_pipeline.runs import Runner, open_instance
 from rrec_pipeline.tables import (
     ISSUANCE,

@@ -25,9 +25,9 @@ from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
 from rrec_pipeline.locations import home_paths
 from rrec_pipeline.meter_reads.days import normalise_day, normalise_days
 from rrec_pipeline.meter_reads.ingest import PageRejectedError, land_day, land_days
-from rrec_pipeline.resources.http_errors import SourceError, SourceUnreachableError
-from rrec_pipeline.resources.landing import LandingZone
-from rrec_pipeline.resources.meter_sources import meter_sources_from_env
+from rrec_pipeline.resources.meters.http_errors import SourceError, SourceUnreachableError
+from rrec_pipeline.resources.meters.landing import LandingZone
+from rrec_pipeline.resources.meters.meter_sources import meter_sources_from_env
 from rrec_pipeline.schemas.meter_reads import SOURCES
 from rrec_pipeline.tables import METER_READS
 from rrec_pipeline.text import escaped

@@ -39,7 +39,7 @@ def load_files(source: str) -> list[HistoryFile]:
     folder = Path(source)
     if folder.is_dir() and not (folder / "HEAD").is_file():
         return _folder_files(folder)
-    from rrec_pipeline.resources.pinned_files import FetchError, repository_csvs
+    from rrec_pipeline.resources.publishing.pinned_files import FetchError, repository_csvs
 
     try:
         return [HistoryFile(path, data) for path, data in repository_csvs(source)]

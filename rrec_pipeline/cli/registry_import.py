@@ -26,9 +26,9 @@ from rrec_pipeline.minting.tokens import with_contracts
 from rrec_pipeline.registry.drafts import project_ids, with_projects
 from rrec_pipeline.registry.history import imported_lots
 from rrec_pipeline.registry.record import RecordFinding
-from rrec_pipeline.resources.atomic import write_atomic
-from rrec_pipeline.resources.import_ledger import ImportChanges
-from rrec_pipeline.resources.ledger import IssuanceLedger
+from rrec_pipeline.resources.storage.atomic import write_atomic
+from rrec_pipeline.resources.storage.import_ledger import ImportChanges
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 from rrec_pipeline.text import escaped
 from rrec_pipeline.verification_csv.model import UnreadableFileError
 from rrec_pipeline.verification_csv.reader import read_verification_bytes

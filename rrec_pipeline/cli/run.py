@@ -32,9 +32,9 @@ from rrec_pipeline.issuance.due import due_periods
 from rrec_pipeline.issuance.plan import Plan
 from rrec_pipeline.jobs import ANALYSTS_JOB_NAME, MAIN_JOB_NAME, MINTING_JOB_NAME, STAGES
 from rrec_pipeline.locations import home_paths, publish_repository, rrec_home
-from rrec_pipeline.resources.ledger import IssuanceLedger
-from rrec_pipeline.resources.publisher import commits_in
-from rrec_pipeline.resources.warehouse import read_table
+from rrec_pipeline.resources.publishing.publisher import commits_in
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
+from rrec_pipeline.resources.storage.warehouse import read_table
 from rrec_pipeline.run_summary import Changes, RunOutcome, over_issued_text, summary_lines
 from rrec_pipeline.runs import Runner, open_instance, quiet_dagster
 from rrec_pipeline.tables import (

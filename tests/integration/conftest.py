@@ -17,7 +17,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from rrec_pipeline.resources.anvil import AnvilNode
+from rrec_pipeline.resources.chain.anvil import AnvilNode
 from tests.minting_home import issued_home
 
 PG_HOST = os.environ.get("RREC_TEST_PG_HOST", "127.0.0.1")

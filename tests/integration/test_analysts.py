@@ -16,8 +16,8 @@ import pytest
 from rrec_pipeline.analysts import QUESTIONS
 from rrec_pipeline.demo.inputs import GAP, PROJECTS, SITES, YEAR, demo_files, wallet
 from rrec_pipeline.demo.profiles import pv_hours
-from rrec_pipeline.resources.analyst_db import build
-from rrec_pipeline.resources.ledger import IssuanceLedger
+from rrec_pipeline.resources.storage.analyst_db import build
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 
 pytestmark = pytest.mark.integration
 PROJECT_OF_SITE = {

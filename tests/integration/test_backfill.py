@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from rrec_pipeline.build import build_defs
-from rrec_pipeline.resources.ledger import IssuanceLedger
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 from rrec_pipeline.runs import open_instance
 from tests.integration.test_issuance_assets import home_with_reads
 from tests.integration.test_rrec_run import _clean_env, _graphql_when_up, stop_ui

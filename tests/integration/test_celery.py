@@ -18,7 +18,7 @@ import pytest
 import redis
 
 from rrec_pipeline.build import build_defs
-from rrec_pipeline.resources.ledger import IssuanceLedger
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 from rrec_pipeline.runs import open_instance
 from tests.integration.test_issuance_assets import CONFIG, home_with_reads
 

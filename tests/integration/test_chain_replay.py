@@ -16,7 +16,7 @@ import pytest
 
 from rrec_pipeline.assets.chain import core_chain__transactions
 from rrec_pipeline.minting.links import parse_info
-from rrec_pipeline.resources.chain import DEV_KEY, Chain
+from rrec_pipeline.resources.chain.chain import DEV_KEY, Chain
 from tests.chain_replay import replay
 from tests.conftest import CORPUS_CHAIN, CORPUS_FILES
 

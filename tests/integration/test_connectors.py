@@ -15,12 +15,12 @@ import pytest
 
 from rrec_pipeline.meter_reads.days import normalise_day
 from rrec_pipeline.meter_reads.ingest import PageRejectedError, land_day
-from rrec_pipeline.resources.enphase import Enphase
-from rrec_pipeline.resources.http_errors import SourceAuthError, SourceError
-from rrec_pipeline.resources.landing import LandingZone
-from rrec_pipeline.resources.sparkmeter import SparkMeter
-from rrec_pipeline.resources.steamaco import SteamaCo
-from rrec_pipeline.resources.victron import Victron
+from rrec_pipeline.resources.meters.enphase import Enphase
+from rrec_pipeline.resources.meters.http_errors import SourceAuthError, SourceError
+from rrec_pipeline.resources.meters.landing import LandingZone
+from rrec_pipeline.resources.meters.sparkmeter import SparkMeter
+from rrec_pipeline.resources.meters.steamaco import SteamaCo
+from rrec_pipeline.resources.meters.victron import Victron
 from tests.fakes.dataset import households_and_shop
 from tests.fakes.enphase import FakeEnphase
 from tests.fakes.sparkmeter import FakeKoios, FakeThunderCloud

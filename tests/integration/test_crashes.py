@@ -15,9 +15,9 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from rrec_pipeline.resources.atomic import read_parquet_once, write_atomic, write_with
-from rrec_pipeline.resources.lost_runs import fail_lost_runs
-from rrec_pipeline.resources.submission_folder import SubmissionFolder
+from rrec_pipeline.resources.storage.atomic import read_parquet_once, write_atomic, write_with
+from rrec_pipeline.resources.storage.lost_runs import fail_lost_runs
+from rrec_pipeline.resources.storage.submission_folder import SubmissionFolder
 from rrec_pipeline.validation.quarantine import QuarantineEntry
 from tests.integration.test_rrec_run import ROOT, rrec_run, seeded_home
 
@@ -53,7 +53,7 @@ def test_concurrent_writers_never_show_a_reader_a_partial_file(tmp_path) -> None
     writer = (
         "import sys, polars as pl\n"
         "from pathlib import Path\n"
-        "from rrec_pipeline.resources.atomic import write_with\n"
+        "from rrec_pipeline.resources.storage.atomic import write_with\n"
         "frame = pl.DataFrame({'x': list(range(200_000))})\n"
         "for _ in range(40):\n"
         "    write_with(Path(sys.argv[1]), frame.write_parquet)\n"
@@ -90,7 +90,7 @@ def test_a_killed_quarantine_write_leaves_findings_or_nothing_never_a_partial_co
 ) -> None:
     script = (
         "import sys\n"
-        "from rrec_pipeline.resources.submission_folder import SubmissionFolder\n"
+        "from rrec_pipeline.resources.storage.submission_folder import SubmissionFolder\n"
         "from rrec_pipeline.validation.quarantine import QuarantineEntry\n"
         "folder = SubmissionFolder(path=sys.argv[1], quarantine_path=sys.argv[1])\n"
         "entry = QuarantineEntry('big.csv', 'entry', 'big.csv', b'x' * 400_000_000, b'{}')\n"

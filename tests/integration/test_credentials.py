@@ -12,9 +12,9 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from rrec_pipeline.meter_reads.ingest import land_day
-from rrec_pipeline.resources.http import HttpClient, RetryPolicy
-from rrec_pipeline.resources.http_errors import SourceError
-from rrec_pipeline.resources.landing import LandingZone
+from rrec_pipeline.resources.meters.http import HttpClient, RetryPolicy
+from rrec_pipeline.resources.meters.http_errors import SourceError
+from rrec_pipeline.resources.meters.landing import LandingZone
 from tests.integration.test_connectors import CONNECTORS
 
 pytestmark = pytest.mark.integration

@@ -10,7 +10,7 @@ import sys
 import polars as pl
 import pytest
 
-from rrec_pipeline.resources.ledger import IssuanceLedger
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 from tests.integration.test_rrec_run import _clean_env
 
 pytestmark = pytest.mark.integration

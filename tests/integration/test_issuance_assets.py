@@ -11,8 +11,8 @@ import polars as pl
 import pytest
 
 from rrec_pipeline.build import build_defs
-from rrec_pipeline.resources.ledger import IssuanceLedger
-from rrec_pipeline.resources.lot_folder import LotFolder
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
+from rrec_pipeline.resources.storage.lot_folder import LotFolder
 from tests.issuance_scenario import (
     OWNER,
     PROJECTS,

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from rrec_pipeline.analysts import QUESTIONS
-from rrec_pipeline.resources.ledger import IssuanceLedger
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 from tests.integrity_home import (
     WALLET_A,
     WALLET_B,

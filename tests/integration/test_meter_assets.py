@@ -11,14 +11,14 @@ import polars as pl
 import pytest
 
 from rrec_pipeline.build import build_defs
-from rrec_pipeline.resources.enphase import Enphase
-from rrec_pipeline.resources.io_managers import ParquetIOManager
-from rrec_pipeline.resources.landing import LandingZone
-from rrec_pipeline.resources.meter_files import MeterFileDrop
-from rrec_pipeline.resources.meter_sources import MeterSources
-from rrec_pipeline.resources.sparkmeter import SparkMeter
-from rrec_pipeline.resources.steamaco import SteamaCo
-from rrec_pipeline.resources.victron import Victron
+from rrec_pipeline.resources.meters.enphase import Enphase
+from rrec_pipeline.resources.meters.landing import LandingZone
+from rrec_pipeline.resources.meters.meter_files import MeterFileDrop
+from rrec_pipeline.resources.meters.meter_sources import MeterSources
+from rrec_pipeline.resources.meters.sparkmeter import SparkMeter
+from rrec_pipeline.resources.meters.steamaco import SteamaCo
+from rrec_pipeline.resources.meters.victron import Victron
+from rrec_pipeline.resources.storage.io_managers import ParquetIOManager
 from rrec_pipeline.schedules import daily_meter_requests
 from rrec_pipeline.sensors import late_meter_data_sensor
 from tests.fakes.dataset import households_and_shop

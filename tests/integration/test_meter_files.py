@@ -16,8 +16,8 @@ from rrec_pipeline.meter_reads.days import (
     stale_days,
 )
 from rrec_pipeline.meter_reads.ingest import land_day, land_days
-from rrec_pipeline.resources.landing import LandingZone
-from rrec_pipeline.resources.meter_files import MeterFileDrop
+from rrec_pipeline.resources.meters.landing import LandingZone
+from rrec_pipeline.resources.meters.meter_files import MeterFileDrop
 
 pytestmark = pytest.mark.integration
 RUN_DAY = date(2025, 3, 10)

@@ -12,9 +12,9 @@ import pytest
 
 from rrec_pipeline.meter_reads.days import normalise_day
 from rrec_pipeline.meter_reads.ingest import PageRejectedError, land_day
-from rrec_pipeline.resources.http_errors import SourceError
-from rrec_pipeline.resources.landing import LandingZone
-from rrec_pipeline.resources.meter_files import MeterFileDrop
+from rrec_pipeline.resources.meters.http_errors import SourceError
+from rrec_pipeline.resources.meters.landing import LandingZone
+from rrec_pipeline.resources.meters.meter_files import MeterFileDrop
 from tests.integration.test_connectors import CONNECTORS
 
 pytestmark = pytest.mark.integration

@@ -15,8 +15,8 @@ import pytest
 
 from rrec_pipeline.meter_reads.days import normalise_days, stale_days
 from rrec_pipeline.meter_reads.ingest import land_day
-from rrec_pipeline.resources.landing import LandingZone
-from rrec_pipeline.resources.meter_files import MeterFileDrop
+from rrec_pipeline.resources.meters.landing import LandingZone
+from rrec_pipeline.resources.meters.meter_files import MeterFileDrop
 from tests.integration.test_meter_files import make_drop
 
 pytestmark = pytest.mark.integration

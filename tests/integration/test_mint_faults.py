@@ -21,11 +21,11 @@ import polars as pl
 import pytest
 from eth_account import Account
 
-from rrec_pipeline.resources.anvil import SAVE_EVERY_S, AnvilNode
-from rrec_pipeline.resources.chain import DEV_KEY
-from rrec_pipeline.resources.evm import TokenChain
-from rrec_pipeline.resources.ledger import IssuanceLedger
-from rrec_pipeline.resources.publisher import GitPublisher
+from rrec_pipeline.resources.chain.anvil import SAVE_EVERY_S, AnvilNode
+from rrec_pipeline.resources.chain.chain import DEV_KEY
+from rrec_pipeline.resources.chain.evm import TokenChain
+from rrec_pipeline.resources.publishing.publisher import GitPublisher
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 from tests.minting_home import chain_defs, mint
 from tests.rpc_proxy import rpc_proxy
 

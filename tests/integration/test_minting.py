@@ -16,9 +16,9 @@ from web3 import Web3
 from rrec_pipeline.cli import main
 from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.minting.tokens import token_name
-from rrec_pipeline.resources.chain import DEV_KEY
-from rrec_pipeline.resources.evm import TokenChain
-from rrec_pipeline.resources.ledger import IssuanceLedger
+from rrec_pipeline.resources.chain.chain import DEV_KEY
+from rrec_pipeline.resources.chain.evm import TokenChain
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 from tests.minting_home import chain_defs, mint
 
 pytestmark = pytest.mark.integration

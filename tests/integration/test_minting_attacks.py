@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from rrec_pipeline.resources.ledger import IssuanceLedger
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 from tests.git_http import git_http_server
 from tests.integration.test_issuance_integrity import monthly, ok
 from tests.integrity_home import (
@@ -113,7 +113,7 @@ def test_a_corrupt_ledger_is_one_line_and_changes_nothing(minted) -> None:
 
 
 def _events(home: Path) -> list[dict]:
-    from rrec_pipeline.resources.chain import Chain
+    from rrec_pipeline.resources.chain.chain import Chain
 
     chain = Chain(state_dir=str(home / "chain"), contracts_file=str(home / "contracts.json"))
     with chain.connect() as node:

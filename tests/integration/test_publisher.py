@@ -6,7 +6,7 @@ import git
 import pytest
 
 from rrec_pipeline.minting.links import parse_info
-from rrec_pipeline.resources.publisher import GitPublisher
+from rrec_pipeline.resources.publishing.publisher import GitPublisher
 
 pytestmark = pytest.mark.integration
 

@@ -17,7 +17,7 @@ import git
 import polars as pl
 import pytest
 
-from rrec_pipeline.resources.ledger import IssuanceLedger
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 from tests.adoption_home import FILE, KE_TOKEN, TX, registry_history
 from tests.integrity_home import WALLET_B, drop_export, month_csv, new_home, rrec
 

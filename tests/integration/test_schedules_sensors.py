@@ -11,9 +11,9 @@ from eth_account import Account
 from web3 import Web3
 
 from rrec_pipeline.build import build_defs
-from rrec_pipeline.resources.chain import DEV_KEY, Chain
-from rrec_pipeline.resources.evm import TokenChain
-from rrec_pipeline.resources.submission_folder import SubmissionFolder
+from rrec_pipeline.resources.chain.chain import DEV_KEY, Chain
+from rrec_pipeline.resources.chain.evm import TokenChain
+from rrec_pipeline.resources.storage.submission_folder import SubmissionFolder
 from rrec_pipeline.sensors import (
     analysts_after_minting_sensor,
     chain_transfers_sensor,

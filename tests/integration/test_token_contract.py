@@ -9,8 +9,8 @@ from eth_account import Account
 from web3 import Web3
 
 from rrec_pipeline.locations import project_root
-from rrec_pipeline.resources.chain import DEV_KEY
-from rrec_pipeline.resources.evm import ChainError, TokenChain, artefact
+from rrec_pipeline.resources.chain.chain import DEV_KEY
+from rrec_pipeline.resources.chain.evm import ChainError, TokenChain, artefact
 
 pytestmark = pytest.mark.integration
 # anvil's documented development account 1 (of the public test mnemonic).

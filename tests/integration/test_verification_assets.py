@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from rrec_pipeline.build import build_defs
-from rrec_pipeline.resources.submission_folder import SubmissionFolder
+from rrec_pipeline.resources.storage.submission_folder import SubmissionFolder
 from tests.builders import CsvCase
 
 pytestmark = pytest.mark.integration

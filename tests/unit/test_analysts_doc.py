@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rrec_pipeline.analysts import ANALYST_TABLES, QUESTIONS
-from rrec_pipeline.resources.analyst_db import create_statements
+from rrec_pipeline.resources.storage.analyst_db import create_statements
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "analysts.md").read_text()
 

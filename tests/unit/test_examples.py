@@ -9,7 +9,7 @@ import polars as pl
 
 from rrec_pipeline.meter_reads.ingest import reading_days
 from rrec_pipeline.meter_reads.parsers import parse_pages
-from rrec_pipeline.resources.meter_files import MeterFileDrop
+from rrec_pipeline.resources.meters.meter_files import MeterFileDrop
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 EXAMPLE_DAYS = {date(2024, 1, 1), date(2024, 1, 2), date(2024, 1, 3)}

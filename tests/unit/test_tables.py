@@ -9,7 +9,7 @@ import pytest
 
 from rrec_pipeline import tables
 from rrec_pipeline.analysts import ANALYST_TABLES
-from rrec_pipeline.resources.ledger import IssuanceLedger
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 
 
 def _columns(path: Path, table: str) -> dict[str, str]:

@@ -9,8 +9,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from rrec_pipeline.resources.http import HttpClient, RetryPolicy
-from rrec_pipeline.resources.http_errors import (
+from rrec_pipeline.resources.meters.http import HttpClient, RetryPolicy
+from rrec_pipeline.resources.meters.http_errors import (
     SourceAuthError,
     SourceError,
     SourceNotFoundError,

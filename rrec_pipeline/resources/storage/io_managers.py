@@ -18,9 +18,9 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from rrec_pipeline.resources.atomic import read_parquet_once, write_with
-from rrec_pipeline.resources.lost_runs import is_live
-from rrec_pipeline.resources.warehouse import FILE_NAME
+from rrec_pipeline.resources.storage.atomic import read_parquet_once, write_with
+from rrec_pipeline.resources.storage.lost_runs import is_live
+from rrec_pipeline.resources.storage.warehouse import FILE_NAME
 from rrec_pipeline.tables import TABLES
 
 

@@ -12,8 +12,8 @@ from datetime import timedelta
 from typing import Any, ClassVar
 
 from rrec_pipeline.meter_reads.pages import Page
-from rrec_pipeline.resources.connector import ApiSource, Window, spans, utc_iso
-from rrec_pipeline.resources.http_errors import SourceAuthError, SourceError
+from rrec_pipeline.resources.meters.connector import ApiSource, Window, spans, utc_iso
+from rrec_pipeline.resources.meters.http_errors import SourceAuthError, SourceError
 
 _AUTH_WORDS = ("token", "credential", "authenticat", "permission", "not authorized")
 

@@ -16,9 +16,9 @@ import polars as pl
 from rrec_pipeline.analysts import AnalystTable
 from rrec_pipeline.minting.audit import Audit
 from rrec_pipeline.minting.audit_report import markdown, minted_by_token_year
-from rrec_pipeline.resources.analyst_db import create_statements
-from rrec_pipeline.resources.atomic import write_atomic
-from rrec_pipeline.resources.duck import append, new_database
+from rrec_pipeline.resources.storage.analyst_db import create_statements
+from rrec_pipeline.resources.storage.atomic import write_atomic
+from rrec_pipeline.resources.storage.duck import append, new_database
 from rrec_pipeline.tables import AUDIT_BALANCES, AUDIT_MINTS
 
 CHART = "minted_per_token_year.png"

@@ -19,9 +19,9 @@ from rrec_pipeline import faults
 from rrec_pipeline.analysts import ANALYST_TABLES, VIEWS, AnalystTable
 from rrec_pipeline.issuance.coverage import meter_gaps
 from rrec_pipeline.issuance.segments import device_segments
-from rrec_pipeline.resources.duck import new_database
-from rrec_pipeline.resources.ledger import IssuanceLedger
-from rrec_pipeline.resources.warehouse import Warehouse, table_files
+from rrec_pipeline.resources.storage.duck import new_database
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
+from rrec_pipeline.resources.storage.warehouse import Warehouse, table_files
 from rrec_pipeline.tables import DEVICES, METER_GAPS, METER_READS
 
 

@@ -16,8 +16,8 @@ from datetime import timedelta
 from typing import Any, ClassVar, Literal
 
 from rrec_pipeline.meter_reads.pages import Page
-from rrec_pipeline.resources.connector import ApiSource, Window, day_chunks
-from rrec_pipeline.resources.http_errors import SourceError
+from rrec_pipeline.resources.meters.connector import ApiSource, Window, day_chunks
+from rrec_pipeline.resources.meters.http_errors import SourceError
 
 
 class SparkMeter(ApiSource):

@@ -13,7 +13,7 @@ from pathlib import Path
 import dagster as dg
 
 from rrec_pipeline.issuance.lot_files import LotFiles
-from rrec_pipeline.resources.atomic import write_atomic
+from rrec_pipeline.resources.storage.atomic import write_atomic
 
 
 class LotFolder(dg.ConfigurableResource):

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 
-from rrec_pipeline.resources.duck import append, transaction
+from rrec_pipeline.resources.storage.duck import append, transaction
 from rrec_pipeline.schemas.chain import MintState
 from rrec_pipeline.tables import LOT_MINTS
 

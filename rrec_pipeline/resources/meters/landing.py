@@ -34,7 +34,7 @@ import dagster as dg
 
 from rrec_pipeline.meter_reads.ingest import Cursor
 from rrec_pipeline.meter_reads.pages import Page
-from rrec_pipeline.resources.atomic import write_atomic
+from rrec_pipeline.resources.storage.atomic import write_atomic
 
 log = logging.getLogger(__name__)
 

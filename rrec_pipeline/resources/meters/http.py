@@ -23,7 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from rrec_pipeline.resources.http_errors import (
+from rrec_pipeline.resources.meters.http_errors import (
     SourceAuthError,
     SourceError,
     SourceNotFoundError,

@@ -17,8 +17,8 @@ import dagster as dg
 from pydantic import PrivateAttr
 
 from rrec_pipeline.meter_reads.pages import Page
-from rrec_pipeline.resources.http import HttpClient, Response, RetryPolicy
-from rrec_pipeline.resources.http_errors import SourceError
+from rrec_pipeline.resources.meters.http import HttpClient, Response, RetryPolicy
+from rrec_pipeline.resources.meters.http_errors import SourceError
 
 SECRET_FIELDS = frozenset({"token", "secret", "password"})
 Window = tuple[datetime, datetime]

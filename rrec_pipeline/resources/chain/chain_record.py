@@ -18,8 +18,8 @@ import polars as pl
 
 from rrec_pipeline.minting.onchain import transactions
 from rrec_pipeline.registry.record import RecordRow
-from rrec_pipeline.resources.chain import Chain
-from rrec_pipeline.resources.evm import TokenChain
+from rrec_pipeline.resources.chain.chain import Chain
+from rrec_pipeline.resources.chain.evm import TokenChain
 from rrec_pipeline.tables import CHAIN_TRANSACTIONS
 
 

@@ -21,10 +21,10 @@ import polars as pl
 
 from rrec_pipeline.errors import OperatorError
 from rrec_pipeline.issuance.lots import Issued
-from rrec_pipeline.resources.duck import append, connect, transaction
-from rrec_pipeline.resources.hold_ledger import HoldLedgerMixin
-from rrec_pipeline.resources.import_ledger import ImportLedgerMixin
-from rrec_pipeline.resources.mint_ledger import MintLedgerMixin
+from rrec_pipeline.resources.storage.duck import append, connect, transaction
+from rrec_pipeline.resources.storage.hold_ledger import HoldLedgerMixin
+from rrec_pipeline.resources.storage.import_ledger import ImportLedgerMixin
+from rrec_pipeline.resources.storage.mint_ledger import MintLedgerMixin
 from rrec_pipeline.tables import (
     CERTIFIED_READS,
     ISSUANCE_PLANS,

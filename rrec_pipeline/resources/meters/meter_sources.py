@@ -4,12 +4,12 @@ import os
 
 import dagster as dg
 
-from rrec_pipeline.resources.connector import MeterSource
-from rrec_pipeline.resources.enphase import Enphase
-from rrec_pipeline.resources.meter_files import MeterFileDrop
-from rrec_pipeline.resources.sparkmeter import SparkMeter
-from rrec_pipeline.resources.steamaco import SteamaCo
-from rrec_pipeline.resources.victron import Victron
+from rrec_pipeline.resources.meters.connector import MeterSource
+from rrec_pipeline.resources.meters.enphase import Enphase
+from rrec_pipeline.resources.meters.meter_files import MeterFileDrop
+from rrec_pipeline.resources.meters.sparkmeter import SparkMeter
+from rrec_pipeline.resources.meters.steamaco import SteamaCo
+from rrec_pipeline.resources.meters.victron import Victron
 from rrec_pipeline.schemas.meter_reads import SOURCES
 
 

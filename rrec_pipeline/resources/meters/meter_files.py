@@ -21,8 +21,8 @@ from typing import ClassVar
 
 from rrec_pipeline.drop_files import ReadProblem, read_source
 from rrec_pipeline.meter_reads.pages import Page
-from rrec_pipeline.resources.connector import MeterSource, Window
-from rrec_pipeline.resources.http_errors import SourceError
+from rrec_pipeline.resources.meters.connector import MeterSource, Window
+from rrec_pipeline.resources.meters.http_errors import SourceError
 
 VENDORS = ("generic", "steamaco", "sparkmeter", "solaredge")
 

@@ -15,8 +15,8 @@ from typing import ClassVar, Literal
 from zoneinfo import ZoneInfo
 
 from rrec_pipeline.meter_reads.pages import Page
-from rrec_pipeline.resources.connector import ApiSource, Window, day_chunks, epoch_seconds
-from rrec_pipeline.resources.http_errors import SourceError
+from rrec_pipeline.resources.meters.connector import ApiSource, Window, day_chunks, epoch_seconds
+from rrec_pipeline.resources.meters.http_errors import SourceError
 
 
 class Enphase(ApiSource):

@@ -37,8 +37,8 @@ from rrec_pipeline.minting.links import (
     redact,
     template_problem,
 )
-from rrec_pipeline.resources.atomic import write_atomic
-from rrec_pipeline.resources.duck import held
+from rrec_pipeline.resources.storage.atomic import write_atomic
+from rrec_pipeline.resources.storage.duck import held
 
 AUTHOR = git.Actor("rrec-pipeline", "rrec-pipeline@localhost")
 IDENTITY = {

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 
-from rrec_pipeline.resources.duck import append, transaction
+from rrec_pipeline.resources.storage.duck import append, transaction
 from rrec_pipeline.tables import HELD_LOTS
 
 HOLD_COLUMNS = HELD_LOTS.dtypes

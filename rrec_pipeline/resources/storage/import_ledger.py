@@ -17,7 +17,7 @@ import polars as pl
 
 from rrec_pipeline.issuance.frames import claimed_windows
 from rrec_pipeline.registry.history import ImportedPeriod, imported_periods
-from rrec_pipeline.resources.duck import append, transaction
+from rrec_pipeline.resources.storage.duck import append, transaction
 from rrec_pipeline.tables import IMPORTED_LOTS
 
 IMPORTED_COLUMNS = IMPORTED_LOTS.dtypes

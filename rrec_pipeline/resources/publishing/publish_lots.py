@@ -22,8 +22,8 @@ from rrec_pipeline.minting.lot_publication import (
     source_of,
     window_folder,
 )
-from rrec_pipeline.resources.ledger import IssuanceLedger
-from rrec_pipeline.resources.publisher import GitPublisher
+from rrec_pipeline.resources.publishing.publisher import GitPublisher
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 from rrec_pipeline.schemas.issuance import LotSource
 from rrec_pipeline.tables import PUBLISHED_LOTS
 

@@ -29,11 +29,11 @@ from pathlib import Path
 from rrec_pipeline import faults
 from rrec_pipeline.minting.claims import Claims, claims_from, to_mint
 from rrec_pipeline.minting.states import MintState, Seen, Step, next_step
-from rrec_pipeline.resources.chain import Chain
-from rrec_pipeline.resources.duck import held
-from rrec_pipeline.resources.evm import ChainError, SignedTx, TokenChain
-from rrec_pipeline.resources.ledger import IssuanceLedger
-from rrec_pipeline.resources.mint_ledger import FROM_CHAIN
+from rrec_pipeline.resources.chain.chain import Chain
+from rrec_pipeline.resources.chain.evm import ChainError, SignedTx, TokenChain
+from rrec_pipeline.resources.storage.duck import held
+from rrec_pipeline.resources.storage.ledger import IssuanceLedger
+from rrec_pipeline.resources.storage.mint_ledger import FROM_CHAIN
 from rrec_pipeline.wallets import wallet_problem
 
 POLL_S = 0.2

@@ -17,7 +17,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from rrec_pipeline.resources.atomic import read_parquet_once
+from rrec_pipeline.resources.storage.atomic import read_parquet_once
 from rrec_pipeline.tables import TABLES
 
 FILE_NAME = "part.parquet"

@@ -12,8 +12,8 @@ from datetime import timedelta
 from typing import ClassVar, Literal
 
 from rrec_pipeline.meter_reads.pages import Page
-from rrec_pipeline.resources.connector import ApiSource, Window, day_chunks, epoch_seconds
-from rrec_pipeline.resources.http_errors import SourceError
+from rrec_pipeline.resources.meters.connector import ApiSource, Window, day_chunks, epoch_seconds
+from rrec_pipeline.resources.meters.http_errors import SourceError
 
 
 class Victron(ApiSource):
