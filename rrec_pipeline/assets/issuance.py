@@ -21,7 +21,12 @@ import dagster as dg
 import polars as pl
 
 from rrec_pipeline import faults, tables
-from rrec_pipeline.assets.producer_lots import GROUP, REGISTRY_INS, file_lot_assets
+from rrec_pipeline.assets.producer_lots import (
+    GROUP,
+    REGISTRY_INS,
+    file_lot_assets,
+    issued_result,
+)
 from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.errors import SettingError
 from rrec_pipeline.issuance.file_rows import file_row, unwritten_row
@@ -229,15 +234,7 @@ def _issued_asset(frequency: str) -> dg.AssetsDefinition:
         faults.reached("issuance")
         for lot, (rule, reason) in sorted(refused.items()):
             context.log.info(f"{lot} held: {rule}: {reason}")
-        return dg.MaterializeResult(
-            metadata={
-                "issued_lots": count,
-                "issued_rrecs": int(ready["rrecs"].sum()),
-                "held": dg.MetadataValue.json(
-                    {lot: f"{r}: {why}" for lot, (r, why) in refused.items()}
-                ),
-            }
-        )
+        return issued_result(count, ready, refused)
 
     return _asset
 

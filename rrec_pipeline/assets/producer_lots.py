@@ -24,6 +24,19 @@ REGISTRY_INS = {
 }
 
 
+def issued_result(count: int, ready: pl.DataFrame, refused: dict) -> dg.MaterializeResult:
+    """What an issued asset reports: lots entered, their R-RECs, and each held lot's reason."""
+    return dg.MaterializeResult(
+        metadata={
+            "issued_lots": count,
+            "issued_rrecs": int(ready["rrecs"].sum()),
+            "held": dg.MetadataValue.json(
+                {lot: f"{r}: {why}" for lot, (r, why) in refused.items()}
+            ),
+        }
+    )
+
+
 def file_lot_assets() -> list[dg.AssetsDefinition]:
     return [out_issuance__file_lots, out_issuance__file_lots_issued]
 
@@ -95,12 +108,4 @@ def out_issuance__file_lots_issued(
     ready = new.filter(~pl.col("lot_id").is_in(list(refused)))
     issuance_ledger.record_holds(lot_holds(new, refused), "check", new["lot_id"].to_list())
     count = issuance_ledger.issue(ready, tables.CERTIFIED_READS.empty(), context.run.run_id)
-    return dg.MaterializeResult(
-        metadata={
-            "issued_lots": count,
-            "issued_rrecs": int(ready["rrecs"].sum()),
-            "held": dg.MetadataValue.json(
-                {lot: f"{r}: {why}" for lot, (r, why) in refused.items()}
-            ),
-        }
-    )
+    return issued_result(count, ready, refused)

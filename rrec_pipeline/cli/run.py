@@ -105,7 +105,7 @@ def configure_logging(level: int) -> None:
 
 
 @dataclass
-class _Progress:
+class StagesDone:
     """What the stages so far did, for the stages after them and the summary."""
 
     main_ok: bool = True
@@ -114,30 +114,30 @@ class _Progress:
     minting: object = None
 
 
-def _meter(runner: Runner, options: RunOptions, done: _Progress, step) -> str:
+def _meter(runner: Runner, options: RunOptions, done: StagesDone, step) -> str:
     done.meter_days = runner.run_meter(runner.meter_days(options.start, options.end), step)
     return f"{len(done.meter_days)} new day(s)" if done.meter_days else "nothing new"
 
 
-def _main(runner: Runner, options: RunOptions, done: _Progress, step) -> str:
+def _main(runner: Runner, options: RunOptions, done: StagesDone, step) -> str:
     done.main_ok = runner.execute(MAIN_JOB_NAME).success
     faults.reached("main_job")
     return "done" if done.main_ok else "failed"
 
 
-def _issuance(runner: Runner, options: RunOptions, done: _Progress, step) -> str:
+def _issuance(runner: Runner, options: RunOptions, done: StagesDone, step) -> str:
     due = due_periods(runner.plan_now(options.as_of)) if done.main_ok else {}
     periods = runner.run_issuance(due, options.as_of, step)
     done.plan = runner.record_holds(options.as_of) if done.main_ok else None
     return f"{periods} period(s) run" if periods else "nothing due"
 
 
-def _minting(runner: Runner, options: RunOptions, done: _Progress, step) -> str:
+def _minting(runner: Runner, options: RunOptions, done: StagesDone, step) -> str:
     done.minting = runner.execute(MINTING_JOB_NAME) if done.main_ok else None
     return "done" if done.minting is not None and done.minting.success else "failed"
 
 
-def _analysts(runner: Runner, options: RunOptions, done: _Progress, step) -> str:
+def _analysts(runner: Runner, options: RunOptions, done: StagesDone, step) -> str:
     runner.execute(ANALYSTS_JOB_NAME)
     return runner.defs.resources["analyst_db"].path
 
@@ -158,7 +158,7 @@ def run_pipeline(
     """Every stage in order; (what the run did, whether it all passed and nothing is held)."""
     step = progress.step if progress else None
     before = changes_so_far(paths)
-    done = _Progress()
+    done = StagesDone()
     for stage in STAGES:
         if stage.name in options.skipped:
             continue
