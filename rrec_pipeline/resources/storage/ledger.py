@@ -215,17 +215,18 @@ def _certify(connection: duckdb.DuckDBPyConnection, reads: pl.DataFrame) -> None
 
 def _upgrade(connection: duckdb.DuckDBPyConnection, path: str) -> None:
     """Add the columns an older ledger lacks, filled with what their absence meant (once per
-    file and process: the ledger is opened for every read and write)."""
+    file and process: the ledger is opened for every read and write). All in one
+    transaction: a kill between adding a column and filling it leaves the old ledger."""
     if path in _UPGRADED:
         return
-    _UPGRADED.add(path)
     types = {"issued_lots": ISSUED_COLUMNS, "certified_reads": CERTIFIED_READS.dtypes}
-    for table, columns in UPGRADES.items():
-        present = {row[0] for row in connection.execute(f"DESCRIBE {table}").fetchall()}
-        for column, value in columns.items():
-            if column not in present:
+    with transaction(connection):
+        for table, columns in UPGRADES.items():
+            present = {row[0] for row in connection.execute(f"DESCRIBE {table}").fetchall()}
+            for column in [name for name in columns if name not in present]:  # in order
                 kind = duckdb_type(types[table][column])
                 connection.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {kind}')
-                connection.execute(f'UPDATE {table} SET "{column}" = {value}')
+                connection.execute(f'UPDATE {table} SET "{column}" = {columns[column]}')
                 if (table, column) in AFTER_UPGRADE:
                     connection.execute(AFTER_UPGRADE[table, column])
+    _UPGRADED.add(path)
