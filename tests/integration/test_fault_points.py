@@ -74,9 +74,14 @@ def test_sigkill_of_the_process_group_at_random_moments_ends_as_a_run_without_fa
 ) -> None:
     home = home_with_exports(tmp_path)
     env = {**clean_env(), "RREC_HOME": str(home), "RREC_PUBLISH_REPO": str(home / "remote.git")}
-    moments = random.Random(19).sample(range(3, 40), 5)
+    # Moments within a run's length (a whole run took 18 s here, a run with nothing left to
+    # do 11 s), drawn in random order: rising moments outlast the later runs, which have
+    # less to do. Up to twelve runs, until five were killed part way.
+    moments = random.Random(19)
     kills = 0
-    for delay in sorted(moments):
+    for _attempt in range(12):
+        if kills == 5:
+            break
         run = subprocess.Popen(
             [sys.executable, "-m", "rrec_pipeline.cli", *RUN],
             env=env,
@@ -86,7 +91,7 @@ def test_sigkill_of_the_process_group_at_random_moments_ends_as_a_run_without_fa
             start_new_session=True,
         )
         try:
-            run.wait(timeout=delay)
+            run.wait(timeout=moments.uniform(3, 20))
         except subprocess.TimeoutExpired:
             os.killpg(run.pid, signal.SIGKILL)
             run.wait()
