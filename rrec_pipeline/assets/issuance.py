@@ -29,24 +29,16 @@ from rrec_pipeline.assets.producer_lots import (
 )
 from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.errors import SettingError
+from rrec_pipeline.issuance.admission import admit
 from rrec_pipeline.issuance.file_rows import file_row, unwritten_row
-from rrec_pipeline.issuance.frames import (
-    Unwritable,
-    files_of_lots,
-    guard_conflicts,
-    lot_holds,
-    lot_reads,
-    mark_changes,
-)
+from rrec_pipeline.issuance.frames import Unwritable, files_of_lots, lot_reads, mark_changes
 from rrec_pipeline.issuance.period import period_lots
 from rrec_pipeline.issuance.plan import (
     PlanSettings,
     make_plan,
 )
-from rrec_pipeline.issuance.refusals import refusals
 from rrec_pipeline.issuance.settings import plan_settings
 from rrec_pipeline.partitions import ISSUANCE_PARTITIONS
-from rrec_pipeline.registry.appendix_b import co_located_pairs
 from rrec_pipeline.registry.approvals import approved_lots
 from rrec_pipeline.registry.files import RegistryTables
 from rrec_pipeline.resources.storage.ledger import IssuanceLedger
@@ -216,25 +208,13 @@ def _issued_asset(frequency: str) -> dg.AssetsDefinition:
         projects: pl.DataFrame,
         clearances: pl.DataFrame,
     ) -> dg.MaterializeResult:
-        new = lots.filter(pl.col("change").is_in(TO_ISSUE)).join(
-            files.select("lot_id", "csv_name", "csv_sha256"), on="lot_id", how="left"
-        )
-        neighbours = co_located_pairs(projects, clearances)
-        conflicts = guard_conflicts(new, issuance_ledger.claimed(), neighbours)
-        unapproved = _unapproved(context, config, registry_folder, new)
-        refused = refusals(new, files, conflicts, unapproved)
-        ready = new.filter(~pl.col("lot_id").is_in(list(refused)))
-        reads = lot_reads(warehouse.scan(tables.METER_READS.key), devices, ready)
-        issuance_ledger.record_holds(lot_holds(new, refused), "check", new["lot_id"].to_list())
-        count = issuance_ledger.issue(
-            ready,
-            reads.select("source", "device_id", "interval_start", "lot_id", "wh"),
-            context.run.run_id,
-        )
+        unapproved = _unapproved(context, config, registry_folder, lots)
+        claimed = issuance_ledger.claimed()
+        admission = admit(lots, files, claimed, (projects, clearances), unapproved)
+        reads = lot_reads(warehouse.scan(tables.METER_READS.key), devices, admission.ready)
+        count = issuance_ledger.enter(admission, reads, context.run.run_id)
         faults.reached("issuance")
-        for lot, (rule, reason) in sorted(refused.items()):
-            context.log.info(f"{lot} held: {rule}: {reason}")
-        return issued_result(count, ready, refused)
+        return issued_result(context, count, admission)
 
     return _asset
 

@@ -6,14 +6,11 @@ import polars as pl
 
 from rrec_pipeline import tables
 from rrec_pipeline.credits.reference import load_reference
-from rrec_pipeline.issuance.frames import guard_conflicts, lot_holds
+from rrec_pipeline.issuance.admission import Admission, admit, producer_files
 from rrec_pipeline.issuance.producer_lots import file_lots
-from rrec_pipeline.issuance.refusals import refusals
 from rrec_pipeline.issuance.report import tokens_of
-from rrec_pipeline.registry.appendix_b import co_located_pairs
 from rrec_pipeline.registry.files import RegistryTables
 from rrec_pipeline.resources.storage.ledger import IssuanceLedger
-from rrec_pipeline.schemas.issuance import TO_ISSUE
 
 GROUP = "issuance"
 REGISTRY_INS = {
@@ -24,15 +21,16 @@ REGISTRY_INS = {
 }
 
 
-def issued_result(count: int, ready: pl.DataFrame, refused: dict) -> dg.MaterializeResult:
+def issued_result(context, count: int, admission: Admission) -> dg.MaterializeResult:
     """What an issued asset reports: lots entered, their R-RECs, and each held lot's reason."""
+    held = {lot: f"{rule}: {why}" for lot, (rule, why) in sorted(admission.refused.items())}
+    for lot, why in held.items():
+        context.log.info(f"{lot} held: {why}")
     return dg.MaterializeResult(
         metadata={
             "issued_lots": count,
-            "issued_rrecs": int(ready["rrecs"].sum()),
-            "held": dg.MetadataValue.json(
-                {lot: f"{r}: {why}" for lot, (r, why) in refused.items()}
-            ),
+            "issued_rrecs": int(admission.ready["rrecs"].sum()),
+            "held": dg.MetadataValue.json(held),
         }
     )
 
@@ -96,16 +94,7 @@ def out_issuance__file_lots_issued(
 ) -> dg.MaterializeResult:
     """Each lot keeps its file's name and hash: the bytes published and minted against.
     A lot the guard stops is held alone; the other files' lots are issued."""
-    named = files.select(
-        pl.concat_str(pl.lit("file__"), pl.col("sha256").str.slice(0, 16)).alias("lot_id"),
-        pl.col("file").alias("csv_name"),
-        pl.col("sha256").alias("csv_sha256"),
-    ).unique("lot_id")
-    new = lots.filter(pl.col("change").is_in(TO_ISSUE)).join(named, on="lot_id", how="left")
-    neighbours = co_located_pairs(projects, clearances)
-    conflicts = guard_conflicts(new, issuance_ledger.claimed(), neighbours)
-    refused = refusals(new, named.with_columns(pl.lit(True).alias("is_valid")), conflicts, [])
-    ready = new.filter(~pl.col("lot_id").is_in(list(refused)))
-    issuance_ledger.record_holds(lot_holds(new, refused), "check", new["lot_id"].to_list())
-    count = issuance_ledger.issue(ready, tables.CERTIFIED_READS.empty(), context.run.run_id)
-    return issued_result(count, ready, refused)
+    claimed = issuance_ledger.claimed()
+    admission = admit(lots, producer_files(files), claimed, (projects, clearances))
+    count = issuance_ledger.enter(admission, tables.CERTIFIED_READS.empty(), context.run.run_id)
+    return issued_result(context, count, admission)

@@ -8,7 +8,7 @@
   earlier window of its reservation, is listed with its rule and reason.
 A failing lot is held alone: the issued asset leaves it out of the ledger
 (and so out of publication and minting) through the same functions
-(`issuance/refusals.py`), with its rule and reason in `held_lots`, and the
+(`issuance/admission.py`), with its rule and reason in `held_lots`, and the
 period's other lots go on. The checks therefore warn rather than block the
 period; their metadata names the lots, windows and rules. Producer files'
 lots are guarded the same way.
@@ -21,9 +21,8 @@ import polars as pl
 
 from rrec_pipeline import tables
 from rrec_pipeline.checks.markdown import markdown_table, partitioned_checks
-from rrec_pipeline.issuance.frames import guard_conflicts
+from rrec_pipeline.issuance.admission import double_counted
 from rrec_pipeline.partitions import ISSUANCE_PARTITIONS
-from rrec_pipeline.registry.appendix_b import co_located_pairs
 from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 
 
@@ -43,8 +42,7 @@ def _double_counted(
     ledger: IssuanceLedger, lots: pl.DataFrame, projects, clearances, what: str
 ) -> dg.AssetCheckResult:
     """The guard's conflicts of `lots` (issued lots and imported mints), as a warning."""
-    neighbours = co_located_pairs(projects, clearances)
-    conflicts = guard_conflicts(lots, ledger.claimed(), neighbours)
+    conflicts = double_counted(lots, ledger.claimed(), projects, clearances)
     columns = ["lot_id", "window_start_utc", "issued_lot_id", "issued_window_start_utc"]
     return _warn_listing(conflicts, columns, "conflicts", f"{what} overlap issued lots: held")
 

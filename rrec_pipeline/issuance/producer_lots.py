@@ -4,7 +4,7 @@ An accepted file of a registered project (matched by Project Name, case and
 spacing ignored) becomes one lot of floor(certified MWh) R-RECs over the file's
 own period, for the reservation that claims the project then (else for the
 project's owner). A file of an unregistered project is held back. Overlaps with
-issued lots are the guard's to stop (`checks/issuance.py`).
+issued lots are the guard's to stop (`admission.py`).
 """
 
 from __future__ import annotations
@@ -47,6 +47,11 @@ def file_lots(
     return FILE_LOTS.validate(frame), held
 
 
+def producer_lot_id(sha256: str) -> str:
+    """A producer file's lot is named by its bytes: the same file is the same lot."""
+    return f"file__{sha256[:16]}"
+
+
 def _claimant(registry: RegistryTables, project: dict, file: dict) -> tuple[str, str]:
     """(reservation, recipient) claiming the project over the file's period, else the owner's."""
     first, last = file["begin_utc"].date(), file["end_utc"].date()
@@ -63,7 +68,7 @@ def _claimant(registry: RegistryTables, project: dict, file: dict) -> tuple[str,
 def _lot(file: dict, project: dict, claimant: tuple[str, str], tokens: dict) -> dict:
     wh = int(Decimal(file["certified_mwh"]) * WH_PER_MWH)
     begin, end = file["begin_utc"], file["end_utc"]
-    lot_id = f"file__{file['sha256'][:16]}"
+    lot_id = producer_lot_id(file["sha256"])
     return {
         "lot_id": lot_id,
         "window_id": lot_id,

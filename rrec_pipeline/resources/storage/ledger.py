@@ -20,6 +20,7 @@ import duckdb
 import polars as pl
 
 from rrec_pipeline.errors import OperatorError
+from rrec_pipeline.issuance.admission import Admission
 from rrec_pipeline.issuance.lots import Issued
 from rrec_pipeline.resources.storage.duck import append, connect, transaction
 from rrec_pipeline.resources.storage.hold_ledger import HoldLedgerMixin
@@ -179,6 +180,12 @@ class IssuanceLedger(MintLedgerMixin, HoldLedgerMixin, ImportLedgerMixin, dg.Con
                 f"a read is already certified by another lot: {error}"
             ) from None
         return new.height
+
+    def enter(self, admission: Admission, reads: pl.DataFrame, run_id: str) -> int:
+        """An admission's ready lots issued with their reads (`issue`); its refused lots
+        recorded as held by the checks, the considered lots' other check holds released."""
+        self.record_holds(admission.holds, "check", admission.considered)
+        return self.issue(admission.ready, reads, run_id)
 
     def certified_reads(self) -> pl.DataFrame:
         """Reads claimed by an issued lot; `certified_at` is set when the lot's mint confirms."""
