@@ -14,6 +14,10 @@ class OperatorError(RuntimeError):
     """Something outside the code is wrong (a setting, a file, a remote): exit 1."""
 
 
+class ChainError(OperatorError):
+    """A chain call failed; the message names the reason and never holds a key."""
+
+
 class SettingError(OperatorError):
     """A setting (environment variable) has a value that cannot be used: exit 2."""
 

@@ -3,7 +3,7 @@
 Three unpartitioned assets run in order by `minting_job` after issuance:
 - `out_chain__published_lots`: every issued lot not yet published has its files
   committed and pushed; the mint ledger holds its commit-pinned link.
-- `out_chain__mints`: every published lot minted exactly once (`resources/chain/minter.py`);
+- `out_chain__mints`: every published lot minted exactly once (`minting/minter.py`);
   one minting run per chain at a time (the `rrec_chain` pool).
 - `core_chain__transactions`: mints, transfers, retirements and returns of our
   contracts, read back; the reconciliation checks run on it.
@@ -16,13 +16,13 @@ import polars as pl
 
 from rrec_pipeline import faults, tables
 from rrec_pipeline.credits.reference import load_reference
+from rrec_pipeline.minting.minter import Minter
+from rrec_pipeline.minting.publication import publish_issued
 from rrec_pipeline.minting.tokens import class_problem, token_name
 from rrec_pipeline.resources.chain.anvil import NodeError
 from rrec_pipeline.resources.chain.chain import Chain
 from rrec_pipeline.resources.chain.chain_record import read_transactions
 from rrec_pipeline.resources.chain.evm import ChainError
-from rrec_pipeline.resources.chain.minter import Minter
-from rrec_pipeline.resources.publishing.publish_lots import publish_issued
 from rrec_pipeline.resources.publishing.publisher import GitPublisher, PublishError
 from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 from rrec_pipeline.resources.storage.lot_folder import LotFolder
@@ -85,7 +85,7 @@ def out_chain__mints(
     names = {t: None if class_problem(t, reference) else token_name(t, reference) for t in tokens}
     recipients = dict(reservations.select("reservation_id", "recipient_wallet").iter_rows())
     try:
-        with chain.connect() as node:
+        with issuance_ledger.minting(), chain.connect() as node:
             report = Minter(issuance_ledger, chain, node, names, recipients).run()
     except (ChainError, NodeError, OSError, ConnectionError) as error:
         raise dg.Failure(f"the chain is unreachable; nothing changed: {error}") from None

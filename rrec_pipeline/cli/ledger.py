@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 
 from rrec_pipeline.cli import run as run_command
 from rrec_pipeline.locations import home_paths
+from rrec_pipeline.minting.states import FROM_CHAIN
 from rrec_pipeline.resources.storage.ledger import IssuanceLedger
-from rrec_pipeline.resources.storage.mint_ledger import FROM_CHAIN
 
 
 def run(args: argparse.Namespace) -> int:

@@ -17,7 +17,9 @@ from enum import StrEnum
 
 from rrec_pipeline.schemas.chain import MINT_STATES, MintState
 
-__all__ = ["MINT_STATES", "MintState", "Seen", "Step", "mint_key", "next_step"]
+__all__ = ["FROM_CHAIN", "MINT_STATES", "MintState", "Seen", "Step", "mint_key", "next_step"]
+
+FROM_CHAIN = "found on the chain"  # mint_log detail of a lot confirmed from an earlier mint
 
 
 def mint_key(

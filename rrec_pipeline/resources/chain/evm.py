@@ -11,7 +11,6 @@ The private key lives only inside the `LocalAccount`.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cache
 
 from eth_account.signers.local import LocalAccount
@@ -24,8 +23,11 @@ from web3.exceptions import (
     Web3Exception,
 )
 
-from rrec_pipeline.errors import OperatorError
+from rrec_pipeline.errors import ChainError
 from rrec_pipeline.locations import project_root
+from rrec_pipeline.minting.ports import SignedTx
+
+__all__ = ["ChainError", "SignedTx", "TokenChain"]
 
 PRIORITY_FEE_WEI = 1_000_000_000
 RPC_TIMEOUT_S = 30
@@ -33,17 +35,6 @@ RPC_TIMEOUT_S = 30
 # thousand blocks); a refused range is halved until the node accepts it.
 LOG_RANGE = 50_000
 MIN_LOG_RANGE = 16
-
-
-class ChainError(OperatorError):
-    """A chain call failed; the message names the reason and never holds a key."""
-
-
-@dataclass(frozen=True)
-class SignedTx:
-    nonce: int
-    tx_hash: str
-    raw: bytes
 
 
 @cache

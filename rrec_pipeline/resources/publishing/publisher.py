@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import base64
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -37,6 +36,7 @@ from rrec_pipeline.minting.links import (
     redact,
     template_problem,
 )
+from rrec_pipeline.minting.ports import Published
 from rrec_pipeline.resources.storage.atomic import write_atomic
 from rrec_pipeline.resources.storage.duck import held
 
@@ -52,13 +52,6 @@ IDENTITY = {
 
 class PublishError(OperatorError):
     """The repository refused the publication (after retries); nothing was minted for it."""
-
-
-@dataclass(frozen=True)
-class Published:
-    path: str
-    commit: str
-    url: str
 
 
 class GitPublisher(dg.ConfigurableResource):

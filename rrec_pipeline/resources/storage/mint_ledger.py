@@ -9,17 +9,18 @@ in the same transaction that confirms the mint.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 import polars as pl
 
-from rrec_pipeline.resources.storage.duck import append, transaction
+from rrec_pipeline.resources.storage.duck import append, held, transaction
 from rrec_pipeline.schemas.chain import MintState
 from rrec_pipeline.tables import LOT_MINTS
 
 MINT_COLUMNS = LOT_MINTS.dtypes
-FROM_CHAIN = "found on the chain"  # mint_log detail of a lot confirmed from an earlier mint
 
 
 def _now() -> datetime:
@@ -27,7 +28,13 @@ def _now() -> datetime:
 
 
 class MintLedgerMixin:
-    """Mint-ledger operations of `IssuanceLedger` (which supplies `_connect`)."""
+    """Mint-ledger operations of `IssuanceLedger` (which supplies `_connect` and `path`)."""
+
+    @contextmanager
+    def minting(self) -> Iterator[None]:
+        """One minting run per ledger at a time, across processes (a lock file beside it)."""
+        with held(Path(self.path).with_suffix(".mint.lock")):
+            yield
 
     def mints(self) -> pl.DataFrame:
         columns = ", ".join(f'"{name}"' for name in MINT_COLUMNS)

@@ -18,22 +18,21 @@ The protocol (the rules are `minting/states.py` and `minting/claims.py`):
    broadcast.
 4. Receipts are awaited to the configured depth; what is not deep enough in
    time stays `sent` for the next run.
+
+The ledger, the node and the deployments are ports (`ports.py`); the caller holds the
+one-minting-run-per-ledger lock (`IssuanceLedger.minting`).
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rrec_pipeline import faults
+from rrec_pipeline.errors import ChainError
 from rrec_pipeline.minting.claims import Claims, claims_from, to_mint
-from rrec_pipeline.minting.states import MintState, Seen, Step, next_step
-from rrec_pipeline.resources.chain.chain import Chain
-from rrec_pipeline.resources.chain.evm import ChainError, SignedTx, TokenChain
-from rrec_pipeline.resources.storage.duck import held
-from rrec_pipeline.resources.storage.ledger import IssuanceLedger
-from rrec_pipeline.resources.storage.mint_ledger import FROM_CHAIN
+from rrec_pipeline.minting.ports import Deployments, MintRecord, SignedTx, TokenNode
+from rrec_pipeline.minting.states import FROM_CHAIN, MintState, Seen, Step, next_step
 from rrec_pipeline.wallets import wallet_problem
 
 POLL_S = 0.2
@@ -52,9 +51,9 @@ class MintReport:
 class Minter:
     def __init__(
         self,
-        ledger: IssuanceLedger,
-        chain: Chain,
-        node: TokenChain,
+        ledger: MintRecord,
+        chain: Deployments,
+        node: TokenNode,
         names: dict[str, str | None],
         recipients: dict[str, str] | None = None,
     ) -> None:
@@ -69,11 +68,7 @@ class Minter:
         self.targets: dict[str, int] = {}
 
     def run(self) -> MintReport:
-        """One minting run per ledger at a time, across processes (a lock file beside it)."""
-        with held(Path(self.ledger.path).with_suffix(".mint.lock")):
-            return self._run()
-
-    def _run(self) -> MintReport:
+        """Every published lot minted once, or reported waiting or failed with its reason."""
         # A later version of a window that adds nothing is published, never minted.
         minting = [r for r in self.ledger.mints().iter_rows(named=True) if r["rrecs"] > 0]
         self.targets = self.ledger.window_targets()

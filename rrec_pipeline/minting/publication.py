@@ -3,7 +3,8 @@
 One commit per run for all the lots it publishes. A lot the pipeline built
 replaces whatever its window's folder held (an earlier version). A lot whose
 files cannot be read, or whose CSV no longer hashes to what was issued, is
-reported and left for the next run; the rest are published.
+reported and left for the next run; the rest are published. The repository and the
+ledger are ports (`ports.py`).
 """
 
 from __future__ import annotations
@@ -22,8 +23,7 @@ from rrec_pipeline.minting.lot_publication import (
     source_of,
     window_folder,
 )
-from rrec_pipeline.resources.publishing.publisher import GitPublisher
-from rrec_pipeline.resources.storage.ledger import IssuanceLedger
+from rrec_pipeline.minting.ports import PublicationRecord, Repository
 from rrec_pipeline.schemas.issuance import LotSource
 from rrec_pipeline.tables import PUBLISHED_LOTS
 
@@ -35,8 +35,9 @@ class PublicationReport:
 
 
 def publish_issued(
-    ledger: IssuanceLedger, publisher: GitPublisher, lots_dir: Path, drop_dir: Path
+    ledger: PublicationRecord, publisher: Repository, lots_dir: Path, drop_dir: Path
 ) -> PublicationReport:
+    """Publish in one commit every issued lot whose files read back as issued."""
     files, lots, problems, folders = {}, [], {}, set()
     for lot in ledger.unpublished_lots().iter_rows(named=True):
         gathered = _gather(lot, lots_dir, drop_dir)
