@@ -29,9 +29,9 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+from rrec_pipeline.basics.home import home_paths
 from rrec_pipeline.issuance.plan import PlanSettings, as_of_clock, make_plan
 from rrec_pipeline.jobs import MAIN_JOB_NAME, issuance_job_name
-from rrec_pipeline.locations import home_paths
 from rrec_pipeline.registry.files import load_registry
 from rrec_pipeline.runs import Runner, open_instance
 from rrec_pipeline.tables import METER_READS

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from rrec_pipeline.drop_files import csv_files_in
+from rrec_pipeline.basics.drop_files import csv_files_in
 from rrec_pipeline.validation.batch import validate_sources
 from rrec_pipeline.validation.config import ValidationConfig
 

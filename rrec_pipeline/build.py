@@ -29,13 +29,14 @@ from rrec_pipeline.assets.verification import (
     core_verification,
     core_verification__gap_explanations,
 )
+from rrec_pipeline.basics.errors import int_setting
+from rrec_pipeline.basics.home import home_paths, publish_repository
 from rrec_pipeline.checks.chain import chain_checks
 from rrec_pipeline.checks.credits import credit_checks
 from rrec_pipeline.checks.issuance import issuance_checks
 from rrec_pipeline.checks.meter_reads import meter_checks
 from rrec_pipeline.checks.schemas import schema_checks
 from rrec_pipeline.checks.verification import verification_checks
-from rrec_pipeline.errors import int_setting
 from rrec_pipeline.jobs import (
     analysts_job,
     issuance_jobs,
@@ -43,7 +44,6 @@ from rrec_pipeline.jobs import (
     meter_reads_job,
     minting_job,
 )
-from rrec_pipeline.locations import home_paths, publish_repository
 from rrec_pipeline.resources.chain.chain import Chain
 from rrec_pipeline.resources.meters.landing import LandingZone
 from rrec_pipeline.resources.meters.meter_sources import meter_sources_from_env

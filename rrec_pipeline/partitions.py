@@ -10,7 +10,7 @@ from datetime import date
 
 import dagster as dg
 
-from rrec_pipeline.frequencies import BY_NAME
+from rrec_pipeline.basics.frequencies import BY_NAME
 from rrec_pipeline.meter_reads.ingest import EARLIEST_DAY
 from rrec_pipeline.schemas.meter_reads import SOURCES
 

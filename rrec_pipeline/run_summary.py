@@ -11,9 +11,9 @@ from pathlib import Path
 
 import polars as pl
 
-from rrec_pipeline.amounts import TCO2E_DECIMALS, decimal_text, mwh_from_wh
+from rrec_pipeline.basics.amounts import TCO2E_DECIMALS, decimal_text, mwh_from_wh
+from rrec_pipeline.basics.text import escaped
 from rrec_pipeline.minting.links import redact
-from rrec_pipeline.text import escaped
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
 
-from rrec_pipeline.frequencies import FREQUENCIES
+from rrec_pipeline.basics.frequencies import FREQUENCIES
 from rrec_pipeline.issuance.due import Due, due_periods
 from rrec_pipeline.issuance.plan import Plan, make_plan
 from rrec_pipeline.issuance.settings import plan_settings

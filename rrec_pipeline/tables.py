@@ -21,7 +21,7 @@ from functools import cached_property
 import pandera.polars as pa
 import polars as pl
 
-from rrec_pipeline.frequencies import FREQUENCIES as FREQUENCY_NAMES
+from rrec_pipeline.basics.frequencies import FREQUENCIES as FREQUENCY_NAMES
 from rrec_pipeline.schemas import as_schema, polars_schema
 from rrec_pipeline.schemas.audit import AuditBalances, AuditMints
 from rrec_pipeline.schemas.chain import ChainTransactions, LedgerMints, LotMints, MintLog

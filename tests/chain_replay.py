@@ -18,7 +18,7 @@ from decimal import Decimal
 from eth_account import Account
 from web3 import Web3
 
-from rrec_pipeline.amounts import TOKEN_DECIMALS
+from rrec_pipeline.basics.amounts import TOKEN_DECIMALS
 from rrec_pipeline.resources.chain.chain import DEV_KEY
 from rrec_pipeline.resources.chain.evm import TokenChain
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from rrec_pipeline import faults, tables
+from rrec_pipeline import tables
+from rrec_pipeline.basics import faults
 from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.minting.minter import Minter
 from rrec_pipeline.minting.publication import publish_issued

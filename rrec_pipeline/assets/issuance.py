@@ -20,15 +20,16 @@ from datetime import date
 import dagster as dg
 import polars as pl
 
-from rrec_pipeline import faults, tables
+from rrec_pipeline import tables
 from rrec_pipeline.assets.producer_lots import (
     GROUP,
     REGISTRY_INS,
     file_lot_assets,
     issued_result,
 )
+from rrec_pipeline.basics import faults
+from rrec_pipeline.basics.errors import SettingError
 from rrec_pipeline.credits.reference import load_reference
-from rrec_pipeline.errors import SettingError
 from rrec_pipeline.issuance.admission import admit
 from rrec_pipeline.issuance.file_rows import file_row, unwritten_row
 from rrec_pipeline.issuance.frames import Unwritable, files_of_lots, lot_reads, mark_changes

@@ -16,7 +16,7 @@ run (`meter_reads/days.py`).
 import dagster as dg
 import polars as pl
 
-from rrec_pipeline import faults
+from rrec_pipeline.basics import faults
 from rrec_pipeline.meter_reads.days import normalise_days
 from rrec_pipeline.meter_reads.ingest import LandingReport, PageRejectedError, land_days
 from rrec_pipeline.partitions import METER_PARTITIONS, meter_partition_key, split_meter_keys

@@ -6,8 +6,8 @@ Loaded and schema-checked on every materialization, so a change to a table
 
 import dagster as dg
 
+from rrec_pipeline.basics.geography import reference_data_dir
 from rrec_pipeline.credits.reference import REFERENCE_TABLES, csv_name, read_table
-from rrec_pipeline.geography import reference_data_dir
 from rrec_pipeline.tables import Table
 
 

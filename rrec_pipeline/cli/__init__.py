@@ -17,9 +17,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from rrec_pipeline.basics.errors import OperatorError, SettingError
+from rrec_pipeline.basics.frequencies import FREQUENCIES
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_USAGE, UsageError
-from rrec_pipeline.errors import OperatorError, SettingError
-from rrec_pipeline.frequencies import FREQUENCIES
 
 
 def iso_date(text: str) -> date:

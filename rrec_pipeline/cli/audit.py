@@ -15,11 +15,11 @@ from __future__ import annotations
 import argparse
 import json
 
+from rrec_pipeline.basics.text import escaped
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
 from rrec_pipeline.cli.history import load_files, load_record, print_findings
 from rrec_pipeline.minting.audit import Audit, audit
 from rrec_pipeline.minting.links import redact
-from rrec_pipeline.text import escaped
 
 
 def run(args: argparse.Namespace) -> int:

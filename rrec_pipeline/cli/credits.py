@@ -13,14 +13,14 @@ import argparse
 import json
 import re
 
-from rrec_pipeline.amounts import TCO2E_DECIMALS, decimal_text
+from rrec_pipeline.basics.amounts import TCO2E_DECIMALS, decimal_text
+from rrec_pipeline.basics.text import escaped
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
 from rrec_pipeline.cli.validate import existing_targets
 from rrec_pipeline.credits.calculate import CreditResult
 from rrec_pipeline.credits.factors import FactorPolicy
 from rrec_pipeline.credits.for_files import credits_for_file
 from rrec_pipeline.credits.reference import ReferenceTables, load_reference
-from rrec_pipeline.text import escaped
 from rrec_pipeline.validation.batch import FileReport, validate_paths
 from rrec_pipeline.validation.config import DEFAULT_CONFIG
 

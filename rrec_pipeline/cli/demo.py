@@ -19,6 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
+from rrec_pipeline.basics.home import home_paths, publish_repository, rrec_home
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
 from rrec_pipeline.cli.progress import Progress
 from rrec_pipeline.cli.run import RunOptions, changes_so_far, configure_logging, run_pipeline
@@ -26,7 +27,6 @@ from rrec_pipeline.credits.for_files import credits_for_file
 from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.demo.inputs import DemoFile, demo_files
 from rrec_pipeline.demo.summary import DemoResult, demo_lines
-from rrec_pipeline.locations import home_paths, publish_repository, rrec_home
 from rrec_pipeline.minting.lot_publication import source_of
 from rrec_pipeline.resources.storage.atomic import write_atomic
 from rrec_pipeline.resources.storage.ledger import IssuanceLedger

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import argparse
 
+from rrec_pipeline.basics.text import escaped
 from rrec_pipeline.build import default_resources
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
 from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.minting.tokens import class_problem, token_name
 from rrec_pipeline.resources.chain.evm import ChainError
-from rrec_pipeline.text import escaped
 
 
 def run(args: argparse.Namespace) -> int:

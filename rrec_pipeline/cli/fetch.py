@@ -21,8 +21,9 @@ from pathlib import Path
 
 import polars as pl
 
+from rrec_pipeline.basics.home import home_paths
+from rrec_pipeline.basics.text import escaped
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
-from rrec_pipeline.locations import home_paths
 from rrec_pipeline.meter_reads.days import normalise_day, normalise_days
 from rrec_pipeline.meter_reads.ingest import PageRejectedError, land_day, land_days
 from rrec_pipeline.resources.meters.http_errors import SourceError, SourceUnreachableError
@@ -30,7 +31,6 @@ from rrec_pipeline.resources.meters.landing import LandingZone
 from rrec_pipeline.resources.meters.meter_sources import meter_sources_from_env
 from rrec_pipeline.schemas.meter_reads import SOURCES
 from rrec_pipeline.tables import METER_READS
-from rrec_pipeline.text import escaped
 
 
 def run(args: argparse.Namespace) -> int:

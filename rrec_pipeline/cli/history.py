@@ -13,8 +13,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from rrec_pipeline.basics.drop_files import ReadProblem, csv_files_in, read_source
+from rrec_pipeline.basics.text import escaped
 from rrec_pipeline.cli.exits import UsageError
-from rrec_pipeline.drop_files import ReadProblem, csv_files_in, read_source
 from rrec_pipeline.minting.links import redact
 from rrec_pipeline.registry.history import HistoryFile
 from rrec_pipeline.registry.record import (
@@ -23,7 +24,6 @@ from rrec_pipeline.registry.record import (
     contract_addresses,
     read_record,
 )
-from rrec_pipeline.text import escaped
 
 
 def load_record(path: Path) -> tuple[list[RecordRow], list[RecordFinding], dict]:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
+from rrec_pipeline.basics.home import home_paths
 from rrec_pipeline.cli import run as run_command
-from rrec_pipeline.locations import home_paths
 from rrec_pipeline.minting.states import FROM_CHAIN
 from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 

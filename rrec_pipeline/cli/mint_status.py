@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from rrec_pipeline.basics.home import home_paths
+from rrec_pipeline.basics.text import escaped
 from rrec_pipeline.cli.exits import EXIT_OK
 from rrec_pipeline.issuance.windows import local_midnight_utc, local_stamp
-from rrec_pipeline.locations import home_paths
 from rrec_pipeline.resources.storage.ledger import IssuanceLedger
-from rrec_pipeline.text import escaped
 
 FIELDS = (
     "reservation",

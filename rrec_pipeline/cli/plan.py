@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
+from rrec_pipeline.basics.text import escaped
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
 from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.issuance.plan import (
@@ -22,7 +23,6 @@ from rrec_pipeline.issuance.report import plan_json, tokens_of
 from rrec_pipeline.issuance.settings import plan_settings
 from rrec_pipeline.registry.files import load_registry
 from rrec_pipeline.tables import METER_READS
-from rrec_pipeline.text import escaped
 from rrec_pipeline.validation.gap_explanations import (
     GapExplanation,
     GapExplanationError,

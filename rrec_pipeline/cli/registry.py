@@ -12,12 +12,12 @@ from __future__ import annotations
 import argparse
 import sys
 
+from rrec_pipeline.basics.drop_files import ReadProblem, collect_csv_paths, read_source
+from rrec_pipeline.basics.text import escaped
 from rrec_pipeline.cli.exits import EXIT_OK, UsageError
 from rrec_pipeline.cli.validate import existing_targets
-from rrec_pipeline.drop_files import ReadProblem, collect_csv_paths, read_source
 from rrec_pipeline.registry.drafts import draft_projects
 from rrec_pipeline.resources.storage.atomic import write_atomic
-from rrec_pipeline.text import escaped
 from rrec_pipeline.verification_csv.model import UnreadableFileError
 from rrec_pipeline.verification_csv.reader import read_verification_bytes
 

@@ -18,10 +18,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from rrec_pipeline.basics.home import home_paths
+from rrec_pipeline.basics.text import escaped
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
 from rrec_pipeline.cli.history import load_files, load_record, print_findings
 from rrec_pipeline.credits.reference import load_reference
-from rrec_pipeline.locations import home_paths
 from rrec_pipeline.minting.tokens import with_contracts
 from rrec_pipeline.registry.drafts import project_ids, with_projects
 from rrec_pipeline.registry.history import imported_lots
@@ -29,7 +30,6 @@ from rrec_pipeline.registry.record import RecordFinding
 from rrec_pipeline.resources.storage.atomic import write_atomic
 from rrec_pipeline.resources.storage.import_ledger import ImportChanges
 from rrec_pipeline.resources.storage.ledger import IssuanceLedger
-from rrec_pipeline.text import escaped
 from rrec_pipeline.verification_csv.model import UnreadableFileError
 from rrec_pipeline.verification_csv.reader import read_verification_bytes
 

@@ -24,14 +24,14 @@ from datetime import date
 
 import polars as pl
 
-from rrec_pipeline import faults
+from rrec_pipeline.basics import faults
+from rrec_pipeline.basics.errors import SettingError
+from rrec_pipeline.basics.home import home_paths, publish_repository, rrec_home
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
 from rrec_pipeline.cli.progress import Progress
-from rrec_pipeline.errors import SettingError
 from rrec_pipeline.issuance.due import due_periods
 from rrec_pipeline.issuance.plan import Plan
 from rrec_pipeline.jobs import ANALYSTS_JOB_NAME, MAIN_JOB_NAME, MINTING_JOB_NAME, STAGES
-from rrec_pipeline.locations import home_paths, publish_repository, rrec_home
 from rrec_pipeline.resources.publishing.publisher import commits_in
 from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 from rrec_pipeline.resources.storage.warehouse import read_table

@@ -15,8 +15,8 @@ import argparse
 import duckdb
 import polars as pl
 
+from rrec_pipeline.basics.home import home_paths
 from rrec_pipeline.cli.exits import EXIT_OK, UsageError
-from rrec_pipeline.locations import home_paths
 
 LOCKED = {
     "enable_external_access": False,

@@ -11,9 +11,9 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+from rrec_pipeline.basics.drop_files import collect_csv_paths
+from rrec_pipeline.basics.text import escaped
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
-from rrec_pipeline.drop_files import collect_csv_paths
-from rrec_pipeline.text import escaped
 from rrec_pipeline.validation.batch import BatchReport, FileReport, validate_paths
 from rrec_pipeline.validation.config import DEFAULT_CONFIG
 from rrec_pipeline.validation.gap_explanations import GapExplanationError, read_gap_explanations

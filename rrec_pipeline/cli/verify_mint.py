@@ -20,13 +20,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from rrec_pipeline.basics.errors import OperatorError
+from rrec_pipeline.basics.text import escaped
 from rrec_pipeline.cli.exits import EXIT_INVALID, EXIT_OK, UsageError
-from rrec_pipeline.errors import OperatorError
 from rrec_pipeline.minting.links import claim_of, parse_info, redact
 from rrec_pipeline.minting.verify import Verdict, chain_problems, verify, window_minted
 from rrec_pipeline.resources.chain.evm import ChainError, TokenChain
 from rrec_pipeline.resources.publishing.pinned_files import FetchError, fetch_pinned
-from rrec_pipeline.text import escaped
 
 
 def run(args: argparse.Namespace) -> int:

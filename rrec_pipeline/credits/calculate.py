@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from rrec_pipeline.amounts import TCO2E_DECIMALS, decimal_text, whole
+from rrec_pipeline.basics.amounts import TCO2E_DECIMALS, decimal_text, whole
 from rrec_pipeline.credits.classify import Classification
 from rrec_pipeline.credits.factors import FactorChoice
 from rrec_pipeline.credits.methods import AmsResult, ams_from_consumption, grid_tco2e

@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from rrec_pipeline.basics.geography import us_state_code, us_state_name
 from rrec_pipeline.credits.places import AvertRegion, Country, resolve_avert_region, resolve_country
 from rrec_pipeline.credits.reference import ReferenceTables
-from rrec_pipeline.geography import us_state_code, us_state_name
 
 
 class Kind(StrEnum):

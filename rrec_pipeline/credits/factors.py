@@ -18,7 +18,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from rrec_pipeline.amounts import FACTOR
+from rrec_pipeline.basics.amounts import FACTOR
 from rrec_pipeline.credits.classify import Classification
 from rrec_pipeline.credits.reference import ReferenceTables
 

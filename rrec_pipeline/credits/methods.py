@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rrec_pipeline.amounts import EXACT, exact_sum, product, whole
+from rrec_pipeline.basics.amounts import EXACT, exact_sum, product, whole
 
 TYPE1_MA_CAP_MWH = Decimal("0.055")
 TYPE1_MA_TCO2E_PER_MWH = Decimal("2.72")

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from rrec_pipeline.amounts import TCO2E_DECIMALS, exact_sum, floor_to, mwh_from_wh
+from rrec_pipeline.basics.amounts import TCO2E_DECIMALS, exact_sum, floor_to, mwh_from_wh
 from rrec_pipeline.credits.methods import AmsResult, household_split
 from rrec_pipeline.meter_reads.classes import TYPE1, TYPE2
 from rrec_pipeline.tables import MINIGRID_CUSTOMER_MONTHS

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rrec_pipeline.basics.geography import us_state_code
 from rrec_pipeline.credits.reference import ReferenceTables, name_key
-from rrec_pipeline.geography import us_state_code
 
 
 @dataclass(frozen=True)

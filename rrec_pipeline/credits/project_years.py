@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from rrec_pipeline.amounts import TCO2E_DECIMALS, floor_to
+from rrec_pipeline.basics.amounts import TCO2E_DECIMALS, floor_to
 from rrec_pipeline.credits.calculate import Consumption, CreditResult, credit
 from rrec_pipeline.credits.classify import Classification, classify
 from rrec_pipeline.credits.factors import FactorPolicy, choose_factors

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from rrec_pipeline.geography import reference_data_dir
+from rrec_pipeline.basics.geography import reference_data_dir
 from rrec_pipeline.tables import (
     AVERT_RATES,
     COUNTRIES,

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from rrec_pipeline.amounts import TCO2E_DECIMALS, decimal_text, mwh_from_wh
+from rrec_pipeline.basics.amounts import TCO2E_DECIMALS, decimal_text, mwh_from_wh
 from rrec_pipeline.run_summary import Changes, changes_line, held_lines, quarantined_lines
 
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from rrec_pipeline.amounts import WH_PER_MWH
+from rrec_pipeline.basics.amounts import WH_PER_MWH
 from rrec_pipeline.issuance.lots import (
     LATE_POLICIES,
     POLICIES,

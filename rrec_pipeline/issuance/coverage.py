@@ -24,7 +24,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from rrec_pipeline.amounts import decimal_text
+from rrec_pipeline.basics.amounts import decimal_text
 from rrec_pipeline.issuance.segments import DEVICE
 from rrec_pipeline.issuance.windows import Window, local_stamp
 from rrec_pipeline.tables import METER_GAPS

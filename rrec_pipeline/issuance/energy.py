@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from rrec_pipeline.frequencies import frequency as frequency_rule
+from rrec_pipeline.basics.frequencies import frequency as frequency_rule
 
 KEY = ["reservation_id", "project_id", "label", "first_day"]
 ENERGY_SCHEMA = {

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import hashlib
 
+from rrec_pipeline.basics.text import escaped
 from rrec_pipeline.issuance.lot_files import LotFiles
 from rrec_pipeline.issuance.refusals import WRITE
-from rrec_pipeline.text import escaped
 from rrec_pipeline.validation.batch import validate_sources
 from rrec_pipeline.validation.config import ValidationConfig
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from rrec_pipeline.amounts import decimal_text, floor_to, mwh_from_wh
+from rrec_pipeline.basics.amounts import decimal_text, floor_to, mwh_from_wh
 from rrec_pipeline.credits.calculate import Consumption, credit
 from rrec_pipeline.credits.classify import classify
 from rrec_pipeline.credits.factors import FactorPolicy, choose_factors

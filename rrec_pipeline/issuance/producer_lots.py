@@ -13,12 +13,12 @@ from decimal import Decimal
 
 import polars as pl
 
-from rrec_pipeline.amounts import WH_PER_MWH
+from rrec_pipeline.basics.amounts import WH_PER_MWH
+from rrec_pipeline.basics.text import quote
 from rrec_pipeline.registry.appendix_b import Held
 from rrec_pipeline.registry.files import RegistryTables
 from rrec_pipeline.schemas.issuance import LotSource
 from rrec_pipeline.tables import FILE_LOTS as FILE_LOT_ASSETS
-from rrec_pipeline.text import quote
 from rrec_pipeline.verification_csv.fields import normalise_label
 
 FILE_LOTS = FILE_LOT_ASSETS.lots

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from rrec_pipeline.text import escaped
+from rrec_pipeline.basics.text import escaped
 
 REASON_LIMIT = 300
 

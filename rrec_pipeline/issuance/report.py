@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rrec_pipeline.amounts import WH_PER_MWH
+from rrec_pipeline.basics.amounts import WH_PER_MWH
 from rrec_pipeline.credits.classify import classify
 from rrec_pipeline.credits.reference import ReferenceTables
 from rrec_pipeline.issuance.lots import Hold, Lot

@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime, timedelta
 
-from rrec_pipeline.errors import SettingError
-from rrec_pipeline.frequencies import FREQUENCIES
+from rrec_pipeline.basics.errors import SettingError
+from rrec_pipeline.basics.frequencies import FREQUENCIES
 from rrec_pipeline.issuance.lots import LATE_POLICIES, POLICIES
 from rrec_pipeline.issuance.plan import OWNER_FREQUENCY_VARIABLE, PlanSettings, as_of_clock
 from rrec_pipeline.validation.gap_explanations import GapExplanation

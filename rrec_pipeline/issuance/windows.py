@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from rrec_pipeline.frequencies import frequency as frequency_rule
+from rrec_pipeline.basics.frequencies import frequency as frequency_rule
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 
-from rrec_pipeline import faults
+from rrec_pipeline.basics import faults
+from rrec_pipeline.basics.text import quote
 from rrec_pipeline.meter_reads.pages import Page, PageFormatError
 from rrec_pipeline.meter_reads.parsers import parse_batch
-from rrec_pipeline.text import quote
 
 Window = tuple[datetime, datetime]
 # The first day meter data is partitioned for (the registry's earliest generation data is

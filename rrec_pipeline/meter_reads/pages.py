@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from rrec_pipeline.amounts import EXACT, parse_decimal
+from rrec_pipeline.basics.amounts import EXACT, parse_decimal
 from rrec_pipeline.schemas import polars_schema
 from rrec_pipeline.schemas.meter_reads import ParsedReadings
 

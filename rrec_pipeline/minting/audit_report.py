@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from rrec_pipeline.basics.text import escaped
 from rrec_pipeline.minting.audit import Audit
-from rrec_pipeline.text import escaped
 
 
 def minted_by_token_year(audit: Audit) -> dict[str, dict[int, int]]:

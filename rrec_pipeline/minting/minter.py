@@ -28,12 +28,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from rrec_pipeline import faults
-from rrec_pipeline.errors import ChainError
+from rrec_pipeline.basics import faults
+from rrec_pipeline.basics.errors import ChainError
+from rrec_pipeline.basics.wallets import wallet_problem
 from rrec_pipeline.minting.claims import Claims, claims_from, to_mint
 from rrec_pipeline.minting.ports import Deployments, MintRecord, SignedTx, TokenNode
 from rrec_pipeline.minting.states import FROM_CHAIN, MintState, Seen, Step, next_step
-from rrec_pipeline.wallets import wallet_problem
 
 POLL_S = 0.2
 

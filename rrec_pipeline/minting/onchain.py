@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from rrec_pipeline.amounts import TOKEN_DECIMALS
+from rrec_pipeline.basics.amounts import TOKEN_DECIMALS
 from rrec_pipeline.minting.links import parse_info
 from rrec_pipeline.tables import CHAIN_TRANSACTIONS
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import polars as pl
 
-from rrec_pipeline import faults
-from rrec_pipeline.drop_files import read_source
+from rrec_pipeline.basics import faults
+from rrec_pipeline.basics.drop_files import read_source
 from rrec_pipeline.minting.lot_publication import (
     csv_problem,
     mint_row,

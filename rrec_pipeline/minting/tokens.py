@@ -11,8 +11,8 @@ import re
 
 import polars as pl
 
+from rrec_pipeline.basics.geography import us_state_name
 from rrec_pipeline.credits.reference import ReferenceTables
-from rrec_pipeline.geography import us_state_name
 
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from rrec_pipeline.amounts import whole
+from rrec_pipeline.basics.amounts import whole
 from rrec_pipeline.minting.links import Link, parse_info
 from rrec_pipeline.validation.batch import FileReport, validate_sources
 from rrec_pipeline.validation.config import DEFAULT_CONFIG

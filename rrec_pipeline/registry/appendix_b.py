@@ -23,10 +23,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 
+from rrec_pipeline.basics.geography import EARTH_MEAN_RADIUS_M, haversine_m
+from rrec_pipeline.basics.text import quote
 from rrec_pipeline.credits.classify import classify
 from rrec_pipeline.credits.reference import load_reference
-from rrec_pipeline.geography import EARTH_MEAN_RADIUS_M, haversine_m
-from rrec_pipeline.text import quote
 from rrec_pipeline.validation.config import DEFAULT_CONFIG
 
 # Appendix B's site radius, as the cross-file rule `overlap.spatial` uses it (stated once).

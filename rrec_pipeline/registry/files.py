@@ -17,8 +17,8 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
+from rrec_pipeline.basics.text import quote
 from rrec_pipeline.schemas.registry import Clearances, Devices, Projects, Reservations
-from rrec_pipeline.text import quote
 
 Convert = Callable[[pl.Expr], pl.Expr]
 

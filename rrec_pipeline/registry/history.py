@@ -21,10 +21,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 
+from rrec_pipeline.basics.text import quote
 from rrec_pipeline.registry.drafts import project_id
 from rrec_pipeline.registry.record import RecordFinding, RecordRow, mints_without_file
 from rrec_pipeline.tables import IMPORTED_LOTS
-from rrec_pipeline.text import quote
 from rrec_pipeline.verification_csv.model import UnreadableFileError, VerificationFile
 from rrec_pipeline.verification_csv.reader import read_verification_bytes
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from urllib.parse import unquote
 
-from rrec_pipeline.text import quote
+from rrec_pipeline.basics.text import quote
 
 ACTIONS = ("mint", "transfer", "retire", "return")
 REQUIRED = ("action", "amount", "to", "blockNumber")

@@ -2,7 +2,7 @@
 
 Each model's docstring says what a row is, and each column carries its own
 description; `rrec_pipeline.tables` registers them under their asset keys.
-Amount columns use the exact types of `rrec_pipeline.amounts`.
+Amount columns use the exact types of `rrec_pipeline.basics.amounts`.
 """
 
 import pandera.polars as pa

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-from rrec_pipeline.amounts import TOKENS
+from rrec_pipeline.basics.amounts import TOKENS
 from rrec_pipeline.schemas import fields
 
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 import pandera.polars as pa
 import polars as pl
 
-from rrec_pipeline.amounts import TOKENS
+from rrec_pipeline.basics.amounts import TOKENS
 from rrec_pipeline.schemas import fields
 
 UTC = pl.Datetime(time_unit="us", time_zone="UTC")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-from rrec_pipeline.amounts import FACTOR, MWH, TCO2E
+from rrec_pipeline.basics.amounts import FACTOR, MWH, TCO2E
 
 CREDIT_CLASSES = ["MCC", "AVERT-USCC", "EGRCC"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-from rrec_pipeline.amounts import WH
+from rrec_pipeline.basics.amounts import WH
 from rrec_pipeline.schemas import fields
 from rrec_pipeline.schemas.ordering import duplicated_rows
 

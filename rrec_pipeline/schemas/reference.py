@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-from rrec_pipeline.amounts import FACTOR
+from rrec_pipeline.basics.amounts import FACTOR
 
 
 class EmberIntensity(pa.DataFrameModel):

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-from rrec_pipeline.amounts import MWH
-from rrec_pipeline.frequencies import FREQUENCIES as FREQUENCY_NAMES
-from rrec_pipeline.wallets import wallet_problem
+from rrec_pipeline.basics.amounts import MWH
+from rrec_pipeline.basics.frequencies import FREQUENCIES as FREQUENCY_NAMES
+from rrec_pipeline.basics.wallets import wallet_problem
 
 FREQUENCIES = list(FREQUENCY_NAMES)
 ROLES = ["generation", "customer"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-from rrec_pipeline.amounts import KWH, MWH
+from rrec_pipeline.basics.amounts import KWH, MWH
 
 UTC = pl.Datetime(time_unit="us", time_zone="UTC")
 

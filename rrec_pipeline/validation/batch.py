@@ -16,8 +16,8 @@ from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
-from rrec_pipeline.amounts import decimal_text
-from rrec_pipeline.drop_files import ReadProblem, Source, collect_csv_paths, read_sources
+from rrec_pipeline.basics.amounts import decimal_text
+from rrec_pipeline.basics.drop_files import ReadProblem, Source, collect_csv_paths, read_sources
 from rrec_pipeline.validation.config import ValidationConfig
 from rrec_pipeline.validation.cross_file_rules import Submission, cross_file_findings
 from rrec_pipeline.validation.file_rules import validate_file, validate_files

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from rrec_pipeline.amounts import for_column
+from rrec_pipeline.basics.amounts import for_column
 from rrec_pipeline.tables import (
     GAP_EXPLANATIONS,
     VERIFICATION_FILES,

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from rrec_pipeline.geography import EARTH_MEAN_RADIUS_M, haversine_m, us_state_code
-from rrec_pipeline.text import NAME_LIMIT, quote
+from rrec_pipeline.basics.geography import EARTH_MEAN_RADIUS_M, haversine_m, us_state_code
+from rrec_pipeline.basics.text import NAME_LIMIT, quote
 from rrec_pipeline.validation.config import ValidationConfig
 from rrec_pipeline.validation.rules import Finding, finding
 from rrec_pipeline.verification_csv.fields import STATIC_FIELDS, HeaderField, Kind, normalise_label

@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from rrec_pipeline.basics.text import quote
 from rrec_pipeline.credits.methods import ams_from_consumption, grid_tco2e
-from rrec_pipeline.text import quote
 from rrec_pipeline.validation import header_rules
 from rrec_pipeline.validation.config import ValidationConfig
 from rrec_pipeline.validation.row_rules import row_findings_by_file

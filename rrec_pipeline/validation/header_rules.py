@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from rrec_pipeline.amounts import parse_decimal
-from rrec_pipeline.text import NAME_LIMIT, has_control_characters, looks_like_formula, quote
+from rrec_pipeline.basics.amounts import parse_decimal
+from rrec_pipeline.basics.text import NAME_LIMIT, has_control_characters, looks_like_formula, quote
 from rrec_pipeline.validation.config import ValidationConfig
 from rrec_pipeline.validation.rules import Finding, Severity, finding
 from rrec_pipeline.verification_csv.fields import (

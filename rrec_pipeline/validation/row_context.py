@@ -15,7 +15,7 @@ from decimal import ROUND_CEILING, Decimal
 
 import polars as pl
 
-from rrec_pipeline.amounts import EXACT, KWH, KWH_DECIMALS, product
+from rrec_pipeline.basics.amounts import EXACT, KWH, KWH_DECIMALS, product
 from rrec_pipeline.validation.config import ValidationConfig
 from rrec_pipeline.verification_csv.model import VerificationFile, instant_spacings
 from rrec_pipeline.verification_csv.rows import row_owners, split_rows

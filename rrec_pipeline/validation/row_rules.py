@@ -16,9 +16,9 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
-from rrec_pipeline.amounts import KWH, parse_decimal
+from rrec_pipeline.basics.amounts import KWH, parse_decimal
+from rrec_pipeline.basics.text import quote
 from rrec_pipeline.schemas.verification import VerificationReadings
-from rrec_pipeline.text import quote
 from rrec_pipeline.validation.config import ValidationConfig
 from rrec_pipeline.validation.row_context import batch_readings, with_row_context
 from rrec_pipeline.validation.rules import RULES, Finding, finding

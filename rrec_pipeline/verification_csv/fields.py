@@ -17,7 +17,7 @@ from enum import StrEnum
 
 import polars as pl
 
-from rrec_pipeline.amounts import FACTOR, LITRES, MWH, MWH_DECIMALS, TCO2E
+from rrec_pipeline.basics.amounts import FACTOR, LITRES, MWH, MWH_DECIMALS, TCO2E
 
 
 class Kind(StrEnum):

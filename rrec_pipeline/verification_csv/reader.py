@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from rrec_pipeline.amounts import parse_decimal, quantize
+from rrec_pipeline.basics.amounts import parse_decimal, quantize
 from rrec_pipeline.verification_csv.fields import (
     HEADER_FIELDS,
     HeaderField,

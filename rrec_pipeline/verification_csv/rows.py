@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from rrec_pipeline.amounts import KWH_DECIMALS
+from rrec_pipeline.basics.amounts import KWH_DECIMALS
 from rrec_pipeline.verification_csv.model import READINGS_SCHEMA
 from rrec_pipeline.verification_csv.stamps import with_parsed_stamps
 

@@ -4,7 +4,7 @@ One definition, the same for a file and for a project-year: the certified MWh
 of a file is the smaller of its header total and the exact sum of its rows
 (a file supports only what both back); whole R-RECs are floor(certified MWh),
 and a project-year's are floor of the sum of its files' certified MWh. Rows are
-exact decimals (see `rrec_pipeline.amounts`), so no sum lands a hair below a
+exact decimals (see `rrec_pipeline.basics.amounts`), so no sum lands a hair below a
 whole MWh the way 27.098 + 18.571 + 71.499 + 1.832 does in floats.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from rrec_pipeline.amounts import MWH_DECIMALS, exact_sum, whole
+from rrec_pipeline.basics.amounts import MWH_DECIMALS, exact_sum, whole
 from rrec_pipeline.verification_csv.model import VerificationFile
 
 

@@ -9,7 +9,7 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from rrec_pipeline.amounts import floor_to
+from rrec_pipeline.basics.amounts import floor_to
 from rrec_pipeline.build import build_defs
 from rrec_pipeline.checks.credits import every_eligible_project_year_has_a_factor
 from tests.builders import CsvCase

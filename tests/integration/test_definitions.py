@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dagster as dg
 
+from rrec_pipeline.basics.frequencies import FREQUENCIES
 from rrec_pipeline.build import build_defs, default_resources
 from rrec_pipeline.cli.run import RUN_STAGE
-from rrec_pipeline.frequencies import FREQUENCIES
 from rrec_pipeline.jobs import STAGES, jobs_of
 from rrec_pipeline.tables import TABLES
 from rrec_pipeline.validation.rules import Family

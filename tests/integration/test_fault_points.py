@@ -1,6 +1,6 @@
 """A run killed anywhere is recovered by the next: the same ledger, files and mints.
 
-Every named fault point (`rrec_pipeline/faults.py`) kills `rrec run` with
+Every named fault point (`rrec_pipeline/basics/faults.py`) kills `rrec run` with
 SIGKILL on a fixed input; then SIGKILL of the whole process group (the run and
 its anvil node) at random moments, run after run. Each home then runs once
 more without faults and must end exactly as a run that never failed: the
@@ -18,7 +18,7 @@ import sys
 
 import pytest
 
-from rrec_pipeline.faults import POINTS
+from rrec_pipeline.basics.faults import POINTS
 from tests.integrity_home import (
     WALLET_A,
     WALLET_B,

@@ -8,7 +8,7 @@ import pytest
 from eth_account import Account
 from web3 import Web3
 
-from rrec_pipeline.locations import project_root
+from rrec_pipeline.basics.home import project_root
 from rrec_pipeline.resources.chain.chain import DEV_KEY
 from rrec_pipeline.resources.chain.evm import ChainError, TokenChain, artefact
 

@@ -10,7 +10,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rrec_pipeline.amounts import KWH, MWH, TCO2E
+from rrec_pipeline.basics.amounts import KWH, MWH, TCO2E
 from rrec_pipeline.credits.project_years import project_year_credits
 from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.tables import TABLES, VERIFICATION_FILES

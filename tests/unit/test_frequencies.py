@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import polars as pl
 import pytest
 
-from rrec_pipeline.frequencies import BY_NAME, FREQUENCIES, frequency
+from rrec_pipeline.basics.frequencies import BY_NAME, FREQUENCIES, frequency
 from rrec_pipeline.partitions import ISSUANCE_PARTITIONS
 from rrec_pipeline.tables import FILE_LOTS, ISSUANCE, ISSUED_KEYS, TABLES
 

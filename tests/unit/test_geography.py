@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from rrec_pipeline.geography import haversine_m, us_state_code
+from rrec_pipeline.basics.geography import haversine_m, us_state_code
 
 
 def test_haversine_matches_a_known_distance() -> None:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import polars as pl
 from pandera.errors import SchemaError, SchemaErrors
 
+from rrec_pipeline.basics.text import quote
 from rrec_pipeline.meter_reads.pages import Page, PageFormatError, empty_readings
 from rrec_pipeline.meter_reads.parsers import (
     csv_drops,
@@ -23,7 +24,6 @@ from rrec_pipeline.meter_reads.parsers import (
     victron,
 )
 from rrec_pipeline.schemas.meter_reads import ParsedReadings
-from rrec_pipeline.text import quote
 
 Parser = Callable[[Page], pl.DataFrame]
 

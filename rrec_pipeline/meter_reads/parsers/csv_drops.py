@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from rrec_pipeline.amounts import KWH_DECIMALS
+from rrec_pipeline.basics.amounts import KWH_DECIMALS
 from rrec_pipeline.meter_reads.classes import sparkmeter_class, steamaco_class
 from rrec_pipeline.meter_reads.pages import Page, PageFormatError, readings_from_frame
 from rrec_pipeline.meter_reads.parsers.times import zone

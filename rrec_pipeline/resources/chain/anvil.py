@@ -24,8 +24,8 @@ from pathlib import Path
 
 import requests
 
-from rrec_pipeline.errors import OperatorError
-from rrec_pipeline.locations import project_root
+from rrec_pipeline.basics.errors import OperatorError
+from rrec_pipeline.basics.home import project_root
 
 PR_SET_PDEATHSIG = 1
 START_TIMEOUT_S = 30.0

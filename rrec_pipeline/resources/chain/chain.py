@@ -29,10 +29,10 @@ import dagster as dg
 from eth_account import Account
 from web3 import Web3
 
+from rrec_pipeline.basics.text import escaped
 from rrec_pipeline.resources.chain.anvil import AnvilNode
 from rrec_pipeline.resources.chain.evm import ChainError, TokenChain
 from rrec_pipeline.resources.storage.atomic import write_atomic
-from rrec_pipeline.text import escaped
 
 DEV_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
 

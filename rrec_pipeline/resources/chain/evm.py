@@ -23,8 +23,8 @@ from web3.exceptions import (
     Web3Exception,
 )
 
-from rrec_pipeline.errors import ChainError
-from rrec_pipeline.locations import project_root
+from rrec_pipeline.basics.errors import ChainError
+from rrec_pipeline.basics.home import project_root
 from rrec_pipeline.minting.ports import SignedTx
 
 __all__ = ["ChainError", "SignedTx", "TokenChain"]

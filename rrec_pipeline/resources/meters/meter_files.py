@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
-from rrec_pipeline.drop_files import ReadProblem, read_source
+from rrec_pipeline.basics.drop_files import ReadProblem, read_source
 from rrec_pipeline.meter_reads.pages import Page
 from rrec_pipeline.resources.meters.connector import MeterSource, Window
 from rrec_pipeline.resources.meters.http_errors import SourceError

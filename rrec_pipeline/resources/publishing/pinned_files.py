@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlparse
 import git
 import requests
 
-from rrec_pipeline.drop_files import MAX_FILE_BYTES
+from rrec_pipeline.basics.drop_files import MAX_FILE_BYTES
 from rrec_pipeline.minting.links import Link
 
 TIMEOUT_S = 30

@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 import dagster as dg
 import git
 
-from rrec_pipeline.errors import OperatorError
+from rrec_pipeline.basics.errors import OperatorError
 from rrec_pipeline.minting.links import (
     default_template,
     is_ssh_remote,

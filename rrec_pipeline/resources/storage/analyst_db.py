@@ -15,8 +15,8 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from rrec_pipeline import faults
 from rrec_pipeline.analysts import ANALYST_TABLES, VIEWS, AnalystTable
+from rrec_pipeline.basics import faults
 from rrec_pipeline.issuance.coverage import meter_gaps
 from rrec_pipeline.issuance.segments import device_segments
 from rrec_pipeline.resources.storage.duck import new_database

@@ -19,7 +19,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from rrec_pipeline.errors import OperatorError
+from rrec_pipeline.basics.errors import OperatorError
 from rrec_pipeline.issuance.admission import Admission
 from rrec_pipeline.issuance.lots import Issued
 from rrec_pipeline.resources.storage.duck import append, connect, transaction

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from rrec_pipeline.drop_files import Source, csv_files_in, read_source
+from rrec_pipeline.basics.drop_files import Source, csv_files_in, read_source
 from rrec_pipeline.resources.storage.atomic import write_atomic
 from rrec_pipeline.validation.quarantine import QuarantineEntry
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from rrec_pipeline.errors import SettingError
+from rrec_pipeline.basics.errors import SettingError
 from rrec_pipeline.issuance.settings import plan_settings
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from rrec_pipeline.basics.wallets import wallet_problem
 from rrec_pipeline.credits.classify import classify
 from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.minting.claims import claims_from, to_mint
@@ -22,7 +23,6 @@ from rrec_pipeline.minting.tokens import class_problem, token_name
 from rrec_pipeline.minting.verify import chain_problems
 from rrec_pipeline.registry.appendix_b import check_registry
 from rrec_pipeline.registry.files import PROJECTS, RESERVATIONS, read_registry_file
-from rrec_pipeline.wallets import wallet_problem
 
 COMMIT = "1f6e403b290b0c50f7866f930a1292bf47b3e949"
 SHA = "ab" * 32

@@ -49,4 +49,4 @@ def publish_repository(home: Path | None = None) -> str:
 
 def project_root() -> Path:
     """The checkout this package runs from (holds `contracts/` and `reference_data/`)."""
-    return Path(__file__).resolve().parents[1]
+    return Path(__file__).resolve().parents[2]

@@ -12,6 +12,8 @@ import os
 from functools import cache
 from pathlib import Path
 
+from rrec_pipeline.basics.home import project_root
+
 EARTH_MEAN_RADIUS_M = 6_371_008.8
 
 
@@ -26,7 +28,7 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def reference_data_dir() -> Path:
     """The project's reference tables; RREC_REFERENCE_DATA overrides the location."""
     override = os.environ.get("RREC_REFERENCE_DATA")
-    return Path(override) if override else Path(__file__).resolve().parents[1] / "reference_data"
+    return Path(override) if override else project_root() / "reference_data"
 
 
 @cache
