@@ -55,6 +55,12 @@ def isolated_from_the_users_work(monkeypatch, tmp_path_factory):
         if is_setting and not name.startswith(TEST_SETTINGS):
             monkeypatch.delenv(name)
     monkeypatch.setenv("RREC_HOME", str(tmp_path_factory.mktemp("rrec_home")))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def checkout_untouched(request):
+    """Fails the test file that created or changed a file in the checkout. Once per file,
+    not per test: walking the checkout twice per test was a quarter of the unit tier."""
     before = checkout_state()
     yield
     after = checkout_state()
@@ -62,7 +68,10 @@ def isolated_from_the_users_work(monkeypatch, tmp_path_factory):
         path for path in before.keys() | after.keys() if before.get(path) != after.get(path)
     )
     if touched:
-        pytest.fail(f"the test created or changed files in the checkout: {touched[:10]}")
+        pytest.fail(
+            f"a test of {request.module.__name__} created or changed files in the checkout: "
+            f"{touched[:10]}"
+        )
 
 
 @pytest.fixture(scope="session")

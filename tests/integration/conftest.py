@@ -9,6 +9,7 @@ server the PostgreSQL tests skip with the reason, unless RREC_REQUIRE_POSTGRES=1
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ import psycopg2
 import pytest
 
 from rrec_pipeline.resources.chain.anvil import AnvilNode
+from rrec_pipeline.resources.storage.duck import held
 from tests.minting_home import issued_home
 
 PG_HOST = os.environ.get("RREC_TEST_PG_HOST", "127.0.0.1")
@@ -86,7 +88,20 @@ def issued(issued_template, tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_runs(tmp_path_factory):
-    """`rrec demo`, first and second run, in one home for the session (read, never changed)."""
+    """`rrec demo`, first and second run, in one home for the session (read, never changed).
+
+    Built once for all the session's workers: under pytest-xdist the first worker that
+    asks builds it in the session's shared temporary folder, the others wait and read it."""
     from tests.demo_home import run_demo_twice
 
-    return run_demo_twice(tmp_path_factory.mktemp("demo") / "rrec")
+    own = tmp_path_factory.getbasetemp()
+    shared = own.parent if os.environ.get("PYTEST_XDIST_WORKER") else own
+    saved = shared / "demo-runs.pickle"
+    with held(shared / "demo-runs.lock"):
+        if saved.exists():
+            return pickle.loads(saved.read_bytes())
+        home = shared / "demo" / "rrec"
+        home.parent.mkdir(parents=True, exist_ok=True)
+        runs = run_demo_twice(home)
+        saved.write_bytes(pickle.dumps(runs))
+        return runs

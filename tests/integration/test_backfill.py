@@ -19,7 +19,9 @@ from tests.integration.test_rrec_run import _clean_env, _graphql_when_up, stop_u
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
-PERIODS = ["2024-01-01", "2024-02-01", "2024-03-01"]
+# Two periods: enough for a backfill of several (issued in order, one run at a time);
+# each run is a process of its own, so a third only added a minute.
+PERIODS = ["2024-01-01", "2024-02-01"]
 LAUNCH = """
 mutation Launch($params: LaunchBackfillParams!) {
   launchPartitionBackfill(backfillParams: $params) {
@@ -89,8 +91,8 @@ def test_a_ui_backfill_of_issued_windows_issues_nothing_twice(tmp_path) -> None:
     try:
         assert backfill(port) == dict.fromkeys(PERIODS, "SUCCESS")
         first = ledger.issued_lots()
-        assert sorted(first["window_label"].dt.month().unique()) == [1, 2, 3]
-        assert first.height == 12
+        assert sorted(first["window_label"].dt.month().unique()) == [1, 2]
+        assert first.height == 8
         assert backfill(port) == dict.fromkeys(PERIODS, "SUCCESS")
         assert ledger.issued_lots().equals(first), "the second backfill changed the ledger"
         certified = ledger.certified_reads()
