@@ -19,7 +19,7 @@ import dagster as dg
 
 from rrec_pipeline.basics.frequencies import FREQUENCIES
 from rrec_pipeline.issuance.due import Due, due_periods
-from rrec_pipeline.issuance.plan import Plan, make_plan
+from rrec_pipeline.issuance.plan import Plan
 from rrec_pipeline.issuance.settings import plan_settings
 from rrec_pipeline.jobs import issuance_job_name
 from rrec_pipeline.meter_reads.days import stale_days
@@ -91,7 +91,7 @@ def current_plan(warehouse: Warehouse, ledger: IssuanceLedger, as_of: date | Non
     explanations = explanations_from_frame(warehouse.read(GAP_EXPLANATIONS.key))
     settings = plan_settings(as_of=as_of, explanations=explanations)
     reads = warehouse.scan(METER_READS.key)
-    return make_plan(registry, reads, settings, ledger.issued_state(), ledger.imported_periods())
+    return ledger.plan(registry, reads, settings)
 
 
 def issuance_run_config(frequency: str, as_of: date | None) -> dict:

@@ -36,7 +36,6 @@ from rrec_pipeline.issuance.frames import Unwritable, files_of_lots, lot_reads, 
 from rrec_pipeline.issuance.period import period_lots
 from rrec_pipeline.issuance.plan import (
     PlanSettings,
-    make_plan,
 )
 from rrec_pipeline.issuance.settings import plan_settings
 from rrec_pipeline.partitions import ISSUANCE_PARTITIONS
@@ -103,12 +102,8 @@ def _lots_asset(frequency: str) -> dg.AssetsDefinition:
         gap_explanations: pl.DataFrame,
     ) -> dg.Output:
         registry = RegistryTables(projects, devices, reservations, clearances)
-        issued = issuance_ledger.issued_state()
-        reads = warehouse.scan(tables.METER_READS.key)
-        explanations = explanations_from_frame(gap_explanations)
-        settings = settings_of(config, explanations)
-        imported = issuance_ledger.imported_periods()
-        plan = make_plan(registry, reads, settings, issued, imported)
+        settings = settings_of(config, explanations_from_frame(gap_explanations))
+        plan = issuance_ledger.plan(registry, warehouse.scan(tables.METER_READS.key), settings)
         label = date.fromisoformat(context.partition_key)
         planned, holds = period_lots(frequency, label, plan)
         lots = mark_changes(planned, issuance_ledger.last_planned())

@@ -22,6 +22,8 @@ import polars as pl
 from rrec_pipeline.basics.errors import OperatorError
 from rrec_pipeline.issuance.admission import Admission
 from rrec_pipeline.issuance.lots import Issued
+from rrec_pipeline.issuance.plan import Plan, PlanSettings, make_plan
+from rrec_pipeline.registry.files import RegistryTables
 from rrec_pipeline.resources.storage.duck import append, connect, transaction
 from rrec_pipeline.resources.storage.hold_ledger import HoldLedgerMixin
 from rrec_pipeline.resources.storage.import_ledger import ImportLedgerMixin
@@ -180,6 +182,11 @@ class IssuanceLedger(MintLedgerMixin, HoldLedgerMixin, ImportLedgerMixin, dg.Con
                 f"a read is already certified by another lot: {error}"
             ) from None
         return new.height
+
+    def plan(self, registry: RegistryTables, reads: pl.LazyFrame, settings: PlanSettings) -> Plan:
+        """The plan against what this ledger holds: the windows issued (each continues its
+        carry) and a running registry's imported periods (held)."""
+        return make_plan(registry, reads, settings, self.issued_state(), self.imported_periods())
 
     def enter(self, admission: Admission, reads: pl.DataFrame, run_id: str) -> int:
         """An admission's ready lots issued with their reads (`issue`); its refused lots
