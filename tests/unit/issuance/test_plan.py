@@ -31,9 +31,24 @@ def plan_for(tmp_path, reservations, *, as_of=AS_OF, policy="carry-forward", iss
     return make_plan(registry, READS.lazy(), settings, issued)
 
 
+@pytest.fixture(scope="module")
+def year_plan(tmp_path_factory):
+    """The plan of a year's reservations of each frequency, made once for the tests that
+    only read it (a plan is not changed by reading it)."""
+    plans = {}
+
+    def plan(frequency: str):
+        if frequency not in plans:
+            folder = tmp_path_factory.mktemp(frequency)
+            plans[frequency] = plan_for(folder, year_reservations(frequency))
+        return plans[frequency]
+
+    return plan
+
+
 @pytest.mark.parametrize("frequency", FREQUENCIES)
-def test_every_frequency_issues_floor_of_each_project_years_exact_mwh(tmp_path, frequency):
-    plan = plan_for(tmp_path, year_reservations(frequency))
+def test_every_frequency_issues_floor_of_each_project_years_exact_mwh(year_plan, frequency):
+    plan = year_plan(frequency)
     assert plan.held == []
     issued = defaultdict(int)
     for lot in plan.lots:
@@ -46,8 +61,8 @@ def test_every_frequency_issues_floor_of_each_project_years_exact_mwh(tmp_path, 
 
 
 @pytest.mark.parametrize("frequency", FREQUENCIES)
-def test_windows_cover_the_year_once_with_no_interval_in_two_lots(tmp_path, frequency):
-    plan = plan_for(tmp_path, year_reservations(frequency))
+def test_windows_cover_the_year_once_with_no_interval_in_two_lots(year_plan, frequency):
+    plan = year_plan(frequency)
     for project_id, _spec in PROJECTS.items():
         mine = sorted(
             (item.energy.window for item in plan.lots if item.energy.project_id == project_id),
@@ -63,8 +78,8 @@ def test_windows_cover_the_year_once_with_no_interval_in_two_lots(tmp_path, freq
         assert wh == local_year_wh(READS, project_id), "every read in exactly one window"
 
 
-def test_daily_windows_know_dst_and_the_leap_day(tmp_path):
-    plan = plan_for(tmp_path, year_reservations("daily"))
+def test_daily_windows_know_dst_and_the_leap_day(year_plan):
+    plan = year_plan("daily")
     hours = {
         (item.energy.project_id, item.energy.window.first_day): item.energy.window.seconds // 3600
         for item in plan.lots
@@ -75,8 +90,8 @@ def test_daily_windows_know_dst_and_the_leap_day(tmp_path):
     assert len([key for key in hours if key[0] == "P-SN"]) == 366
 
 
-def test_carry_moves_the_exact_remainder_to_the_next_window(tmp_path):
-    plan = plan_for(tmp_path, year_reservations("monthly"))
+def test_carry_moves_the_exact_remainder_to_the_next_window(year_plan):
+    plan = year_plan("monthly")
     chain = [item for item in plan.lots if item.energy.project_id == "P-DE"]
     for before, after in itertools.pairwise(chain):
         assert after.carry_in_wh == before.carry_out_wh
@@ -177,14 +192,14 @@ def test_only_windows_past_their_grace_period_are_planned(tmp_path):
     assert max(lot.energy.window.label for lot in later.lots) == date(2024, 6, 1)
 
 
-def test_issued_windows_are_not_planned_again_and_the_carry_continues(tmp_path):
+def test_issued_windows_are_not_planned_again_and_the_carry_continues(tmp_path, year_plan):
     first = plan_for(tmp_path, year_reservations("monthly"), as_of=date(2024, 4, 15))
     issued = {lot.key: issued_as(lot) for lot in first.lots}
     second = plan_for(tmp_path, year_reservations("monthly"), issued=issued)
     assert not {lot.key for lot in second.lots} & set(issued), (
         "re-planning issued windows is a no-op"
     )
-    whole = plan_for(tmp_path, year_reservations("monthly"))
+    whole = year_plan("monthly")
     by_key = {lot.key: lot for lot in whole.lots}
     for lot in second.lots:
         assert (lot.rrecs, lot.carry_in_wh) == (by_key[lot.key].rrecs, by_key[lot.key].carry_in_wh)
