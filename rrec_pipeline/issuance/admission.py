@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import polars as pl
 
@@ -27,16 +28,17 @@ FILE_COLUMNS = ["lot_id", "csv_name", "csv_sha256"]
 
 @dataclass(frozen=True)
 class Admission:
-    """The lots to issue (with their file's name and hash), those ready, those refused."""
+    """The lots to issue (with their file's name and hash), those ready, those refused.
+    `ready` and `holds` are derived once: the issued asset reads `ready` three times."""
 
     to_issue: pl.DataFrame
     refused: dict[str, tuple[str, str]]
 
-    @property
+    @cached_property
     def ready(self) -> pl.DataFrame:
         return self.to_issue.filter(~pl.col("lot_id").is_in(list(self.refused)))
 
-    @property
+    @cached_property
     def holds(self) -> pl.DataFrame:
         """The refused lots as `held_lots` rows."""
         return lot_holds(self.to_issue, self.refused)
