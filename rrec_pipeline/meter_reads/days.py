@@ -20,7 +20,7 @@ import polars as pl
 from rrec_pipeline.meter_reads.ingest import EARLIEST_DAY, Window, day_window
 from rrec_pipeline.meter_reads.normalise import Normalised, normalise
 from rrec_pipeline.meter_reads.pages import empty_readings
-from rrec_pipeline.meter_reads.parsers import parse_landed
+from rrec_pipeline.meter_reads.parsers import parse_landed_pages
 
 # Days normalised together in a range run: a week of readings bounds its memory.
 STRETCH_DAYS = 7
@@ -94,9 +94,9 @@ def normalise_days(
     parsed: dict[str, pl.DataFrame] = {}
     results: dict[date, Normalised] = {}
     for number, (stretch, page_ids) in enumerate(zip(stretches, pages_of, strict=True)):
-        for page_id in page_ids:
-            if page_id not in parsed:
-                parsed[page_id] = parse_landed(landing.load_page(source_name, page_id))
+        fresh = [page_id for page_id in page_ids if page_id not in parsed]
+        pages = [landing.load_page(source_name, page_id) for page_id in fresh]
+        parsed.update(zip(fresh, parse_landed_pages(pages), strict=True))
         window = (day_window(stretch[0])[0], day_window(stretch[-1])[1])
         readings = [_near(parsed[page_id], window) for page_id in page_ids]
         result = normalise(

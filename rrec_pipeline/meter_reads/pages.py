@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import cached_property
 from typing import Any
 
 import polars as pl
@@ -42,7 +43,7 @@ class Page:
     body: bytes
     context: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def page_id(self) -> str:
         """Content address: the same request answered with the same bytes is one page."""
         digest = hashlib.sha256()
@@ -88,8 +89,9 @@ class Page:
         )
 
 
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+# `json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)`, its encoder
+# made once: page ids are computed for every page, and must never change.
+_canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str).encode
 
 
 def readings_frame(page: Page, rows: list[dict[str, Any]]) -> pl.DataFrame:

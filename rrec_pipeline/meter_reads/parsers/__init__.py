@@ -1,13 +1,18 @@
 """Parsers: one function per page kind, each turning a page into parsed readings.
 
 `parse_page` (one page) and `parse_batch` (a fetch's pages) are the entry
-points; both validate the readings against the `ParsedReadings` schema. List
+points; both validate the readings against the `ParsedReadings` schema.
+`parse_landed_pages` reads pages again that were validated when they landed.
+The kinds in `BULK` are also read many pages at once (`bulk.py`): the parser
+per page stays the reference and reads what the bulk road does not vouch for.
+List
 pages (customers, sites, systems) carry no readings and parse to an empty
 frame, but are landed all the same.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 
 import polars as pl
@@ -71,6 +76,17 @@ PARSERS: dict[str, Parser] = {
 }
 
 
+# Kinds that are also read in bulk, many pages at once (`bulk.py`); the parsers
+# above stay the reference, and read every page the bulk road does not vouch for.
+BULK: dict[str, Callable[[list[Page]], list[pl.DataFrame | None]]] = {
+    "steamaco.meter_readings": steamaco.bulk_meter_readings,
+    "steamaco.site_usage": steamaco.bulk_site_usage,
+    "files.steamaco_json": steamaco.bulk_meter_readings,
+    "enphase.production_meter": enphase.bulk_production_meter,
+    "enphase.meter_readings": enphase.bulk_meter_readings,
+}
+
+
 def parse_page(page: Page) -> pl.DataFrame:
     """The page's readings; anything wrong with it is a `PageFormatError` naming the page."""
     readings = _unchecked(page)
@@ -87,12 +103,7 @@ def parse_batch(pages: list[Page]) -> list[pl.DataFrame | PageFormatError]:
     readings costs pandera as much as a page of thousands); only a batch that
     fails is validated again page by page, to name the pages at fault.
     """
-    outcomes: list[pl.DataFrame | PageFormatError] = []
-    for page in pages:
-        try:
-            outcomes.append(_unchecked(page))
-        except PageFormatError as error:
-            outcomes.append(error)
+    outcomes = parse_unvalidated(pages)
     frames = [outcome for outcome in outcomes if isinstance(outcome, pl.DataFrame)]
     try:
         ParsedReadings.validate(pl.concat(frames) if frames else empty_readings())
@@ -108,6 +119,31 @@ def _validated(page: Page, outcome: pl.DataFrame | PageFormatError):
         return ParsedReadings.validate(outcome)
     except (SchemaError, SchemaErrors) as error:
         return _incoherent(page, error)
+
+
+def parse_unvalidated(pages: list[Page]) -> list[pl.DataFrame | PageFormatError]:
+    """Each page's frame or fault, not yet validated: in bulk where a kind can be."""
+    outcomes: list[pl.DataFrame | PageFormatError | None] = [None] * len(pages)
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for number, page in enumerate(pages):
+        by_kind[page.kind].append(number)
+    for kind, numbers in by_kind.items():
+        if kind in BULK:
+            frames = BULK[kind]([pages[number] for number in numbers])
+            for number, frame in zip(numbers, frames, strict=True):
+                outcomes[number] = frame
+    return [
+        parse_by_reference(page) if outcome is None else outcome
+        for page, outcome in zip(pages, outcomes, strict=True)
+    ]
+
+
+def parse_by_reference(page: Page) -> pl.DataFrame | PageFormatError:
+    """The page's frame by its parser per page (the reference), or its fault."""
+    try:
+        return _unchecked(page)
+    except PageFormatError as error:
+        return error
 
 
 def _unchecked(page: Page) -> pl.DataFrame:
@@ -136,11 +172,16 @@ def _incoherent(page: Page, error: Exception) -> PageFormatError:
     return PageFormatError(f"{where}: readings do not hold together ({cause})")
 
 
-def parse_landed(page: Page) -> pl.DataFrame:
-    """A landed page's readings: it was validated when it landed."""
-    return _unchecked(page)
+def parse_landed_pages(pages: list[Page]) -> list[pl.DataFrame]:
+    """Landed pages' readings, each page's own frame (in bulk where a kind can be):
+    they were validated when they landed."""
+    outcomes = parse_unvalidated(pages)
+    for outcome in outcomes:
+        if isinstance(outcome, PageFormatError):
+            raise outcome
+    return outcomes
 
 
 def parse_pages(pages: list[Page]) -> pl.DataFrame:
-    frames = [parse_landed(page) for page in pages]
+    frames = parse_landed_pages(pages)
     return pl.concat(frames) if frames else empty_readings()

@@ -18,6 +18,16 @@ from rrec_pipeline.meter_reads.pages import (
     readings_frame,
     require,
 )
+from rrec_pipeline.meter_reads.parsers.bulk import (
+    ODD,
+    BulkKind,
+    decoded,
+    exact_wh,
+    field,
+    from_epoch,
+    label,
+    wh_readable,
+)
 from rrec_pipeline.meter_reads.parsers.times import epoch, zone
 
 
@@ -86,3 +96,79 @@ def meter_readings(page: Page) -> pl.DataFrame:
         for item in require(body, "meter_readings", where)
     ]
     return readings_frame(page, parsed)
+
+
+# The same kinds read in bulk (`bulk.read_pages`): the functions above are the reference.
+
+
+def _intervals(page: Page) -> list | None:
+    body = decoded(page)
+    intervals = body.get("intervals") if isinstance(body, dict) else None
+    return intervals if isinstance(intervals, list) else None
+
+
+def _interval_fields(intervals: list) -> dict[str, list]:
+    return {
+        "epoch": field(intervals, "end_at"),
+        "wh": [item["wh_del"] if "wh_del" in item else item.get("enwh") for item in intervals],
+    }
+
+
+def _interval_values(page: Page, intervals: list) -> dict:
+    return {
+        "device_id": label(page.context["device_id"]),
+        "customer_class": None,
+        "interval": timedelta(seconds=int(page.context.get("interval_seconds", 900))),
+    }
+
+
+def _interval_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
+    end = from_epoch("epoch")
+    return rows.with_columns(
+        pl.col("page_customer_id").alias("customer_id"),
+        pl.lit("interval").alias("kind"),
+        (end - pl.col("interval")).alias("interval_start"),
+        end.alias("interval_end"),
+        exact_wh("wh", 0).alias("wh"),
+        (pl.col("epoch").is_not_null() & (pl.col("wh").is_null() | wh_readable("wh", 0))).alias(
+            "ok"
+        ),
+    )
+
+
+bulk_production_meter = BulkKind(_intervals, _interval_fields, _interval_values, _interval_columns)
+
+
+def _registers(page: Page) -> list | None:
+    body = decoded(page)
+    readings = body.get("meter_readings") if isinstance(body, dict) else None
+    return readings if isinstance(readings, list) else None
+
+
+def _register_fields(readings: list) -> dict[str, list]:
+    return {
+        "serial": field(readings, "serial_number"),
+        "epoch": field(readings, "read_at"),
+        "wh": field(readings, "value"),
+    }
+
+
+def _register_values(page: Page, readings: list) -> dict:
+    return {"site": str(page.context["site_id"]), "customer_class": None}
+
+
+def _register_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
+    return rows.with_columns(
+        pl.concat_str("site", pl.lit(":"), "serial").alias("device_id"),
+        pl.col("page_customer_id").alias("customer_id"),
+        pl.lit("register").alias("kind"),
+        pl.lit(None, pl.Datetime("us", "UTC")).alias("interval_start"),
+        from_epoch("epoch").alias("interval_end"),
+        exact_wh("wh", 0).alias("wh"),
+        (pl.col("epoch").is_not_null() & (pl.col("serial") != ODD) & wh_readable("wh", 0)).alias(
+            "ok"
+        ),
+    )
+
+
+bulk_meter_readings = BulkKind(_registers, _register_fields, _register_values, _register_columns)

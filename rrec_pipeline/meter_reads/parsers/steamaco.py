@@ -16,6 +16,18 @@ from rrec_pipeline.meter_reads.pages import (
     readings_frame,
     require,
 )
+from rrec_pipeline.meter_reads.parsers.bulk import (
+    ODD,
+    BulkKind,
+    decoded,
+    exact_wh,
+    field,
+    hours,
+    label,
+    optional,
+    utc,
+    wh_readable,
+)
 from rrec_pipeline.meter_reads.parsers.times import utc_stamp
 
 
@@ -85,3 +97,84 @@ def site_usage(page: Page) -> pl.DataFrame:
             }
         )
     return readings_frame(page, parsed)
+
+
+# The same two kinds read in bulk (`bulk.read_pages`): the functions above are the reference.
+
+
+def _rows(page: Page) -> list | None:
+    body = decoded(page)
+    if isinstance(body, list):
+        return body
+    rows = body.get("results") if isinstance(body, dict) else None
+    return rows if isinstance(rows, list) else None
+
+
+def _reading_fields(rows: list) -> dict[str, list]:
+    return {
+        "stamp": field(rows, "timestamp"),
+        "usage": optional(rows, "usage_amount"),
+        "reading": optional(rows, "reading", ODD),
+    }
+
+
+def _reading_values(page: Page, rows: list) -> dict:
+    return {
+        "has_usage": any(
+            isinstance(row, dict) and row.get("usage_amount") is not None for row in rows
+        ),
+        "device_id": label(page.context["device_id"]),
+        "customer_class": steamaco_class(page.context.get("user_type")),
+        "interval": hours(page.context.get("interval_hours", 1)),
+    }
+
+
+def _reading_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
+    usage = pl.col("has_usage")
+    return rows.with_columns(utc("stamp").alias("start")).with_columns(
+        pl.col("page_customer_id").alias("customer_id"),
+        pl.when(usage).then(pl.lit("interval")).otherwise(pl.lit("register")).alias("kind"),
+        pl.when(usage).then("start").alias("interval_start"),
+        pl.when(usage)
+        .then(pl.col("start") + pl.col("interval"))
+        .otherwise("start")
+        .alias("interval_end"),
+        pl.when(usage).then(exact_wh("usage", 3)).otherwise(exact_wh("reading", 3)).alias("wh"),
+        (
+            pl.col("start").is_not_null()
+            & pl.when(usage)
+            .then(pl.col("usage").is_null() | wh_readable("usage", 3))
+            .otherwise(wh_readable("reading", 3))
+        ).alias("ok"),
+    )
+
+
+bulk_meter_readings = BulkKind(_rows, _reading_fields, _reading_values, _reading_columns)
+
+
+def _usage_fields(rows: list) -> dict[str, list]:
+    return {"stamp": field(rows, "timestamp"), "usage": field(rows, "usage")}
+
+
+def _usage_values(page: Page, rows: list) -> dict:
+    return {
+        "device_id": label(page.context["device_id"]),
+        "customer_class": None,
+        "interval": hours(page.context.get("interval_hours", 1)),
+    }
+
+
+def _usage_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
+    return rows.with_columns(utc("stamp").alias("interval_start")).with_columns(
+        pl.col("page_customer_id").alias("customer_id"),
+        pl.lit("interval").alias("kind"),
+        (pl.col("interval_start") + pl.col("interval")).alias("interval_end"),
+        exact_wh("usage", 3).alias("wh"),
+        (
+            pl.col("interval_start").is_not_null()
+            & (pl.col("usage").is_null() | wh_readable("usage", 3))
+        ).alias("ok"),
+    )
+
+
+bulk_site_usage = BulkKind(_rows, _usage_fields, _usage_values, _usage_columns)
