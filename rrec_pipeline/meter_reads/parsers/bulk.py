@@ -63,10 +63,10 @@ def texts(values: list[Any]) -> pl.Series:
     The reference reads a float from its shortest repr and an int or a string
     as it is; None stays None; anything else (a bool, a list) is ODD.
     """
-    kinds = set(map(type, values))
-    if kinds <= {str, type(None)}:
-        return pl.Series(values, dtype=pl.String)
-    return pl.Series([_text(value) for value in values], dtype=pl.String)
+    try:
+        return pl.Series(values, dtype=pl.String, strict=True)  # texts and None
+    except TypeError:
+        return pl.Series([_text(value) for value in values], dtype=pl.String)
 
 
 def _text(value: Any) -> str | None:
@@ -146,20 +146,21 @@ def page_values(page: Page, **extra: Any) -> dict[str, Any]:
 _FAULTS = (PageFormatError, KeyError, TypeError, AttributeError, ValueError)
 
 
+Read = Callable[[Page], "tuple[dict[str, list], dict[str, Any]] | None"]
+
+
 @dataclass(frozen=True)
 class BulkKind:
     """How the pages of one kind are read in bulk.
 
-    `items(page)`: the page's list of items (None: the reference reads the page);
-    `fields(items)`: their raw fields as lists, for the items of many pages at
-    once; `values(page, items)`: the page's own values (device, interval length...);
-    `derive(rows)`: the parsed columns and `ok` (False where a value is not read
-    exactly) from the raw fields, the page's values and `page`, its index.
+    `read(page)`: the raw fields of the page's items, as lists, and the page's
+    own values (device, interval length...); None, or a KeyError or TypeError
+    (an item without a field, an item that is no object), leaves the page to the
+    reference. `derive(rows)`: the parsed columns and `ok` (False where a value
+    is not read exactly) from the raw fields of many pages and their values.
     """
 
-    items: Callable[[Page], list | None]
-    fields: Callable[[list], dict[str, list]]
-    values: Callable[[Page, list], dict[str, Any]]
+    read: Read
     derive: Callable[[pl.LazyFrame], pl.LazyFrame]
 
     def __call__(self, pages: list[Page]) -> list[pl.DataFrame | None]:
@@ -169,24 +170,26 @@ class BulkKind:
 def read_pages(pages: list[Page], kind: BulkKind) -> list[pl.DataFrame | None]:
     """Each page's readings frame, or None where the reference must read the page."""
     outcome: list[pl.DataFrame | None] = [None] * len(pages)
-    items: list = []
-    spans: list[tuple[int, int]] = []  # (page, items)
+    columns: dict[str, list] = {}
+    spans: list[tuple[int, int]] = []  # (page, rows)
     heads: list[dict[str, Any]] = []
     for number, page in enumerate(pages):
         try:
-            rows = kind.items(page)
-            head = None if rows is None else {**page_values(page), **kind.values(page, rows)}
+            read = kind.read(page)
+            head = None if read is None else {**page_values(page), **read[1]}
         except _FAULTS:
             continue
         if head is None:
             continue
-        if not rows:
+        fields = read[0]
+        rows = len(next(iter(fields.values())))
+        if rows == 0:
             outcome[number] = _empty()
             continue
-        spans.append((number, len(rows)))
+        for name, values in fields.items():
+            columns.setdefault(name, []).extend(values)
+        spans.append((number, rows))
         heads.append(head)
-        items.extend(rows)
-    columns, spans, heads = _fields(kind, items, spans, heads)
     if not spans:
         return outcome
     # Rows stay in page order, so a page's readings are one slice of the batch's.
@@ -199,35 +202,11 @@ def read_pages(pages: list[Page], kind: BulkKind) -> list[pl.DataFrame | None]:
     parsed = _finish(kind.derive(rows.lazy())).collect()
     bad = set(parsed.filter(pl.col("ok").not_().fill_null(True))["page"].to_list())
     readings = parsed.drop("ok", "page")
-    for first, (head, (number, count)) in zip(_firsts(spans), enumerate(spans), strict=True):
+    firsts = accumulate((count for _, count in spans), initial=0)
+    for head, ((number, count), first) in enumerate(zip(spans, firsts, strict=False)):
         if head not in bad:
             outcome[number] = readings.slice(first, count)
     return outcome
-
-
-def _firsts(spans: list[tuple[int, int]]) -> list[int]:
-    return list(accumulate((count for _, count in spans), initial=0))[:-1]
-
-
-def _fields(kind: BulkKind, items: list, spans: list, heads: list) -> tuple[dict, list, list]:
-    """The raw fields of all items; when some page's items lack one (or are not
-    objects), that page is left to the reference and the rest are read."""
-    try:
-        return kind.fields(items), spans, heads
-    except _FAULTS:
-        pass
-    kept_items, kept_spans, kept_heads, first = [], [], [], 0
-    for span, head in zip(spans, heads, strict=True):
-        own = items[first : first + span[1]]
-        first += span[1]
-        try:
-            kind.fields(own)
-        except _FAULTS:
-            continue
-        kept_items.extend(own)
-        kept_spans.append(span)
-        kept_heads.append(head)
-    return kind.fields(kept_items), kept_spans, kept_heads
 
 
 def _finish(frame: pl.LazyFrame) -> pl.LazyFrame:

@@ -101,25 +101,18 @@ def meter_readings(page: Page) -> pl.DataFrame:
 # The same kinds read in bulk (`bulk.read_pages`): the functions above are the reference.
 
 
-def _intervals(page: Page) -> list | None:
+def _read_intervals(page: Page) -> tuple[dict, dict] | None:
     body = decoded(page)
     intervals = body.get("intervals") if isinstance(body, dict) else None
-    return intervals if isinstance(intervals, list) else None
-
-
-def _interval_fields(intervals: list) -> dict[str, list]:
-    return {
-        "epoch": field(intervals, "end_at"),
-        "wh": [item["wh_del"] if "wh_del" in item else item.get("enwh") for item in intervals],
-    }
-
-
-def _interval_values(page: Page, intervals: list) -> dict:
-    return {
+    if not isinstance(intervals, list):
+        return None
+    wh = [item["wh_del"] if "wh_del" in item else item.get("enwh") for item in intervals]
+    values = {
         "device_id": label(page.context["device_id"]),
         "customer_class": None,
         "interval": timedelta(seconds=int(page.context.get("interval_seconds", 900))),
     }
+    return {"epoch": field(intervals, "end_at"), "wh": wh}, values
 
 
 def _interval_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
@@ -136,25 +129,20 @@ def _interval_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-bulk_production_meter = BulkKind(_intervals, _interval_fields, _interval_values, _interval_columns)
+bulk_production_meter = BulkKind(_read_intervals, _interval_columns)
 
 
-def _registers(page: Page) -> list | None:
+def _read_registers(page: Page) -> tuple[dict, dict] | None:
     body = decoded(page)
     readings = body.get("meter_readings") if isinstance(body, dict) else None
-    return readings if isinstance(readings, list) else None
-
-
-def _register_fields(readings: list) -> dict[str, list]:
-    return {
+    if not isinstance(readings, list):
+        return None
+    fields = {
         "serial": field(readings, "serial_number"),
         "epoch": field(readings, "read_at"),
         "wh": field(readings, "value"),
     }
-
-
-def _register_values(page: Page, readings: list) -> dict:
-    return {"site": str(page.context["site_id"]), "customer_class": None}
+    return fields, {"site": str(page.context["site_id"]), "customer_class": None}
 
 
 def _register_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
@@ -171,4 +159,4 @@ def _register_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-bulk_meter_readings = BulkKind(_registers, _register_fields, _register_values, _register_columns)
+bulk_meter_readings = BulkKind(_read_registers, _register_columns)

@@ -110,23 +110,20 @@ def _rows(page: Page) -> list | None:
     return rows if isinstance(rows, list) else None
 
 
-def _reading_fields(rows: list) -> dict[str, list]:
-    return {
-        "stamp": field(rows, "timestamp"),
-        "usage": optional(rows, "usage_amount"),
-        "reading": optional(rows, "reading", ODD),
-    }
-
-
-def _reading_values(page: Page, rows: list) -> dict:
-    return {
-        "has_usage": any(
-            isinstance(row, dict) and row.get("usage_amount") is not None for row in rows
-        ),
+def _read_readings(page: Page) -> tuple[dict, dict] | None:
+    rows = _rows(page)
+    if rows is None:
+        return None
+    usage = optional(rows, "usage_amount")
+    fields = {"stamp": field(rows, "timestamp"), "usage": usage}
+    fields["reading"] = optional(rows, "reading", ODD)
+    values = {
+        "has_usage": usage.count(None) < len(usage),
         "device_id": label(page.context["device_id"]),
         "customer_class": steamaco_class(page.context.get("user_type")),
         "interval": hours(page.context.get("interval_hours", 1)),
     }
+    return fields, values
 
 
 def _reading_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
@@ -149,19 +146,19 @@ def _reading_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-bulk_meter_readings = BulkKind(_rows, _reading_fields, _reading_values, _reading_columns)
+bulk_meter_readings = BulkKind(_read_readings, _reading_columns)
 
 
-def _usage_fields(rows: list) -> dict[str, list]:
-    return {"stamp": field(rows, "timestamp"), "usage": field(rows, "usage")}
-
-
-def _usage_values(page: Page, rows: list) -> dict:
-    return {
+def _read_usage(page: Page) -> tuple[dict, dict] | None:
+    rows = _rows(page)
+    if rows is None:
+        return None
+    values = {
         "device_id": label(page.context["device_id"]),
         "customer_class": None,
         "interval": hours(page.context.get("interval_hours", 1)),
     }
+    return {"stamp": field(rows, "timestamp"), "usage": field(rows, "usage")}, values
 
 
 def _usage_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
@@ -177,4 +174,4 @@ def _usage_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-bulk_site_usage = BulkKind(_rows, _usage_fields, _usage_values, _usage_columns)
+bulk_site_usage = BulkKind(_read_usage, _usage_columns)
