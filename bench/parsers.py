@@ -75,6 +75,19 @@ def enphase_intervals(page: int, per_page: int) -> Page:
     return Page("enphase", "enphase.production_meter", "r", {}, 200, RECEIVED, body, context)
 
 
+def sparkmeter_koios(page: int, per_page: int) -> Page:
+    step = timedelta(days=1) / per_page
+    meter = {"serial_number": f"SM-{page}", "customer": {"code": f"C-{page}"}}
+    rows = [
+        {"timestamp": (DAY + step * n).isoformat(), "meter": meter, "kilowatt_hours": _kwh(page, n)}
+        for n in range(per_page)
+    ]
+    tariffs = {f"C-{page}": "Residential"}
+    context = {"site_id": "S-1", "interval_minutes": 1440 / per_page, "customer_tariffs": tariffs}
+    body = _json({"data": rows})
+    return Page("sparkmeter", "sparkmeter.koios_historical", "r", {}, 200, RECEIVED, body, context)
+
+
 def _json(body: dict) -> bytes:
     return json.dumps(body).encode()
 
@@ -83,6 +96,7 @@ KINDS: dict[str, Callable[[int, int], Page]] = {
     "steamaco.meter_readings": steamaco,
     "enphase.meter_readings": enphase_registers,
     "enphase.production_meter": enphase_intervals,
+    "sparkmeter.koios_historical": sparkmeter_koios,
 }
 
 

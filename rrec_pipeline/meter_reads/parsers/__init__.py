@@ -84,6 +84,8 @@ BULK: dict[str, Callable[[list[Page]], list[pl.DataFrame | None]]] = {
     "files.steamaco_json": steamaco.bulk_meter_readings,
     "enphase.production_meter": enphase.bulk_production_meter,
     "enphase.meter_readings": enphase.bulk_meter_readings,
+    "sparkmeter.koios_historical": sparkmeter.bulk_koios_historical,
+    "files.sparkmeter_json": sparkmeter.bulk_koios_historical,
 }
 
 

@@ -16,6 +16,15 @@ from rrec_pipeline.meter_reads.pages import (
     readings_frame,
     require,
 )
+from rrec_pipeline.meter_reads.parsers.bulk import (
+    ODD,
+    BulkKind,
+    decoded,
+    exact_wh,
+    field,
+    utc,
+    wh_readable,
+)
 from rrec_pipeline.meter_reads.parsers.times import utc_stamp
 
 
@@ -78,3 +87,45 @@ def thundercloud_customers(page: Page) -> pl.DataFrame:
                 }
             )
     return readings_frame(page, parsed)
+
+
+# Koios pages read in bulk (`bulk.read_pages`): `koios_historical` above is the reference.
+
+
+def _read_koios(page: Page) -> tuple[dict, dict] | None:
+    body = decoded(page)
+    rows = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(rows, list):
+        return None
+    meters = field(rows, "meter")
+    customers = [(meter.get("customer") or {}).get("code") for meter in meters]
+    tariffs: dict = page.context.get("customer_tariffs") or {}
+    classes = {code: sparkmeter_class(tariffs.get(code)) for code in set(customers) if code}
+    fields = {
+        "stamp": field(rows, "timestamp"),
+        "serial": field(meters, "serial_number"),
+        "customer_id": [None if code is None else str(code) for code in customers],
+        "customer_class": [classes.get(code) if code else None for code in customers],
+        "energy": [
+            row["kilowatt_hours"] if "kilowatt_hours" in row else row.get("energy") for row in rows
+        ],
+    }
+    length = timedelta(minutes=float(page.context.get("interval_minutes", 15)))
+    return fields, {"interval": length}
+
+
+def _koios_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
+    return rows.with_columns(utc("stamp").alias("interval_start")).with_columns(
+        pl.col("serial").alias("device_id"),
+        pl.lit("interval").alias("kind"),
+        (pl.col("interval_start") + pl.col("interval")).alias("interval_end"),
+        exact_wh("energy", 3).alias("wh"),
+        (
+            pl.col("interval_start").is_not_null()
+            & (pl.col("serial") != ODD)
+            & (pl.col("energy").is_null() | wh_readable("energy", 3))
+        ).alias("ok"),
+    )
+
+
+bulk_koios_historical = BulkKind(_read_koios, _koios_columns)
