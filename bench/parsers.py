@@ -88,6 +88,16 @@ def sparkmeter_koios(page: int, per_page: int) -> Page:
     return Page("sparkmeter", "sparkmeter.koios_historical", "r", {}, 200, RECEIVED, body, context)
 
 
+def solaredge_export(page: int, per_page: int) -> Page:
+    step = timedelta(days=1) / per_page
+    local = DAY.replace(tzinfo=None)
+    rows = [{"date": str(local + step * n), "value": _kwh(page, n)} for n in range(per_page)]
+    unit = "QUARTER_OF_AN_HOUR" if per_page == 96 else "HOUR"
+    body = _json({"energy": {"timeUnit": unit, "unit": "kWh", "values": rows}})
+    context = {"device_id": f"SE-{page}", "site_id": "S-1", "timezone": "America/New_York"}
+    return Page("files", "files.solaredge_json", "e.json", {}, 200, RECEIVED, body, context)
+
+
 def _json(body: dict) -> bytes:
     return json.dumps(body).encode()
 
@@ -97,6 +107,7 @@ KINDS: dict[str, Callable[[int, int], Page]] = {
     "enphase.meter_readings": enphase_registers,
     "enphase.production_meter": enphase_intervals,
     "sparkmeter.koios_historical": sparkmeter_koios,
+    "files.solaredge_json": solaredge_export,
 }
 
 
@@ -114,6 +125,8 @@ def _decoded(loads) -> Callable[[list[Page]], int]:
 
 
 def _items(body) -> list:
+    if "energy" in body:
+        return [body["energy"]["values"]]
     return [value for value in body.values() if isinstance(value, list)]
 
 

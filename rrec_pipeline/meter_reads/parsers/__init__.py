@@ -86,6 +86,7 @@ BULK: dict[str, Callable[[list[Page]], list[pl.DataFrame | None]]] = {
     "enphase.meter_readings": enphase.bulk_meter_readings,
     "sparkmeter.koios_historical": sparkmeter.bulk_koios_historical,
     "files.sparkmeter_json": sparkmeter.bulk_koios_historical,
+    "files.solaredge_json": solaredge.bulk_energy_export,
 }
 
 

@@ -100,6 +100,38 @@ def utc(column: str) -> pl.Expr:
     return pl.when(text.str.contains(_STAMP)).then(parsed)
 
 
+# A local wall-clock time as SolarEdge writes it (`datetime.fromisoformat` reads more).
+_LOCAL = r"^[0-9]{4}-[0-9][0-9]-[0-9][0-9][ T][0-9][0-9]:[0-9][0-9]:[0-9][0-9]$"
+
+
+def local_wall_clock(column: str) -> pl.Expr:
+    """`YYYY-MM-DD hh:mm:ss` (or with a `T`) as a naive datetime; null for other text."""
+    text = pl.col(column).str.replace("T", " ", literal=True)
+    parsed = text.str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us", strict=False)
+    return pl.when(pl.col(column).str.contains(_LOCAL)).then(parsed)
+
+
+def in_zones(rows: pl.LazyFrame, columns: dict[str, str]) -> pl.LazyFrame:
+    """Naive local `columns` as UTC instants (renamed), each row in its page's `zone`.
+
+    An ambiguous local time is the first of the two (as `replace(tzinfo=...)`
+    with fold 0); a local time that does not exist is null.
+    """
+    numbered = rows.with_row_index("row")
+    zones = numbered.select(pl.col("zone").unique()).collect()["zone"].to_list()
+    parts = [
+        numbered.filter(pl.col("zone") == name).with_columns(
+            pl.col(local)
+            .dt.replace_time_zone(name, ambiguous="earliest", non_existent="null")
+            .dt.convert_time_zone("UTC")
+            .alias(utc_name)
+            for local, utc_name in columns.items()
+        )
+        for name in zones
+    ]
+    return pl.concat(parts).sort("row").drop("row")
+
+
 def exact_wh(column: str, decimals: int) -> pl.Expr:
     """Integer Wh from decimal text in a unit of 10**decimals Wh, half to even.
 

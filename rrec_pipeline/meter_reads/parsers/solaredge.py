@@ -20,6 +20,17 @@ from rrec_pipeline.meter_reads.pages import (
     readings_frame,
     require,
 )
+from rrec_pipeline.meter_reads.parsers.bulk import (
+    BulkKind,
+    decoded,
+    exact_wh,
+    field,
+    in_zones,
+    label,
+    local_wall_clock,
+    optional,
+    wh_readable,
+)
 from rrec_pipeline.meter_reads.parsers.times import zone
 
 _WH_PER_UNIT = {"wh": 1, "kwh": 1_000, "mwh": 1_000_000}
@@ -91,3 +102,74 @@ def energy_export(page: Page) -> pl.DataFrame:
             }
         )
     return readings_frame(page, parsed)
+
+
+# Exports of fixed periods read in bulk (`bulk.read_pages`): `energy_export` is the reference.
+# Local times that a change of clocks makes ambiguous are read as the first of the two, as
+# `datetime.replace(tzinfo=...)` reads them; a time the change skips is left to the reference.
+_DIGITS = {1: 0, 1_000: 3, 1_000_000: 6}
+
+
+def _bulk_series(body: dict) -> tuple[object, object, object] | None:
+    energy = body.get("energy")
+    if "energy" in body:
+        return (energy["timeUnit"], energy["unit"], energy["values"]) if energy else None
+    details = body["energyDetails"]
+    meters = [meter for meter in details["meters"] if meter.get("type") == "Production"]
+    if not meters:
+        return None
+    return details["timeUnit"], details["unit"], meters[0].get("values", [])
+
+
+def _read_export(page: Page) -> tuple[dict, dict] | None:
+    body = decoded(page)
+    series = _bulk_series(body) if isinstance(body, dict) else None
+    if series is None:
+        return None
+    unit_name, unit, values = series
+    scale = _WH_PER_UNIT.get(unit.casefold()) if isinstance(unit, str) else None
+    if unit_name not in _FIXED or scale is None or not isinstance(values, list):
+        return None
+    name = page.context.get("timezone") or "UTC"
+    ZoneInfo(name)  # an unknown zone is the reference's to name
+    fields = {"stamp_local": field(values, "date"), "energy": optional(values, "value")}
+    own = {
+        "device_id": label(page.context["device_id"]),
+        "customer_class": None,
+        "zone": name,
+        "length": _FIXED[unit_name],
+        "digits": _DIGITS[scale],
+    }
+    return fields, own
+
+
+def _export_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
+    digits = pl.col("digits")
+    wh = pl.when(digits == 0).then(exact_wh("energy", 0))
+    wh = wh.when(digits == 3).then(exact_wh("energy", 3)).otherwise(exact_wh("energy", 6))
+    readable = pl.when(digits == 0).then(wh_readable("energy", 0))
+    readable = readable.when(digits == 3).then(wh_readable("energy", 3))
+    readable = readable.otherwise(wh_readable("energy", 6))
+    start = local_wall_clock("stamp_local")
+    return in_zones(
+        rows.with_columns(start.alias("start_local")).with_columns(
+            (pl.col("start_local") + pl.col("length")).alias("end_local"),
+            pl.col("page_customer_id").alias("customer_id"),
+            pl.lit("interval").alias("kind"),
+            wh.alias("wh"),
+            (
+                pl.col("start_local").is_not_null()
+                & (pl.col("energy").is_null() | readable.fill_null(False))
+            ).alias("readable"),
+        ),
+        {"start_local": "interval_start", "end_local": "interval_end"},
+    ).with_columns(
+        (
+            pl.col("readable")
+            & pl.col("interval_start").is_not_null()
+            & pl.col("interval_end").is_not_null()
+        ).alias("ok")
+    )
+
+
+bulk_energy_export = BulkKind(_read_export, _export_columns)

@@ -137,9 +137,43 @@ def body(rows: list, shape: int, envelope: str = "results") -> bytes:
     return [b'{"detail": "Invalid token."}', b"not json", b'{"results": NaN}', b"[1, 2]"][shape % 4]
 
 
+# Local times around New York's changes of clocks in 2024 (a skipped hour, a doubled one).
+CHANGES = [datetime(2024, 3, 10, 1), datetime(2024, 11, 3, 0), datetime(2024, 6, 1)]
+
+
+@st.composite
+def solaredge_page(draw, plain: bool) -> Page:
+    unit_name = draw(
+        st.sampled_from(["QUARTER_OF_AN_HOUR", "HOUR", "DAY", "MONTH", "x"][: 3 if plain else 5])
+    )
+    unit = draw(st.sampled_from(["Wh", "kWh", "MWh", "wh", "GWh", 3][: 4 if plain else 6]))
+    first = draw(st.sampled_from(CHANGES)) + timedelta(minutes=15 * draw(st.integers(0, 8)))
+    rows = []
+    for n in range(draw(st.integers(0, 8))):
+        at = first + timedelta(minutes=15 * n)
+        form = draw(st.sampled_from([0, 1] if plain else [0, 1, 2, 3]))
+        date = [str(at), at.isoformat(), at.strftime("%Y-%m-%d %H:%M"), 20240101][form]
+        row = {"date": date}
+        if plain or draw(st.integers(0, 9)) > 0:
+            row["value"] = draw(plain_values if plain else values)
+        rows.append(row)
+    series = {"timeUnit": unit_name, "unit": unit, "values": rows}
+    if draw(st.booleans()):
+        body = {"energy": series}
+    else:
+        meters = [{"type": "Production", "values": rows}]
+        body = {"energyDetails": {"timeUnit": unit_name, "unit": unit, "meters": meters}}
+    zones = ["America/New_York", "Europe/Berlin", None, "Not/AZone"]
+    context = {"device_id": "se-1", "timezone": draw(st.sampled_from(zones[: 3 if plain else 4]))}
+    text = json.dumps(body).encode() if plain or draw(st.booleans()) else b"[1]"
+    return Page("files", "files.solaredge_json", "export.json", {}, 200, RECEIVED, text, context)
+
+
 @st.composite
 def pages(draw, kind: str, plain: bool | None = None) -> Page:
     plain = draw(st.integers(0, 9)) < 7 if plain is None else plain
+    if kind == "files.solaredge_json":
+        return draw(solaredge_page(plain))
     rows = draw(items(kind, plain))
     context = {"device_id": draw(st.sampled_from(["m-1", 7, None][: 2 if plain else 3]))}
     context["site_id"] = "s-1"
