@@ -87,6 +87,7 @@ BULK: dict[str, Callable[[list[Page]], list[pl.DataFrame | None]]] = {
     "sparkmeter.koios_historical": sparkmeter.bulk_koios_historical,
     "files.sparkmeter_json": sparkmeter.bulk_koios_historical,
     "files.solaredge_json": solaredge.bulk_energy_export,
+    "victron.stats": victron.bulk_stats,
 }
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, timedelta
-from itertools import accumulate, chain, repeat
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -175,7 +175,7 @@ def page_values(page: Page, **extra: Any) -> dict[str, Any]:
     }
 
 
-_FAULTS = (PageFormatError, KeyError, TypeError, AttributeError, ValueError)
+_FAULTS = (PageFormatError, KeyError, IndexError, TypeError, AttributeError, ValueError)
 
 
 Read = Callable[[Page], "tuple[dict[str, list], dict[str, Any]] | None"]
@@ -224,20 +224,21 @@ def read_pages(pages: list[Page], kind: BulkKind) -> list[pl.DataFrame | None]:
         heads.append(head)
     if not spans:
         return outcome
-    # Rows stay in page order, so a page's readings are one slice of the batch's.
-    owner = pl.Series(
-        "page", list(chain.from_iterable(repeat(n, c) for n, (_, c) in enumerate(spans)))
-    )
+    owners = chain.from_iterable(repeat(head, count) for head, (_, count) in enumerate(spans))
+    owner = pl.Series("page", list(owners))
     raw = pl.DataFrame({name: _series(name, values) for name, values in columns.items()})
     own = pl.DataFrame(heads).select(pl.all().gather(owner))
     rows = pl.concat([raw, own, owner.to_frame()], how="horizontal")
     parsed = _finish(kind.derive(rows.lazy())).collect()
     bad = set(parsed.filter(pl.col("ok").not_().fill_null(True))["page"].to_list())
+    # Rows stay in page order (`derive` may add or merge rows within a page), so a
+    # page's readings are one slice of the batch's.
+    bounds = parsed["page"].search_sorted(pl.Series(range(len(spans) + 1)), side="left")
     readings = parsed.drop("ok", "page")
-    firsts = accumulate((count for _, count in spans), initial=0)
-    for head, ((number, count), first) in enumerate(zip(spans, firsts, strict=False)):
+    for head, (number, _) in enumerate(spans):
         if head not in bad:
-            outcome[number] = readings.slice(first, count)
+            first, end = bounds[head], bounds[head + 1]
+            outcome[number] = readings.slice(first, end - first)
     return outcome
 
 
@@ -286,13 +287,21 @@ def epochs(values: list[Any]) -> pl.Series:
     )
 
 
+def epoch_ms(values: list[Any]) -> pl.Series:
+    """Epoch milliseconds as ints (0 to 2**50); any other value is null, and not read."""
+    return pl.Series(
+        [value if type(value) is int and 0 <= value < 2**50 else None for value in values],
+        dtype=pl.Int64,
+    )
+
+
 def from_epoch(column: str, unit: str = "s") -> pl.Expr:
     return pl.from_epoch(column, time_unit=unit).dt.replace_time_zone("UTC")
 
 
-SERIES = {"stamp": stamps, "epoch": epochs, "serial": labels}
+SERIES = {"stamp": stamps, "epoch": epochs, "serial": labels, "epoch_ms": epoch_ms}
 
 
 def _series(name: str, values: list) -> pl.Series:
     """A gathered field as a column: by its name's first word, else decimal texts."""
-    return SERIES.get(name.split("_")[0], texts)(values)
+    return SERIES.get(name, SERIES.get(name.split("_")[0], texts))(values)

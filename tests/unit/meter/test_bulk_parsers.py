@@ -170,10 +170,41 @@ def solaredge_page(draw, plain: bool) -> Page:
 
 
 @st.composite
+def victron_page(draw, plain: bool) -> Page:
+    """Series per code of `[epoch ms, kWh]` pairs, codes sharing some buckets."""
+    first = int(FIRST.timestamp() * 1000)
+    records: dict = {}
+    for code in ("Pc", "Pb", "Pg"):
+        if draw(st.integers(0, 3)) == 0:
+            records[code] = draw(st.sampled_from([False, []] if plain else [False, [], "x"]))
+            continue
+        hours = draw(st.lists(st.integers(0, 5), max_size=5))
+        ms = [first + 3_600_000 * hour for hour in hours]
+        if not plain and draw(st.booleans()):
+            ms = [draw(st.sampled_from([1.5e12, -1, True, "x"])), *ms]
+        pairs = [[at, draw(plain_values if plain else values)] for at in ms]
+        if not plain and draw(st.integers(0, 4)) == 0:
+            pairs.append([first])
+        records[code] = pairs
+    body = {
+        "success": draw(st.sampled_from([True] if plain else [True, False])),
+        "records": records,
+    }
+    context = {
+        "device_id": "v-1",
+        "interval": draw(st.sampled_from(["hours", "15mins", "x"][: 2 if plain else 3])),
+    }
+    text = json.dumps(body).encode()
+    return Page("victron", "victron.stats", "stats", {}, 200, RECEIVED, text, context)
+
+
+@st.composite
 def pages(draw, kind: str, plain: bool | None = None) -> Page:
     plain = draw(st.integers(0, 9)) < 7 if plain is None else plain
     if kind == "files.solaredge_json":
         return draw(solaredge_page(plain))
+    if kind == "victron.stats":
+        return draw(victron_page(plain))
     rows = draw(items(kind, plain))
     context = {"device_id": draw(st.sampled_from(["m-1", 7, None][: 2 if plain else 3]))}
     context["site_id"] = "s-1"
