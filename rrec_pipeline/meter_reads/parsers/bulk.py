@@ -8,11 +8,11 @@ every conversion once per column in polars: ISO stamps, exact decimal text to
 integer Wh (half to even), the page's own values joined on.
 
 It vouches only for what it reads exactly as the reference would. A page with
-any value outside the narrow forms below (a stamp not in the common ISO form, a
-number in exponent form or with a sign, a missing field, a field of another
-type) is handed back as `None`, and its reference parser reads it: the same
-readings, or the fault named as before. The property tests in
-`tests/unit/meter_reads/test_bulk_parsers.py` hold the two roads to the same
+any value outside the narrow forms it reads (`columns.py`: a stamp not in the
+common ISO form, a number in exponent form or with a sign, a missing field, a
+field of another type) is handed back as `None`, and its reference parser
+reads it: the same readings, or the fault named as before. The property tests
+in `tests/unit/meter/test_bulk_parsers.py` hold the two roads to the same
 frames.
 """
 
@@ -29,7 +29,6 @@ import orjson
 import polars as pl
 
 from rrec_pipeline.meter_reads.pages import (
-    MAX_WH,
     PARSED_SCHEMA,
     Page,
     PageFormatError,
@@ -38,15 +37,6 @@ from rrec_pipeline.meter_reads.pages import (
 
 # A value the reference would refuse or read otherwise: the page goes to the reference.
 ODD = "\x00odd"
-# ISO 8601 as meter APIs send it: seconds, optional milliseconds or microseconds, an
-# optional `Z` or +hh:mm offset (none: UTC, as `utc_stamp` reads it without a zone).
-_STAMP = (
-    r"^[0-9]{4}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]"
-    r"(\.[0-9]{3}|\.[0-9]{6})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$"
-)
-_DIGITS = 15  # |Wh| < 10**15 < MAX_WH: no decimal that passes can be refused as too large
-_PLACES = 18  # with at most 15 digits before the point, 33 of Decimal(38)'s digits
-assert 10**_DIGITS < MAX_WH
 
 
 def decoded(page: Page) -> Any:
@@ -84,70 +74,6 @@ def stamps(values: list[Any]) -> pl.Series:
     if set(map(type, values)) <= {str}:
         return pl.Series(values, dtype=pl.String)
     return pl.Series([value if type(value) is str else ODD for value in values], dtype=pl.String)
-
-
-def utc(column: str) -> pl.Expr:
-    """An ISO stamp in the common form as a UTC instant; null for any other text."""
-    text = pl.col(column)
-    with_offset = (
-        pl.when(text.str.contains(r"[+-][0-9][0-9]:[0-9][0-9]$"))
-        .then(text)
-        .otherwise(text.str.replace(r"Z?$", "+00:00"))
-    )
-    parsed = with_offset.str.to_datetime(
-        "%Y-%m-%dT%H:%M:%S%.f%:z", time_unit="us", time_zone="UTC", strict=False
-    )
-    return pl.when(text.str.contains(_STAMP)).then(parsed)
-
-
-# A local wall-clock time as SolarEdge writes it (`datetime.fromisoformat` reads more).
-_LOCAL = r"^[0-9]{4}-[0-9][0-9]-[0-9][0-9][ T][0-9][0-9]:[0-9][0-9]:[0-9][0-9]$"
-
-
-def local_wall_clock(column: str) -> pl.Expr:
-    """`YYYY-MM-DD hh:mm:ss` (or with a `T`) as a naive datetime; null for other text."""
-    text = pl.col(column).str.replace("T", " ", literal=True)
-    parsed = text.str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="us", strict=False)
-    return pl.when(pl.col(column).str.contains(_LOCAL)).then(parsed)
-
-
-def in_zones(rows: pl.LazyFrame, columns: dict[str, str]) -> pl.LazyFrame:
-    """Naive local `columns` as UTC instants (renamed), each row in its page's `zone`.
-
-    An ambiguous local time is the first of the two (as `replace(tzinfo=...)`
-    with fold 0); a local time that does not exist is null.
-    """
-    numbered = rows.with_row_index("row")
-    zones = numbered.select(pl.col("zone").unique()).collect()["zone"].to_list()
-    parts = [
-        numbered.filter(pl.col("zone") == name).with_columns(
-            pl.col(local)
-            .dt.replace_time_zone(name, ambiguous="earliest", non_existent="null")
-            .dt.convert_time_zone("UTC")
-            .alias(utc_name)
-            for local, utc_name in columns.items()
-        )
-        for name in zones
-    ]
-    return pl.concat(parts).sort("row").drop("row")
-
-
-def exact_wh(column: str, decimals: int) -> pl.Expr:
-    """Integer Wh from decimal text in a unit of 10**decimals Wh, half to even.
-
-    Only plain text (`12`, `0.125`, at most 18 places) is read, on a grid of
-    10**-18 where it is exact; null stays null. Other text (a sign, an exponent,
-    spaces, more places) is null too: `wh_readable` tells the two apart.
-    """
-    exact = pl.col(column).cast(pl.Decimal(38, _PLACES), strict=False) * 10**decimals
-    wh = exact.round(0, mode="half_to_even").cast(pl.Int64)
-    return pl.when(wh_readable(column, decimals)).then(wh)
-
-
-def wh_readable(column: str, decimals: int) -> pl.Expr:
-    """The text is plain decimal within the Wh bound and the grid (or null)."""
-    pattern = rf"^[0-9]{{1,{_DIGITS - decimals}}}(\.[0-9]{{1,{_PLACES}}})?$"
-    return pl.col(column).str.contains(pattern)
 
 
 def field(rows: list, key: str) -> list:
@@ -293,10 +219,6 @@ def epoch_ms(values: list[Any]) -> pl.Series:
         [value if type(value) is int and 0 <= value < 2**50 else None for value in values],
         dtype=pl.Int64,
     )
-
-
-def from_epoch(column: str, unit: str = "s") -> pl.Expr:
-    return pl.from_epoch(column, time_unit=unit).dt.replace_time_zone("UTC")
 
 
 SERIES = {"stamp": stamps, "epoch": epochs, "serial": labels, "epoch_ms": epoch_ms}

@@ -22,10 +22,12 @@ from rrec_pipeline.meter_reads.parsers.bulk import (
     ODD,
     BulkKind,
     decoded,
-    exact_wh,
     field,
-    from_epoch,
     label,
+)
+from rrec_pipeline.meter_reads.parsers.columns import (
+    exact_wh,
+    from_epoch,
     wh_readable,
 )
 from rrec_pipeline.meter_reads.parsers.times import epoch, zone

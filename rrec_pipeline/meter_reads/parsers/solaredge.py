@@ -23,12 +23,14 @@ from rrec_pipeline.meter_reads.pages import (
 from rrec_pipeline.meter_reads.parsers.bulk import (
     BulkKind,
     decoded,
-    exact_wh,
     field,
-    in_zones,
     label,
-    local_wall_clock,
     optional,
+)
+from rrec_pipeline.meter_reads.parsers.columns import (
+    exact_wh,
+    in_zones,
+    local_wall_clock,
     wh_readable,
 )
 from rrec_pipeline.meter_reads.parsers.times import zone

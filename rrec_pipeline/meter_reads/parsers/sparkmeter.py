@@ -20,8 +20,10 @@ from rrec_pipeline.meter_reads.parsers.bulk import (
     ODD,
     BulkKind,
     decoded,
-    exact_wh,
     field,
+)
+from rrec_pipeline.meter_reads.parsers.columns import (
+    exact_wh,
     utc,
     wh_readable,
 )

@@ -20,11 +20,13 @@ from rrec_pipeline.meter_reads.parsers.bulk import (
     ODD,
     BulkKind,
     decoded,
-    exact_wh,
     field,
     hours,
     label,
     optional,
+)
+from rrec_pipeline.meter_reads.parsers.columns import (
+    exact_wh,
     utc,
     wh_readable,
 )

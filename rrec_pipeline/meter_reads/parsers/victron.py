@@ -22,9 +22,11 @@ from rrec_pipeline.meter_reads.pages import (
 from rrec_pipeline.meter_reads.parsers.bulk import (
     BulkKind,
     decoded,
+    label,
+)
+from rrec_pipeline.meter_reads.parsers.columns import (
     exact_wh,
     from_epoch,
-    label,
     wh_readable,
 )
 from rrec_pipeline.meter_reads.parsers.times import epoch
