@@ -236,7 +236,7 @@ def assert_same(bulk, reference, page: Page) -> None:
         assert_frame_equal(bulk, reference), (page.body, page.context)
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.lists(st.sampled_from(sorted(BULK)).flatmap(pages), min_size=1, max_size=12))
 def test_every_bulk_kind_reads_pages_as_its_reference(batch: list[Page]) -> None:
     """A batch of pages of several kinds, as a fetch lands them (about seven in ten
