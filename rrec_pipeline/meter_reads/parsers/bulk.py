@@ -5,7 +5,7 @@ about 15 us a reading. The bulk road decodes each page with orjson (the same
 values as `json.loads`; what orjson refuses, such as NaN, goes to the
 reference), gathers the fields of all the batch's pages into columns, and does
 every conversion once per column in polars: ISO stamps, exact decimal text to
-integer Wh (half to even), the page's own values joined on.
+integer Wh (half to even), the page's own values set beside its rows.
 
 It vouches only for what it reads exactly as the reference would. A page with
 any value outside the narrow forms it reads (`columns.py`: a stamp not in the
@@ -87,17 +87,17 @@ def optional(rows: list, key: str, default: Any = None) -> list:
     return list(map(dict.get, rows, repeat(key), repeat(default)))
 
 
-def page_values(page: Page, **extra: Any) -> dict[str, Any]:
-    """What `readings_frame` takes from the page itself; PageFormatError as it would."""
+def page_values(page: Page) -> dict[str, Any]:
+    """What `readings_frame` takes from the page itself; PageFormatError as it would.
+    A field of the items by the same name (a row's own customer) takes its place."""
     customer = page.context.get("customer_id")
     return {
         "max_wh_per_hour": capacity_bound_wh(page),
         "source": page.source,
         "site_id": str(page.context.get("site_id", "")),
-        "page_customer_id": None if customer is None else str(customer),
+        "customer_id": None if customer is None else str(customer),
         "ingested_at": page.received_at.astimezone(UTC),
         "page_id": page.page_id,
-        **extra,
     }
 
 
@@ -153,7 +153,7 @@ def read_pages(pages: list[Page], kind: BulkKind) -> list[pl.DataFrame | None]:
     owners = chain.from_iterable(repeat(head, count) for head, (_, count) in enumerate(spans))
     owner = pl.Series("page", list(owners))
     raw = pl.DataFrame({name: _series(name, values) for name, values in columns.items()})
-    own = pl.DataFrame(heads).select(pl.all().gather(owner))
+    own = pl.DataFrame(heads).drop(raw.columns, strict=False).select(pl.all().gather(owner))
     rows = pl.concat([raw, own, owner.to_frame()], how="horizontal")
     parsed = _finish(kind.derive(rows.lazy())).collect()
     bad = set(parsed.filter(pl.col("ok").not_().fill_null(True))["page"].to_list())

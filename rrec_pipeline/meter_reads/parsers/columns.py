@@ -88,3 +88,21 @@ def wh_readable(column: str, decimals: int) -> pl.Expr:
 
 def from_epoch(column: str, unit: str = "s") -> pl.Expr:
     return pl.from_epoch(column, time_unit=unit).dt.replace_time_zone("UTC")
+
+
+def kwh_intervals(rows: pl.LazyFrame, energy: str, valid: pl.Expr | None = None) -> pl.LazyFrame:
+    """Intervals starting at the ISO stamp `stamp` and lasting the page's `interval`,
+    with `energy` in kWh (null: missing); `ok` where the stamp, the energy and `valid` read."""
+    readable = pl.col(energy).is_null() | wh_readable(energy, 3)
+    if valid is not None:
+        readable = readable & valid
+    return rows.with_columns(utc("stamp").alias("interval_start")).with_columns(
+        pl.lit("interval").alias("kind"),
+        (pl.col("interval_start") + pl.col("interval")).alias("interval_end"),
+        exact_wh(energy, 3).alias("wh"),
+        (
+            pl.col("interval_start").is_not_null()
+            & readable
+            & (valid if valid is not None else True)
+        ).alias("ok"),
+    )

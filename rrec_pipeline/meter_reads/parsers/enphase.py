@@ -120,7 +120,6 @@ def _read_intervals(page: Page) -> tuple[dict, dict] | None:
 def _interval_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
     end = from_epoch("epoch")
     return rows.with_columns(
-        pl.col("page_customer_id").alias("customer_id"),
         pl.lit("interval").alias("kind"),
         (end - pl.col("interval")).alias("interval_start"),
         end.alias("interval_end"),
@@ -150,7 +149,6 @@ def _read_registers(page: Page) -> tuple[dict, dict] | None:
 def _register_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
     return rows.with_columns(
         pl.concat_str("site", pl.lit(":"), "serial").alias("device_id"),
-        pl.col("page_customer_id").alias("customer_id"),
         pl.lit("register").alias("kind"),
         pl.lit(None, pl.Datetime("us", "UTC")).alias("interval_start"),
         from_epoch("epoch").alias("interval_end"),

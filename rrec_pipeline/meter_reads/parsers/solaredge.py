@@ -156,7 +156,6 @@ def _export_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
     return in_zones(
         rows.with_columns(start.alias("start_local")).with_columns(
             (pl.col("start_local") + pl.col("length")).alias("end_local"),
-            pl.col("page_customer_id").alias("customer_id"),
             pl.lit("interval").alias("kind"),
             wh.alias("wh"),
             (

@@ -23,9 +23,7 @@ from rrec_pipeline.meter_reads.parsers.bulk import (
     field,
 )
 from rrec_pipeline.meter_reads.parsers.columns import (
-    exact_wh,
-    utc,
-    wh_readable,
+    kwh_intervals,
 )
 from rrec_pipeline.meter_reads.parsers.times import utc_stamp
 
@@ -117,16 +115,8 @@ def _read_koios(page: Page) -> tuple[dict, dict] | None:
 
 
 def _koios_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
-    return rows.with_columns(utc("stamp").alias("interval_start")).with_columns(
-        pl.col("serial").alias("device_id"),
-        pl.lit("interval").alias("kind"),
-        (pl.col("interval_start") + pl.col("interval")).alias("interval_end"),
-        exact_wh("energy", 3).alias("wh"),
-        (
-            pl.col("interval_start").is_not_null()
-            & (pl.col("serial") != ODD)
-            & (pl.col("energy").is_null() | wh_readable("energy", 3))
-        ).alias("ok"),
+    return kwh_intervals(
+        rows.with_columns(pl.col("serial").alias("device_id")), "energy", pl.col("serial") != ODD
     )
 
 

@@ -27,6 +27,7 @@ from rrec_pipeline.meter_reads.parsers.bulk import (
 )
 from rrec_pipeline.meter_reads.parsers.columns import (
     exact_wh,
+    kwh_intervals,
     utc,
     wh_readable,
 )
@@ -131,7 +132,6 @@ def _read_readings(page: Page) -> tuple[dict, dict] | None:
 def _reading_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
     usage = pl.col("has_usage")
     return rows.with_columns(utc("stamp").alias("start")).with_columns(
-        pl.col("page_customer_id").alias("customer_id"),
         pl.when(usage).then(pl.lit("interval")).otherwise(pl.lit("register")).alias("kind"),
         pl.when(usage).then("start").alias("interval_start"),
         pl.when(usage)
@@ -164,16 +164,7 @@ def _read_usage(page: Page) -> tuple[dict, dict] | None:
 
 
 def _usage_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
-    return rows.with_columns(utc("stamp").alias("interval_start")).with_columns(
-        pl.col("page_customer_id").alias("customer_id"),
-        pl.lit("interval").alias("kind"),
-        (pl.col("interval_start") + pl.col("interval")).alias("interval_end"),
-        exact_wh("usage", 3).alias("wh"),
-        (
-            pl.col("interval_start").is_not_null()
-            & (pl.col("usage").is_null() | wh_readable("usage", 3))
-        ).alias("ok"),
-    )
+    return kwh_intervals(rows, "usage")
 
 
 bulk_site_usage = BulkKind(_read_usage, _usage_columns)

@@ -101,7 +101,7 @@ def _stats_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
         exact_wh("kwh", 3).alias("wh"),
         (pl.col("kwh").is_null() | wh_readable("kwh", 3)).alias("ok"),
     )
-    kept = [name for name in ("page_customer_id", "device_id", "customer_class", "interval")]
+    kept = ["customer_id", "device_id", "customer_class", "interval"]
     kept += ["max_wh_per_hour", "source", "site_id", "ingested_at", "page_id"]
     summed = read.group_by("page", "interval_start", maintain_order=True).agg(
         pl.when(pl.col("wh").null_count() == 0).then(pl.col("wh").sum()).alias("wh"),
@@ -109,7 +109,6 @@ def _stats_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
         *[pl.col(name).first() for name in kept],
     )
     return summed.sort("page", "interval_start").with_columns(
-        pl.col("page_customer_id").alias("customer_id"),
         pl.lit("interval").alias("kind"),
         (pl.col("interval_start") + pl.col("interval")).alias("interval_end"),
     )

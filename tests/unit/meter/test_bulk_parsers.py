@@ -19,6 +19,7 @@ from polars.testing import assert_frame_equal
 
 from rrec_pipeline.meter_reads.pages import Page, PageFormatError
 from rrec_pipeline.meter_reads.parsers import BULK, PARSERS, parse_by_reference, parse_unvalidated
+from tests.examples import examples
 
 RECEIVED = datetime(2024, 3, 1, 12, tzinfo=UTC)
 FIRST = datetime(2024, 1, 1, tzinfo=UTC)
@@ -26,6 +27,7 @@ FIRST = datetime(2024, 1, 1, tzinfo=UTC)
 # Values: plain decimals as numbers and as text, and what the bulk road must hand back.
 plain_kwh = st.decimals(min_value=0, max_value=10**6, places=6, allow_nan=False)
 odd_values = st.one_of(
+    st.just("0.0005000000000000000001"),  # past the bulk road's 18 places: read one by one
     st.none(),
     st.booleans(),
     st.integers(-(10**20), 10**20),
@@ -46,7 +48,6 @@ plain_values = st.one_of(
             "2.5005",
             "0.00050000001",
             "007.5",
-            "0.0005000000000000000001",
         ]
     ),
 )
@@ -233,10 +234,10 @@ def assert_same(bulk, reference, page: Page) -> None:
     if isinstance(reference, PageFormatError) or isinstance(bulk, PageFormatError):
         assert str(bulk) == str(reference), (page.body, page.context)
     else:
-        assert_frame_equal(bulk, reference), (page.body, page.context)
+        assert_frame_equal(bulk, reference)  # hypothesis prints the page that differs
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=examples(600), suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.lists(st.sampled_from(sorted(BULK)).flatmap(pages), min_size=1, max_size=12))
 def test_every_bulk_kind_reads_pages_as_its_reference(batch: list[Page]) -> None:
     """A batch of pages of several kinds, as a fetch lands them (about seven in ten
