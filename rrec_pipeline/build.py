@@ -31,12 +31,6 @@ from rrec_pipeline.assets.verification import (
 )
 from rrec_pipeline.basics.errors import int_setting
 from rrec_pipeline.basics.home import home_paths, publish_repository
-from rrec_pipeline.checks.chain import chain_checks
-from rrec_pipeline.checks.credits import credit_checks
-from rrec_pipeline.checks.issuance import issuance_checks
-from rrec_pipeline.checks.meter_reads import meter_checks
-from rrec_pipeline.checks.schemas import schema_checks
-from rrec_pipeline.checks.verification import verification_checks
 from rrec_pipeline.jobs import (
     analysts_job,
     issuance_jobs,
@@ -150,14 +144,7 @@ def build_defs(
     return dg.Definitions(
         executor=default_executor(),
         assets=ASSETS,
-        asset_checks=[
-            *schema_checks(ASSETS),
-            *verification_checks(),
-            *meter_checks(),
-            *credit_checks(),
-            *issuance_checks(),
-            *chain_checks(),
-        ],
+        asset_checks=[],
         jobs=[main_job, meter_reads_job, *issuance_jobs, minting_job, analysts_job],
         schedules=[daily_meter_schedule, *issuance_schedules],
         sensors=[

@@ -7,8 +7,8 @@ pandera checks it another way). The key's layer says where the rows are kept:
 `core` (validated and normalised) and `out` (derived for users) are assets in
 the Parquet warehouse, `ledger` tables live in the issuance ledger, `audit`
 tables beside `rrec audit`'s report, `analysts` tables only in the analysts'
-database. Asset keys, the blocking schema checks (one loop in
-`checks/schemas.py`), the typed empty frames the IO manager hands out for
+database. Asset keys, the blocking schema checks (`checks/schemas.py`, in
+each asset's step), the typed empty frames the IO manager hands out for
 partitions not yet written, and every DuckDB table's DDL (ledger, audit,
 analysts) come from here.
 """

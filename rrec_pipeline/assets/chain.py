@@ -16,6 +16,13 @@ import polars as pl
 
 from rrec_pipeline import tables
 from rrec_pipeline.basics import faults
+from rrec_pipeline.checks.chain import (
+    RECONCILIATION_SPECS,
+    WAITING,
+    every_published_lot_minted,
+    reconciliation,
+)
+from rrec_pipeline.checks.schemas import schema_checked, schema_specs
 from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.minting.minter import Minter
 from rrec_pipeline.minting.publication import publish_issued
@@ -40,7 +47,9 @@ ISSUED = list(tables.ISSUED_KEYS)
     group_name=GROUP,
     kinds={"git"},
     description=tables.PUBLISHED_LOTS.description,
+    check_specs=schema_specs(tables.PUBLISHED_LOTS),
 )
+@schema_checked(tables.PUBLISHED_LOTS)
 def out_chain__published_lots(
     context: dg.AssetExecutionContext,
     issuance_ledger: IssuanceLedger,
@@ -74,13 +83,15 @@ def out_chain__published_lots(
     kinds={"ethereum"},
     pool=POOL,
     description=tables.LOT_MINTS.description,
+    check_specs=[*schema_specs(tables.LOT_MINTS), WAITING],
 )
+@schema_checked(tables.LOT_MINTS)
 def out_chain__mints(
     context: dg.AssetExecutionContext,
     issuance_ledger: IssuanceLedger,
     chain: Chain,
     reservations: pl.DataFrame,
-) -> dg.Output:
+):
     reference = load_reference()
     tokens = set(issuance_ledger.mints()["token"].drop_nulls())
     names = {t: None if class_problem(t, reference) else token_name(t, reference) for t in tokens}
@@ -94,8 +105,9 @@ def out_chain__mints(
         context.log.warning(f"{lot_id} not minted: {reason}")
     for lot_id, reason in report.excess.items():
         context.log.warning(f"{lot_id}: {reason}")
-    return dg.Output(
-        issuance_ledger.mints(),
+    mints = issuance_ledger.mints()
+    yield dg.Output(
+        mints,
         metadata={
             "confirmed": len(report.confirmed),
             "recovered": len(report.recovered),
@@ -103,17 +115,20 @@ def out_chain__mints(
             "failed": dg.MetadataValue.json(report.failed),
         },
     )
+    yield every_published_lot_minted(mints)
 
 
 @dg.asset(
     name=tables.CHAIN_TRANSACTIONS.key,
-    deps=[tables.LOT_MINTS.key],
+    ins={"mints": dg.AssetIn(tables.LOT_MINTS.key)},
     group_name=GROUP,
     kinds={"ethereum", "polars"},
     pool=POOL,
     description=tables.CHAIN_TRANSACTIONS.description,
+    check_specs=[*schema_specs(tables.CHAIN_TRANSACTIONS), *RECONCILIATION_SPECS],
 )
-def core_chain__transactions(chain: Chain) -> dg.Output:
+@schema_checked(tables.CHAIN_TRANSACTIONS)
+def core_chain__transactions(chain: Chain, mints: pl.DataFrame):
     try:
         with chain.connect() as node:
             frame = read_transactions(
@@ -123,7 +138,8 @@ def core_chain__transactions(chain: Chain) -> dg.Output:
         raise dg.Failure(f"the chain is unreachable: {error}") from None
     faults.reached("read_back")
     counts = dict(frame.group_by("action").len().iter_rows())
-    return dg.Output(frame, metadata={"transactions": frame.height, **counts})
+    yield dg.Output(frame, metadata={"transactions": frame.height, **counts})
+    yield from reconciliation(mints, frame)
 
 
 chain_assets = [out_chain__published_lots, out_chain__mints, core_chain__transactions]

@@ -3,6 +3,8 @@
 import dagster as dg
 import polars as pl
 
+from rrec_pipeline.checks.credits import FACTOR_CHECK, every_eligible_project_year_has_a_factor
+from rrec_pipeline.checks.schemas import schema_checked, schema_specs
 from rrec_pipeline.credits.factors import FactorPolicy
 from rrec_pipeline.credits.minigrid import customer_months
 from rrec_pipeline.credits.project_years import project_year_credits
@@ -29,7 +31,9 @@ class CreditConfig(dg.Config):
         **{name: dg.AssetIn(table.key) for name, table in REFERENCE_TABLES.items()},
     },
     description=PROJECT_YEAR_CREDITS.description,
+    check_specs=[*schema_specs(PROJECT_YEAR_CREDITS), FACTOR_CHECK],
 )
+@schema_checked(PROJECT_YEAR_CREDITS)
 def out_credits__project_years(
     config: CreditConfig,
     files: pl.DataFrame,
@@ -38,12 +42,12 @@ def out_credits__project_years(
     state_regions: pl.DataFrame,
     countries: pl.DataFrame,
     aliases: pl.DataFrame,
-) -> dg.Output[pl.DataFrame]:
+):
     tables = ReferenceTables(ember, avert, state_regions, countries, aliases)
     policy = FactorPolicy(config.ember_release, config.allow_provisional_avert)
     credits = project_year_credits(files, tables, policy)
     eligible = credits.filter(pl.col("is_eligible"))
-    return dg.Output(
+    yield dg.Output(
         credits,
         metadata={
             "eligible_project_years": eligible.height,
@@ -52,6 +56,7 @@ def out_credits__project_years(
             "tco2e": str(eligible["tco2e"].sum()),
         },
     )
+    yield every_eligible_project_year_has_a_factor(credits)
 
 
 @dg.asset(
@@ -60,7 +65,9 @@ def out_credits__project_years(
     kinds={"polars", "parquet"},
     ins={"reads": dg.AssetIn(METER_READS.key)},
     description=MINIGRID_CUSTOMER_MONTHS.description,
+    check_specs=schema_specs(MINIGRID_CUSTOMER_MONTHS),
 )
+@schema_checked(MINIGRID_CUSTOMER_MONTHS)
 def out_credits__minigrid_customer_months(reads: pl.DataFrame) -> dg.Output[pl.DataFrame]:
     months = customer_months(reads)
     return dg.Output(

@@ -29,6 +29,13 @@ from rrec_pipeline.assets.producer_lots import (
 )
 from rrec_pipeline.basics import faults
 from rrec_pipeline.basics.errors import SettingError
+from rrec_pipeline.checks.issuance import (
+    double_counting,
+    issuance_specs,
+    lot_files_validate,
+    nothing_held,
+)
+from rrec_pipeline.checks.schemas import schema_checked, schema_specs
 from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.issuance.admission import admit
 from rrec_pipeline.issuance.file_rows import file_row, unwritten_row
@@ -89,7 +96,12 @@ def _lots_asset(frequency: str) -> dg.AssetsDefinition:
         group_name=GROUP,
         kinds={"polars", "parquet"},
         description=table.description,
+        check_specs=[
+            *schema_specs(table, partitions_def=ISSUANCE_PARTITIONS[frequency]),
+            *issuance_specs(frequency, "lots"),
+        ],
     )
+    @schema_checked(table)
     def _asset(
         context: dg.AssetExecutionContext,
         config: IssuanceConfig,
@@ -100,7 +112,7 @@ def _lots_asset(frequency: str) -> dg.AssetsDefinition:
         reservations: pl.DataFrame,
         clearances: pl.DataFrame,
         gap_explanations: pl.DataFrame,
-    ) -> dg.Output:
+    ):
         registry = RegistryTables(projects, devices, reservations, clearances)
         settings = settings_of(config, explanations_from_frame(gap_explanations))
         plan = issuance_ledger.plan(registry, warehouse.scan(tables.METER_READS.key), settings)
@@ -111,7 +123,7 @@ def _lots_asset(frequency: str) -> dg.AssetsDefinition:
         issuance_ledger.record_holds(holds, "plan", lots["lot_id"].to_list())
         for row in holds.iter_rows(named=True):
             context.log.info(f"{row['lot_id']} {row['state']}: {row['rule']}: {row['reason']}")
-        return dg.Output(
+        yield dg.Output(
             lots,
             metadata={
                 "lots": lots.height,
@@ -122,6 +134,7 @@ def _lots_asset(frequency: str) -> dg.AssetsDefinition:
                 ),
             },
         )
+        yield double_counting(table.key, issuance_ledger, lots, projects, clearances)
 
     return _asset
 
@@ -140,7 +153,12 @@ def _files_asset(frequency: str) -> dg.AssetsDefinition:
         group_name=GROUP,
         kinds={"csv", "json"},
         description=table.description,
+        check_specs=[
+            *schema_specs(table, partitions_def=ISSUANCE_PARTITIONS[frequency]),
+            *issuance_specs(frequency, "lot_files"),
+        ],
     )
+    @schema_checked(table)
     def _asset(
         warehouse: Warehouse,
         lot_folder: LotFolder,
@@ -150,7 +168,7 @@ def _files_asset(frequency: str) -> dg.AssetsDefinition:
         devices: pl.DataFrame,
         reservations: pl.DataFrame,
         clearances: pl.DataFrame,
-    ) -> dg.Output:
+    ):
         reads = warehouse.scan(tables.METER_READS.key)
         made = files_of_lots(lots, projects, devices, reads, load_reference())
         # A registered explanation clears a lot's gap as it clears a producer's file's.
@@ -158,9 +176,10 @@ def _files_asset(frequency: str) -> dg.AssetsDefinition:
         rows = [_file_row(frequency, files, lot_folder, config) for files in made]
         frame = table.validate(pl.DataFrame(rows, schema=table.dtypes))
         faults.reached("lot_files")
-        return dg.Output(
+        yield dg.Output(
             frame, metadata={"files": frame.height, "invalid": int((~frame["is_valid"]).sum())}
         )
+        yield lot_files_validate(frequency, frame)
 
     return _asset
 
@@ -191,6 +210,7 @@ def _issued_asset(frequency: str) -> dg.AssetsDefinition:
         kinds={"duckdb"},
         description="The period's lots entered in the issuance ledger, reads certified; "
         "a lot the guard, its file or its approval holds is left out with its reason.",
+        check_specs=issuance_specs(frequency, "issued"),
     )
     def _asset(
         context: dg.AssetExecutionContext,
@@ -203,14 +223,15 @@ def _issued_asset(frequency: str) -> dg.AssetsDefinition:
         devices: pl.DataFrame,
         projects: pl.DataFrame,
         clearances: pl.DataFrame,
-    ) -> dg.MaterializeResult:
+    ):
         unapproved = _unapproved(context, config, registry_folder, lots)
         claimed = issuance_ledger.claimed()
         admission = admit(lots, files, claimed, (projects, clearances), unapproved)
         reads = lot_reads(warehouse.scan(tables.METER_READS.key), devices, admission.ready)
         count = issuance_ledger.enter(admission, reads, context.run.run_id)
         faults.reached("issuance")
-        return issued_result(context, count, admission)
+        yield issued_result(context, count, admission)
+        yield nothing_held(frequency, context.partition_key, issuance_ledger)
 
     return _asset
 

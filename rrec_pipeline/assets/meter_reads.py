@@ -17,6 +17,12 @@ import dagster as dg
 import polars as pl
 
 from rrec_pipeline.basics import faults
+from rrec_pipeline.checks.meter_reads import (
+    METER_CHECK_SPECS,
+    meter_anomalies_reviewed,
+    meter_reads_do_not_overlap,
+)
+from rrec_pipeline.checks.schemas import schema_checked, schema_specs
 from rrec_pipeline.meter_reads.days import normalise_days
 from rrec_pipeline.meter_reads.ingest import LandingReport, PageRejectedError, land_days
 from rrec_pipeline.partitions import METER_PARTITIONS, meter_partition_key, split_meter_keys
@@ -72,7 +78,9 @@ def _landing_metadata(report: LandingReport) -> dict[str, object]:
     partitions_def=METER_PARTITIONS,
     deps=[RAW],
     group_name="meter_reads",
+    check_specs=[*schema_specs(METER_READS, METER_ANOMALIES), *METER_CHECK_SPECS],
 )
+@schema_checked(METER_READS, METER_ANOMALIES)
 def core_meter(
     context: dg.AssetExecutionContext, meter_sources: MeterSources, landing_zone: LandingZone
 ):
@@ -93,6 +101,7 @@ def core_meter(
             "missing_intervals": int((reads["quality"] == "missing").sum()),
         },
     )
+    yield meter_reads_do_not_overlap(reads)
     yield dg.Output(
         _per_partition(by_day, name, "anomalies"),
         METER_ANOMALIES.key,
@@ -100,6 +109,7 @@ def core_meter(
             "by_kind": dg.MetadataValue.json(dict(anomalies.group_by("anomaly").len().iter_rows())),
         },
     )
+    yield meter_anomalies_reviewed(anomalies)
     faults.reached("partition_write")
     for day, result in by_day.items():
         landing_zone.record_normalised(name, day, result.pages)

@@ -5,6 +5,8 @@ import dagster as dg
 import polars as pl
 
 from rrec_pipeline import tables
+from rrec_pipeline.checks.issuance import FILE_LOTS_GUARD, double_counting
+from rrec_pipeline.checks.schemas import schema_checked, schema_specs
 from rrec_pipeline.credits.reference import load_reference
 from rrec_pipeline.issuance.admission import Admission, admit, producer_files
 from rrec_pipeline.issuance.producer_lots import file_lots
@@ -48,7 +50,9 @@ def file_lot_assets() -> list[dg.AssetsDefinition]:
     group_name=GROUP,
     kinds={"polars", "parquet"},
     description="Producer-submitted verification files of registered projects, as lots.",
+    check_specs=[*schema_specs(tables.FILE_LOTS.lots), FILE_LOTS_GUARD],
 )
+@schema_checked(tables.FILE_LOTS.lots)
 def out_issuance__file_lots(
     context: dg.AssetExecutionContext,
     issuance_ledger: IssuanceLedger,
@@ -57,7 +61,7 @@ def out_issuance__file_lots(
     devices: pl.DataFrame,
     reservations: pl.DataFrame,
     clearances: pl.DataFrame,
-) -> dg.Output:
+):
     registry = RegistryTables(projects, devices, reservations, clearances)
     lots, held = file_lots(files, registry, tokens_of(projects, load_reference()))
     issued = set(issuance_ledger.issued_lots()["lot_id"])
@@ -69,7 +73,8 @@ def out_issuance__file_lots(
     )
     for item in held:
         context.log.warning(f"held back ({item.kind}): {item.reason}")
-    return dg.Output(lots, metadata={"lots": lots.height, "held_back": len(held)})
+    yield dg.Output(lots, metadata={"lots": lots.height, "held_back": len(held)})
+    yield double_counting(tables.FILE_LOTS.lots.key, issuance_ledger, lots, projects, clearances)
 
 
 @dg.asset(

@@ -8,6 +8,7 @@ import dagster as dg
 import polars as pl
 
 from rrec_pipeline import tables
+from rrec_pipeline.checks.schemas import schema_checked, schema_specs
 from rrec_pipeline.registry.appendix_b import check_registry
 from rrec_pipeline.registry.files import (
     CLEARANCES,
@@ -24,6 +25,7 @@ LAYOUTS = {
     tables.RESERVATIONS.key: RESERVATIONS,
     tables.CLEARANCES.key: CLEARANCES,
 }
+REGISTRY_TABLES = [tables.TABLES[key] for key in (*LAYOUTS, tables.REGISTRY_FINDINGS.key)]
 
 
 @dg.multi_asset(
@@ -33,7 +35,9 @@ LAYOUTS = {
         for key in (*LAYOUTS, tables.REGISTRY_FINDINGS.key)
     },
     group_name="registry",
+    check_specs=schema_specs(*REGISTRY_TABLES),
 )
+@schema_checked(*REGISTRY_TABLES)
 def core_registry(context: dg.AssetExecutionContext, registry_folder: RegistryFolder):
     frames, bad = {}, []
     for key, layout in LAYOUTS.items():

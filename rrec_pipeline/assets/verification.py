@@ -11,6 +11,8 @@ from decimal import Decimal, InvalidOperation
 import dagster as dg
 import polars as pl
 
+from rrec_pipeline.checks.schemas import schema_checked, schema_specs
+from rrec_pipeline.checks.verification import VERIFICATION_CHECK_SPECS, verification_results
 from rrec_pipeline.resources.storage.registry_folder import RegistryFolder
 from rrec_pipeline.resources.storage.submission_folder import SubmissionFolder
 from rrec_pipeline.tables import (
@@ -43,7 +45,9 @@ class VerificationRunConfig(dg.Config):
     group_name=GROUP,
     kinds={"csv", "polars"},
     description=GAP_EXPLANATIONS.description,
+    check_specs=schema_specs(GAP_EXPLANATIONS),
 )
+@schema_checked(GAP_EXPLANATIONS)
 def core_verification__gap_explanations(registry_folder: RegistryFolder) -> dg.Output:
     data = registry_folder.read("gap_explanations.csv")
     where = registry_folder.describe("gap_explanations.csv")
@@ -55,15 +59,20 @@ def core_verification__gap_explanations(registry_folder: RegistryFolder) -> dg.O
     return dg.Output(frame, metadata={"file": where, "dagster/row_count": frame.height})
 
 
+VERIFICATION_TABLES = (VERIFICATION_FILES, VERIFICATION_READINGS, VERIFICATION_FINDINGS)
+
+
 @dg.multi_asset(
     name="core_verification",
     outs={
         table.key: dg.AssetOut(description=table.description, kinds={"polars", "parquet"})
-        for table in (VERIFICATION_FILES, VERIFICATION_READINGS, VERIFICATION_FINDINGS)
+        for table in VERIFICATION_TABLES
     },
     ins={"gap_explanations": dg.AssetIn(GAP_EXPLANATIONS.key)},
     group_name=GROUP,
+    check_specs=[*schema_specs(*VERIFICATION_TABLES), *VERIFICATION_CHECK_SPECS],
 )
+@schema_checked(*VERIFICATION_TABLES)
 def core_verification(
     context: dg.AssetExecutionContext,
     config: VerificationRunConfig,
@@ -82,9 +91,11 @@ def core_verification(
     for key, folder in quarantined.items():
         context.log.warning(f"quarantined {key!r} -> {folder}")
     metadata = _batch_metadata(report, len(quarantined))
-    yield dg.Output(summaries_frame(report), VERIFICATION_FILES.key, metadata=metadata)
+    files, findings = summaries_frame(report), findings_frame(report)
+    yield dg.Output(files, VERIFICATION_FILES.key, metadata=metadata)
     yield dg.Output(accepted_readings_frame(report), VERIFICATION_READINGS.key)
-    yield dg.Output(findings_frame(report), VERIFICATION_FINDINGS.key)
+    yield dg.Output(findings, VERIFICATION_FINDINGS.key)
+    yield from verification_results(files, findings)
 
 
 def _validation_config(config: VerificationRunConfig, explanations: pl.DataFrame):

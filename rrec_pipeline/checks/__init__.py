@@ -4,8 +4,11 @@ The rules they apply live in the domain (`rrec_pipeline.validation`,
 `rrec_pipeline.meter_reads.overlaps`, the table registry); these modules turn
 outcomes into check results whose metadata a person who did not write the code
 can read: Markdown tables naming file, line, rule, value and what was expected.
+Each module declares its checks' specs and computes their results; the asset
+they judge declares the specs and yields the results in its own step, on the
+frames it has just written (a check of its own step would read them back).
 
-- `schemas.py`: one blocking schema check per registered table, in one loop;
+- `schemas.py`: one blocking schema check per registered table;
 - `verification.py`: one check per rule family, and that quarantine caught every error;
 - `meter_reads.py`: no overlapping intervals; anomalies for review;
 - `credits.py`: every eligible project-year has a factor;

@@ -1,7 +1,9 @@
 """Checks on meter reads: what a run wrote, one (day, source) or a range of days.
 
-They are not partitioned checks: a run over a range of days evaluates once,
-and Dagster cannot attribute one result to each of its partitions.
+They run in the meter asset's own step, on the frames it has just written (as
+the schema checks do, `checks/schemas.py`), so a run over a range of days is
+judged once on exactly its days. They are not partitioned checks: Dagster
+cannot attribute one result to each partition of a range.
 
 No overlapping intervals is blocking (issuance must never count an hour twice);
 anomalies warn, since normalisation has already held them back.
@@ -17,11 +19,29 @@ from rrec_pipeline.meter_reads.overlaps import overlapping_intervals
 from rrec_pipeline.tables import METER_ANOMALIES, METER_READS
 
 READ_COLUMNS = ["source", "site_id", "device_id", "interval_start", "interval_end", "wh"]
+NO_OVERLAP = "meter_reads_do_not_overlap"
+ANOMALIES = "meter_anomalies_reviewed"
+
+METER_CHECK_SPECS = [
+    dg.AssetCheckSpec(
+        NO_OVERLAP,
+        asset=METER_READS.key,
+        blocking=True,
+        description="No device has overlapping intervals: no hour counted twice.",
+    ),
+    dg.AssetCheckSpec(
+        ANOMALIES,
+        asset=METER_ANOMALIES.key,
+        description="Meter anomalies (resets, rollovers, held-back values) for review.",
+    ),
+]
 
 
-def _no_overlap(reads: pl.DataFrame) -> dg.AssetCheckResult:
+def meter_reads_do_not_overlap(reads: pl.DataFrame) -> dg.AssetCheckResult:
     overlaps = overlapping_intervals(reads)
     return dg.AssetCheckResult(
+        asset_key=METER_READS.key,
+        check_name=NO_OVERLAP,
         passed=overlaps.is_empty(),
         metadata={
             "overlapping_rows": overlaps.height,
@@ -30,8 +50,10 @@ def _no_overlap(reads: pl.DataFrame) -> dg.AssetCheckResult:
     )
 
 
-def _anomalies(anomalies: pl.DataFrame) -> dg.AssetCheckResult:
+def meter_anomalies_reviewed(anomalies: pl.DataFrame) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
+        asset_key=METER_ANOMALIES.key,
+        check_name=ANOMALIES,
         passed=anomalies.is_empty(),
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
@@ -39,20 +61,3 @@ def _anomalies(anomalies: pl.DataFrame) -> dg.AssetCheckResult:
             "listed": dg.MetadataValue.md(markdown_table(anomalies)),
         },
     )
-
-
-meter_reads_do_not_overlap = dg.asset_check(
-    asset=METER_READS.key,
-    name="meter_reads_do_not_overlap",
-    blocking=True,
-    description="No device has overlapping intervals: no hour counted twice.",
-)(_no_overlap)
-meter_anomalies_reviewed = dg.asset_check(
-    asset=METER_ANOMALIES.key,
-    name="meter_anomalies_reviewed",
-    description="Meter anomalies (resets, rollovers, held-back values) for review.",
-)(_anomalies)
-
-
-def meter_checks() -> list[dg.AssetChecksDefinition]:
-    return [meter_reads_do_not_overlap, meter_anomalies_reviewed]

@@ -3,9 +3,14 @@
 Rejected files are already quarantined, so a failed family check is a WARN for
 ops to review, not a block: the accepted files must still flow on. That no
 accepted file has an error finding is blocking: publication builds on it.
+
+They run in `core_verification`'s own step on the frames it has just written
+(`VERIFICATION_CHECK_SPECS`, `verification_results`), as the schema checks do.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import dagster as dg
 import polars as pl
@@ -24,6 +29,8 @@ def family_check_result(family: Family, findings: pl.DataFrame) -> dg.AssetCheck
         pl.col("file").fill_null("(across files)")
     )
     return dg.AssetCheckResult(
+        asset_key=VERIFICATION_FINDINGS.key,
+        check_name=f"{family}_rules",
         passed=errors.is_empty(),
         severity=dg.AssetCheckSeverity.WARN,
         description=f"{errors.height} errors, {rows.height - errors.height} warnings",
@@ -39,36 +46,39 @@ def family_check_result(family: Family, findings: pl.DataFrame) -> dg.AssetCheck
     )
 
 
-def _family_check(family: Family) -> dg.AssetChecksDefinition:
-    rule_ids = ", ".join(rule.id for rule in rules_in(family))
+ACCEPTED_CLEAN = "accepted_files_have_no_errors"
+VERIFICATION_CHECK_SPECS = [
+    *(
+        dg.AssetCheckSpec(
+            f"{family}_rules",
+            asset=VERIFICATION_FINDINGS.key,
+            description="No {} errors in the batch ({}).".format(
+                family, ", ".join(rule.id for rule in rules_in(family))
+            ),
+        )
+        for family in Family
+    ),
+    dg.AssetCheckSpec(
+        ACCEPTED_CLEAN,
+        asset=VERIFICATION_FILES.key,
+        blocking=True,
+        additional_deps=[VERIFICATION_FINDINGS.key],
+        description="No accepted file has an error finding: quarantine caught every one.",
+    ),
+]
 
-    @dg.asset_check(
-        asset=VERIFICATION_FINDINGS.key,
-        name=f"{family}_rules",
-        description=f"No {family} errors in the batch ({rule_ids}).",
-    )
-    def _check(findings: pl.DataFrame) -> dg.AssetCheckResult:
-        return family_check_result(family, findings)
 
-    return _check
-
-
-@dg.asset_check(
-    asset=VERIFICATION_FILES.key,
-    blocking=True,
-    additional_ins={"findings": dg.AssetIn(VERIFICATION_FINDINGS.key)},
-    description="No accepted file has an error finding: quarantine caught every one.",
-)
-def accepted_files_have_no_errors(
-    core_verification__files: pl.DataFrame, findings: pl.DataFrame
-) -> dg.AssetCheckResult:
-    accepted = core_verification__files.filter(pl.col("is_accepted")).select("file")
+def verification_results(
+    files: pl.DataFrame, findings: pl.DataFrame
+) -> Iterator[dg.AssetCheckResult]:
+    """The family checks on the findings, then that no accepted file has an error."""
+    for family in Family:
+        yield family_check_result(family, findings)
+    accepted = files.filter(pl.col("is_accepted")).select("file")
     leaked = findings.filter(pl.col("severity") == "error").join(accepted, on="file")
-    return dg.AssetCheckResult(
+    yield dg.AssetCheckResult(
+        asset_key=VERIFICATION_FILES.key,
+        check_name=ACCEPTED_CLEAN,
         passed=leaked.is_empty(),
         metadata={"leaked": dg.MetadataValue.md(markdown_table(leaked, FINDING_COLUMNS))},
     )
-
-
-def verification_checks() -> list[dg.AssetChecksDefinition]:
-    return [*(_family_check(family) for family in Family), accepted_files_have_no_errors]

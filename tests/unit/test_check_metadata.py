@@ -10,7 +10,7 @@ import polars as pl
 from rrec_pipeline.build import build_defs
 from rrec_pipeline.checks.markdown import markdown_table
 from rrec_pipeline.checks.meter_reads import meter_anomalies_reviewed, meter_reads_do_not_overlap
-from rrec_pipeline.checks.schemas import schema_check
+from rrec_pipeline.checks.schemas import schema_result
 from rrec_pipeline.tables import METER_READS
 
 T0 = datetime(2025, 3, 14, tzinfo=UTC)
@@ -67,7 +67,7 @@ def test_anomalies_are_listed_as_a_markdown_table() -> None:
 
 def test_schema_failures_name_column_check_and_value() -> None:
     bad = overlapping_reads().with_columns(pl.lit(-5).alias("wh"))
-    result = schema_check(METER_READS)(bad)
+    result = schema_result(METER_READS, bad)
     assert not result.passed
     failures = result.metadata["failures"].value
     assert failures.startswith("|") and "wh" in failures and "-5" in failures

@@ -72,41 +72,33 @@ class ParquetIOManager(dg.ConfigurableIOManager):
         asset_key = context.asset_key
         if not context.has_asset_partitions:
             return read_parquet_once(self._path(asset_key, None))
-        keys = _run_partition_keys(context) or context.asset_partition_keys
-        wanted = {self._path(asset_key, key) for key in keys}
         # Glob what exists rather than stat every wanted key (years x sources of them).
         folder = Path(self.base_dir, *asset_key.path)
-        found = sorted(p for p in folder.rglob(FILE_NAME) if p in wanted) if folder.exists() else []
+        found = sorted(folder.rglob(FILE_NAME)) if folder.exists() else []
+        if not _reads_whole_table(context):
+            wanted = {self._path(asset_key, key) for key in context.asset_partition_keys}
+            found = [path for path in found if path in wanted]
         if found:
             return pl.concat([read_parquet_once(path) for path in found])
         table = TABLES.get(asset_key.to_user_string())
         return table.empty() if table else pl.DataFrame()
 
 
-_RANGE_TAGS = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
+_PARTITION_TAGS = (
+    "dagster/partition",
+    "dagster/asset_partition_range_start",
+    "dagster/asset_partition_range_end",
+)
 
 
-def _run_partition_keys(context: dg.InputContext) -> list[str] | None:
-    """The run's own (day, source) partitions, when a meter run's unpartitioned checks read
-    the tables it wrote: Dagster would hand them every partition ever written, and they
-    judge what this run wrote."""
-    partitions = context.asset_partitions_def
-    if not isinstance(partitions, dg.MultiPartitionsDefinition):
-        return None
+def _reads_whole_table(context: dg.InputContext) -> bool:
+    """An unpartitioned run reads a partitioned table whole (Dagster maps it to every
+    partition): every file present, without listing the ~16,000 (day, source) keys."""
     try:
         tags = context.step_context.dagster_run.tags
     except Exception:  # an input context built outside a run (tests of the IO manager)
-        return None
-    start, end = (tags.get(name) for name in _RANGE_TAGS)
-    if start and end:
-        keys = dg.PartitionKeyRange(start, end)
-    elif tags.get("dagster/partition"):
-        keys = dg.PartitionKeyRange(tags["dagster/partition"], tags["dagster/partition"])
-    else:
-        return None
-    if not (partitions.has_partition_key(keys.start) and partitions.has_partition_key(keys.end)):
-        return None
-    return list(partitions.get_partition_keys_in_range(keys))
+        return False
+    return not any(name in tags for name in _PARTITION_TAGS)
 
 
 def _require_live_run(context: dg.OutputContext) -> None:
