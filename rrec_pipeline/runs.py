@@ -61,7 +61,16 @@ def open_instance(dagster_home: Path) -> dg.DagsterInstance:
             write_atomic(config, INSTANCE_YAML.read_bytes())
         instance = dg.DagsterInstance.get()
         instance.get_runs_count()  # storage exists and is stamped before the lock is let go
+        hold_one_connection(instance)
         return instance
+
+
+def hold_one_connection(instance: dg.DagsterInstance) -> None:
+    """On PostgreSQL, keep one connection open for the process's runs, as Dagster's own
+    webserver does: by default each event opens its own (about 10 ms an event here, against
+    5 ms on SQLite; `bench/dagster_events.py`). No statement timeout, as without it; SQLite
+    storage ignores this."""
+    instance.optimize_for_webserver(statement_timeout=0, pool_recycle=3600, max_overflow=4)
 
 
 def quiet_dagster() -> None:
@@ -97,7 +106,10 @@ class Runner:
     than one per day (`DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS`): a year
     of a file drop otherwise spends 9 s writing planned events. The price, as
     Dagster documents it: a failed range run does not mark its days failed (our
-    summary names the failed run).
+    summary names the failed run). Its materializations, one per day, are
+    written as one batch (`DAGSTER_EVENT_BATCH_SIZE`): one insert on PostgreSQL,
+    where an event alone costs about 10 ms (`bench/dagster_events.py`); SQLite
+    storage writes a batch one event at a time, as before.
     """
 
     def __init__(self, instance: dg.DagsterInstance, home: Path, console_level: str = "CRITICAL"):
@@ -106,6 +118,7 @@ class Runner:
         self.instance = instance
         self.console = console_config(console_level)
         os.environ.setdefault("DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS", "true")
+        os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", "1000")
         self.defs = build_defs(home=home)
         self.results: list[dg.ExecuteInProcessResult] = []
         for run_id in fail_lost_runs(instance):

@@ -13,7 +13,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+import dagster as dg
 import pytest
+import yaml
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,6 +154,31 @@ def test_rrec_run_keeps_an_existing_instance_configuration(tmp_path: Path) -> No
     config.write_text("telemetry:\n  enabled: false\n# the operator's PostgreSQL settings\n")
     assert rrec_run(home).returncode == 1, "the examples hold one window"
     assert "the operator's PostgreSQL settings" in config.read_text()
+
+
+def test_rrec_run_on_postgres_records_every_day_it_wrote(tmp_path: Path, postgres_db) -> None:
+    """On PostgreSQL `rrec run` holds one connection and writes a range run's days as one
+    batch: every (day, source) partition in the warehouse is a materialization in Dagster."""
+    home = seeded_home(tmp_path)
+    config = home / "dagster_home" / "dagster.yaml"
+    config.parent.mkdir(parents=True)
+    config.write_text(yaml.safe_dump({"storage": {"postgres": {"postgres_db": postgres_db}}}))
+    done = rrec_run(home)
+    assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "This run: 5 lot(s) issued (33 R-RECs), 5 mint(s) confirmed" in done.stdout
+    assert EXAMPLE_HOLD in done.stdout, "as on SQLite"
+    assert "Traceback" not in done.stderr and "ERROR" not in done.stderr
+    folders = (home / "warehouse" / "core_meter__reads").glob("source=*/date=*")
+    written = {
+        str(dg.MultiPartitionKey({"date": d.name[5:], "source": d.parent.name[7:]}))
+        for d in folders
+    }
+    assert len(written) >= 3, written
+    with dg.DagsterInstance.from_config(str(config.parent)) as instance:
+        recorded = instance.get_materialized_partitions(dg.AssetKey("core_meter__reads"))
+        jobs = {run.job_name for run in instance.get_runs()}
+    assert recorded == written
+    assert {"meter_reads_job", "rrec_main", "minting_job", "analysts_job"} <= jobs
 
 
 def test_the_ui_script_serves_the_instance_rrec_run_wrote(tmp_path: Path) -> None:
