@@ -21,6 +21,13 @@ DAILY = dg.DailyPartitionsDefinition(start_date=FIRST_DAY, timezone="UTC")
 METER_SOURCES = dg.StaticPartitionsDefinition(list(SOURCES))
 METER_PARTITIONS = dg.MultiPartitionsDefinition({"date": DAILY, "source": METER_SOURCES})
 
+# The run tags by which Dagster scopes a run to one partition or to a range of them (a
+# single-run backfill sets the range); Dagster's own constants sit in a private module.
+PARTITION_TAG = "dagster/partition"
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
+PARTITION_TAGS = (PARTITION_TAG, RANGE_START_TAG, RANGE_END_TAG)
+
 
 def meter_partition_key(day: date, source: str) -> dg.MultiPartitionKey:
     return dg.MultiPartitionKey({"date": day.isoformat(), "source": source})
@@ -47,8 +54,8 @@ def split_meter_keys(context: dg.AssetExecutionContext) -> tuple[list[date], str
 def meter_range_tags(first: date, last: date, source: str) -> dict[str, str]:
     """Run tags for one run over the days `first`..`last` of one source."""
     return {
-        "dagster/asset_partition_range_start": meter_partition_key(first, source),
-        "dagster/asset_partition_range_end": meter_partition_key(last, source),
+        RANGE_START_TAG: meter_partition_key(first, source),
+        RANGE_END_TAG: meter_partition_key(last, source),
     }
 
 

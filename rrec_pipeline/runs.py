@@ -28,7 +28,7 @@ from rrec_pipeline.issuance.plan import (
 from rrec_pipeline.jobs import METER_JOB_NAME, issuance_job_name
 from rrec_pipeline.meter_reads.days import stale_days
 from rrec_pipeline.minting.links import redact
-from rrec_pipeline.partitions import meter_partition_key, meter_range_tags
+from rrec_pipeline.partitions import PARTITION_TAGS, meter_partition_key, meter_range_tags
 from rrec_pipeline.resources.storage.atomic import write_atomic
 from rrec_pipeline.resources.storage.lost_runs import fail_lost_runs
 from rrec_pipeline.schedules import current_plan, days_to_fetch, issuance_run_config
@@ -96,9 +96,6 @@ def consecutive_stretches(days: list[date]) -> list[tuple[date, date]]:
 
 
 # What a run covered: its partition, or its range of partitions.
-_PARTITION_TAGS = ("partition", "asset_partition_range_start", "asset_partition_range_end")
-
-
 class Runner:
     """Executes the jobs in-process, one after another, and remembers their results.
 
@@ -224,7 +221,7 @@ class Runner:
         latest = {}
         for result in self.results:
             tags = result.dagster_run.tags
-            scope = tuple(tags.get(f"dagster/{name}") for name in _PARTITION_TAGS)
+            scope = tuple(tags.get(name) for name in PARTITION_TAGS)
             for evaluation in result.get_asset_check_evaluations():
                 latest[(evaluation.asset_check_key, evaluation.partition, scope)] = evaluation
         failed = []

@@ -18,6 +18,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
+from rrec_pipeline.partitions import PARTITION_TAGS
 from rrec_pipeline.resources.storage.atomic import read_parquet_once, write_with
 from rrec_pipeline.resources.storage.lost_runs import is_live
 from rrec_pipeline.resources.storage.warehouse import FILE_NAME
@@ -84,13 +85,6 @@ class ParquetIOManager(dg.ConfigurableIOManager):
         return table.empty() if table else pl.DataFrame()
 
 
-_PARTITION_TAGS = (
-    "dagster/partition",
-    "dagster/asset_partition_range_start",
-    "dagster/asset_partition_range_end",
-)
-
-
 def _reads_whole_table(context: dg.InputContext) -> bool:
     """An unpartitioned run reads a partitioned table whole (Dagster maps it to every
     partition): every file present, without listing the ~16,000 (day, source) keys."""
@@ -98,7 +92,7 @@ def _reads_whole_table(context: dg.InputContext) -> bool:
         tags = context.step_context.dagster_run.tags
     except Exception:  # an input context built outside a run (tests of the IO manager)
         return False
-    return not any(name in tags for name in _PARTITION_TAGS)
+    return not any(name in tags for name in PARTITION_TAGS)
 
 
 def _require_live_run(context: dg.OutputContext) -> None:
