@@ -31,9 +31,11 @@ from rrec_pipeline.basics import faults
 from rrec_pipeline.basics.errors import SettingError
 from rrec_pipeline.checks.issuance import (
     double_counting,
-    issuance_specs,
+    files_spec,
+    guard_spec,
     lot_files_validate,
     nothing_held,
+    nothing_held_spec,
 )
 from rrec_pipeline.checks.schemas import schema_checked, schema_specs
 from rrec_pipeline.credits.reference import load_reference
@@ -98,7 +100,7 @@ def _lots_asset(frequency: str) -> dg.AssetsDefinition:
         description=table.description,
         check_specs=[
             *schema_specs(table, partitions_def=ISSUANCE_PARTITIONS[frequency]),
-            *issuance_specs(frequency, "lots"),
+            guard_spec(frequency),
         ],
     )
     @schema_checked(table)
@@ -134,7 +136,9 @@ def _lots_asset(frequency: str) -> dg.AssetsDefinition:
                 ),
             },
         )
-        yield double_counting(table.key, issuance_ledger, lots, projects, clearances)
+        yield double_counting(
+            guard_spec(frequency), "lots", issuance_ledger, lots, projects, clearances
+        )
 
     return _asset
 
@@ -155,7 +159,7 @@ def _files_asset(frequency: str) -> dg.AssetsDefinition:
         description=table.description,
         check_specs=[
             *schema_specs(table, partitions_def=ISSUANCE_PARTITIONS[frequency]),
-            *issuance_specs(frequency, "lot_files"),
+            files_spec(frequency),
         ],
     )
     @schema_checked(table)
@@ -210,7 +214,7 @@ def _issued_asset(frequency: str) -> dg.AssetsDefinition:
         kinds={"duckdb"},
         description="The period's lots entered in the issuance ledger, reads certified; "
         "a lot the guard, its file or its approval holds is left out with its reason.",
-        check_specs=issuance_specs(frequency, "issued"),
+        check_specs=[nothing_held_spec(frequency)],
     )
     def _asset(
         context: dg.AssetExecutionContext,

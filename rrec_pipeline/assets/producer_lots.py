@@ -74,7 +74,7 @@ def out_issuance__file_lots(
     for item in held:
         context.log.warning(f"held back ({item.kind}): {item.reason}")
     yield dg.Output(lots, metadata={"lots": lots.height, "held_back": len(held)})
-    yield double_counting(tables.FILE_LOTS.lots.key, issuance_ledger, lots, projects, clearances)
+    yield double_counting(FILE_LOTS_GUARD, "file lots", issuance_ledger, lots, projects, clearances)
 
 
 @dg.asset(

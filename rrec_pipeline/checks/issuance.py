@@ -34,38 +34,44 @@ FILES_VALID = "lot_files_validate"
 NOTHING_HELD = "no_lot_held"
 
 
-def issuance_specs(frequency: str, asset: str) -> list[dg.AssetCheckSpec]:
-    """The checks on the `asset` ("lots", "lot_files" or "issued") of one frequency's period."""
-    keys = tables.ISSUANCE[frequency]
-    name, key, description = {
-        "lots": (
-            GUARD,
-            keys.lots.key,
-            "No lot to issue overlaps an issued lot of the same or a co-located "
-            "project; one that does is held.",
-        ),
-        "lot_files": (
-            FILES_VALID,
-            keys.lot_files.key,
-            "Every lot's verification CSV is written and passes rrec validate; "
-            "a lot whose file does not is held.",
-        ),
-        "issued": (
-            NOTHING_HELD,
-            keys.issued,
-            "Every due window of the period is issued; one held (no evidence, "
-            "a failing file, the guard) or waiting for an earlier window is listed with why.",
-        ),
-    }[asset]
+def _period_spec(frequency: str, name: str, key: dg.AssetKey, description: str):
     with partitioned_checks():
-        return [
-            dg.AssetCheckSpec(
-                name,
-                asset=key,
-                partitions_def=ISSUANCE_PARTITIONS[frequency],
-                description=description,
-            )
-        ]
+        return dg.AssetCheckSpec(
+            name, asset=key, partitions_def=ISSUANCE_PARTITIONS[frequency], description=description
+        )
+
+
+def guard_spec(frequency: str) -> dg.AssetCheckSpec:
+    """The guard on the lots one frequency's period plans."""
+    return _period_spec(
+        frequency,
+        GUARD,
+        tables.ISSUANCE[frequency].lots.key,
+        "No lot to issue overlaps an issued lot of the same or a co-located project; "
+        "one that does is held.",
+    )
+
+
+def files_spec(frequency: str) -> dg.AssetCheckSpec:
+    """The lot files of one frequency's period pass `rrec validate`."""
+    return _period_spec(
+        frequency,
+        FILES_VALID,
+        tables.ISSUANCE[frequency].lot_files.key,
+        "Every lot's verification CSV is written and passes rrec validate; "
+        "a lot whose file does not is held.",
+    )
+
+
+def nothing_held_spec(frequency: str) -> dg.AssetCheckSpec:
+    """Nothing of one frequency's period is held or waiting."""
+    return _period_spec(
+        frequency,
+        NOTHING_HELD,
+        tables.ISSUANCE[frequency].issued,
+        "Every due window of the period is issued; one held (no evidence, a failing file, "
+        "the guard) or waiting for an earlier window is listed with why.",
+    )
 
 
 FILE_LOTS_GUARD = dg.AssetCheckSpec(
@@ -77,13 +83,12 @@ FILE_LOTS_GUARD = dg.AssetCheckSpec(
 
 
 def _warn_listing(
-    spec: tuple[str, str], rows: pl.DataFrame, columns: list[str], key: str, what: str
+    spec: dg.AssetCheckSpec, rows: pl.DataFrame, columns: list[str], key: str, what: str
 ) -> dg.AssetCheckResult:
     """A warning that passes when `rows` is empty, listing them as a Markdown table."""
-    asset, name = spec
     return dg.AssetCheckResult(
-        asset_key=asset,
-        check_name=name,
+        asset_key=spec.asset_key,
+        check_name=spec.name,
         passed=rows.is_empty(),
         severity=dg.AssetCheckSeverity.WARN,
         description=f"{rows.height} {what}",
@@ -92,22 +97,26 @@ def _warn_listing(
 
 
 def double_counting(
-    asset: str, ledger: IssuanceLedger, lots: pl.DataFrame, projects, clearances
+    spec: dg.AssetCheckSpec,
+    what: str,
+    ledger: IssuanceLedger,
+    lots: pl.DataFrame,
+    projects: pl.DataFrame,
+    clearances: pl.DataFrame,
 ) -> dg.AssetCheckResult:
-    """The guard's conflicts of `lots` (issued lots and imported mints), as a warning."""
+    """The guard's conflicts of `lots` (`what`: the period's lots or a producer file's) with
+    issued lots and imported mints, as a warning."""
     conflicts = double_counted(lots, ledger.claimed(), projects, clearances)
     columns = ["lot_id", "window_start_utc", "issued_lot_id", "issued_window_start_utc"]
-    what = "file lots" if asset == tables.FILE_LOTS.lots.key else "lots"
-    return _warn_listing(
-        (asset, GUARD), conflicts, columns, "conflicts", f"{what} overlap issued lots: held"
-    )
+    return _warn_listing(spec, conflicts, columns, "conflicts", f"{what} overlap issued lots: held")
 
 
 def nothing_held(frequency: str, period: str, ledger: IssuanceLedger) -> dg.AssetCheckResult:
     held = ledger.held_in(frequency, date.fromisoformat(period))
     columns = ["lot_id", "state", "rule", "reason", "since"]
-    spec = (tables.ISSUANCE[frequency].issued, NOTHING_HELD)
-    return _warn_listing(spec, held, columns, "held", "lots of the period held or waiting")
+    return _warn_listing(
+        nothing_held_spec(frequency), held, columns, "held", "lots of the period held or waiting"
+    )
 
 
 def lot_files_validate(frequency: str, files: pl.DataFrame) -> dg.AssetCheckResult:
