@@ -48,6 +48,28 @@ def checkout_state(root: Path = ROOT) -> dict[str, tuple[int, int]]:
     return state
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto` (`scripts/test`): a worker per core, and one more when integration tests
+    run, as they often wait (on a node, a daemon's tick, a subprocess) where the unit
+    tier alone keeps the cores busy."""
+    cores = os.cpu_count() or 1
+    unit = (ROOT / "tests" / "unit").resolve()
+    paths = [Path(arg.split("::")[0]).resolve() for arg in config.args] or [ROOT / "tests"]
+    return cores if all(path.is_relative_to(unit) for path in paths) else cores + 1
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest test files first (their `runtime` marker), the rest as collected: the
+    workers (`scripts/test` keeps this order) then end together, not one alone on a
+    file of a few long tests started last."""
+
+    def runtime(item: pytest.Item) -> float:
+        marker = item.get_closest_marker("runtime")
+        return marker.args[0] if marker else 0
+
+    items.sort(key=lambda item: -runtime(item))
+
+
 @pytest.fixture(autouse=True)
 def isolated_from_the_users_work(monkeypatch, tmp_path_factory):
     for name in list(os.environ):

@@ -19,7 +19,7 @@ from rrec_pipeline.demo.profiles import pv_hours
 from rrec_pipeline.resources.storage.analyst_db import build
 from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.runtime(60)]
 PROJECT_OF_SITE = {
     "tx-austin": "DEMO-TX-ROOF",
     "ca-fresno": "DEMO-CA-ROOF",

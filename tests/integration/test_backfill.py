@@ -17,7 +17,7 @@ from rrec_pipeline.runs import open_instance
 from tests.integration.test_issuance_assets import home_with_reads
 from tests.integration.test_rrec_run import _clean_env, _graphql_when_up, stop_ui
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.runtime(90)]
 ROOT = Path(__file__).resolve().parents[2]
 # Two periods: enough for a backfill of several (issued in order, one run at a time);
 # each run is a process of its own, so a third only added a minute.

@@ -22,7 +22,7 @@ from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 from rrec_pipeline.runs import open_instance
 from tests.integration.test_issuance_assets import CONFIG, home_with_reads
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.runtime(14)]
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 REDIS_DB = 11  # a database of its own on the shared server, flushed by the test

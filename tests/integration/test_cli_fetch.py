@@ -16,7 +16,7 @@ from tests.fakes.enphase import FakeEnphase
 from tests.fakes.steamaco import FakeSteamaCo
 from tests.integration.test_meter_files import make_drop
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.runtime(11)]
 
 
 @dataclass

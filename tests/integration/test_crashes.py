@@ -21,7 +21,7 @@ from rrec_pipeline.resources.storage.submission_folder import SubmissionFolder
 from rrec_pipeline.validation.quarantine import QuarantineEntry
 from tests.integration.test_rrec_run import ROOT, rrec_run, seeded_home
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.runtime(37)]
 BIN = Path(sys.executable).parent
 
 

@@ -13,7 +13,7 @@ import pytest
 from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 from tests.integration.test_rrec_run import _clean_env
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.runtime(17)]
 
 
 def test_the_first_demo_runs_every_stage_and_ends_with_the_summary(demo_runs) -> None:

@@ -15,6 +15,7 @@ import random
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -29,7 +30,7 @@ from tests.integrity_home import (
     rrec,
 )
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.runtime(230)]
 RESERVATIONS = [
     ("R-GA", "Acme", WALLET_A, "P-GA", "100000", "2024-01-01", "2024-12-31", "monthly"),
     ("R-KE", "Bolt", WALLET_B, "P-KE", "100000", "2024-01-01", "2024-12-31", "monthly"),
@@ -45,15 +46,23 @@ def home_with_exports(tmp_path, name="home"):
 
 
 @pytest.fixture(scope="module")
-def without_faults(tmp_path_factory) -> dict:
+def reference_run(tmp_path_factory) -> tuple[dict, float]:
+    """What a run without faults ends with, and how long it took on this machine."""
     home = home_with_exports(tmp_path_factory.mktemp("reference"))
+    started = time.monotonic()
     done = rrec(home, *RUN)
+    seconds = time.monotonic() - started
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     state = final_state(home)
     assert len(state["lots"]) == 4 and len(state["mints"]) == 4, state
     csvs = [p for p in state["files"] if p.endswith(".csv") and "irec_request" not in p]
     assert len(csvs) == 4, sorted(state["files"])
-    return state
+    return state, seconds
+
+
+@pytest.fixture(scope="module")
+def without_faults(reference_run) -> dict:
+    return reference_run[0]
 
 
 @pytest.mark.parametrize("point", POINTS)
@@ -70,13 +79,15 @@ def test_a_kill_at_each_stage_boundary_ends_as_a_run_without_faults(
 
 
 def test_sigkill_of_the_process_group_at_random_moments_ends_as_a_run_without_faults(
-    without_faults, tmp_path
+    reference_run, tmp_path
 ) -> None:
+    without_faults, whole_run = reference_run
     home = home_with_exports(tmp_path)
     env = {**clean_env(), "RREC_HOME": str(home), "RREC_PUBLISH_REPO": str(home / "remote.git")}
-    # Moments within a run's length (a whole run took 18 s here, a run with nothing left to
-    # do 11 s), drawn in random order: rising moments outlast the later runs, which have
-    # less to do. Up to twelve runs, until five were killed part way.
+    # Moments within the length of a whole run on this machine (past its imports), drawn
+    # in random order: a later run has less to do (one with nothing left takes about
+    # half as long), so a late moment may outlast it. Up to twelve runs, until five were
+    # killed part way.
     moments = random.Random(19)
     kills = 0
     for _attempt in range(12):
@@ -91,7 +102,7 @@ def test_sigkill_of_the_process_group_at_random_moments_ends_as_a_run_without_fa
             start_new_session=True,
         )
         try:
-            run.wait(timeout=moments.uniform(3, 20))
+            run.wait(timeout=moments.uniform(0.15, 1.0) * whole_run)
         except subprocess.TimeoutExpired:
             os.killpg(run.pid, signal.SIGKILL)
             run.wait()

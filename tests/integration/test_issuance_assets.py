@@ -23,7 +23,7 @@ from tests.issuance_scenario import (
     year_reservations,
 )
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.runtime(45)]
 READS = hourly_reads()
 CONFIG = {"as_of": "2025-02-01"}
 

@@ -27,7 +27,7 @@ from tests.integrity_home import (
     rrec,
 )
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.runtime(125)]
 MWH = 10**6
 
 

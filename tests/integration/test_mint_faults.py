@@ -29,7 +29,7 @@ from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 from tests.minting_home import chain_defs, mint
 from tests.rpc_proxy import rpc_proxy
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.runtime(36)]
 LOTS = 6
 
 

@@ -21,7 +21,7 @@ from rrec_pipeline.resources.chain.evm import TokenChain
 from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 from tests.minting_home import chain_defs, mint
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.runtime(17)]
 
 
 def test_every_issued_lot_is_published_and_minted_once_and_a_second_run_sends_nothing(issued):

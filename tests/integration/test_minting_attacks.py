@@ -25,7 +25,7 @@ from tests.integrity_home import (
     published,
 )
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.runtime(170)]
 AS_OF = ["--as-of", "2024-03-15"]
 LATER = ["--as-of", "2024-04-15"]
 JANUARY = ["--as-of", "2024-02-15"]  # a home with January only

@@ -21,7 +21,7 @@ from rrec_pipeline.resources.storage.ledger import IssuanceLedger
 from tests.adoption_home import FILE, KE_TOKEN, TX, registry_history
 from tests.integrity_home import WALLET_B, drop_export, month_csv, new_home, rrec
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.runtime(36)]
 
 
 def imported(home) -> list[dict]:

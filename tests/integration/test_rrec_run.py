@@ -17,7 +17,7 @@ import dagster as dg
 import pytest
 import yaml
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.runtime(70)]
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -23,7 +23,7 @@ from rrec_pipeline.sensors import (
 from tests.integration.test_issuance_assets import home_with_reads
 from tests.integration.test_token_contract import ALICE_KEY
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.runtime(13)]
 RETIREMENT = "0x" + "de" * 20
 
 

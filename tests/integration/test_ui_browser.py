@@ -18,7 +18,7 @@ from playwright.sync_api import sync_playwright
 
 from tests.integration.test_rrec_run import _graphql_when_up, stop_ui
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.runtime(11)]
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = ["1-asset-graph.png", "2-held-lots-check.png", "3-runs.png"]
