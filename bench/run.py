@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark suite: a year of hourly meter reads, end to end, beside the floor.
 
-Usage: python bench/run.py --size 1M|10M|100M [--dir FOLDER] [--seed N]
+Usage: python bench/run.py --size 1M|10M|100M [--dir FOLDER] [--seed N] [--peer duckdb]
 
 Generates the set once under FOLDER (`bench/generate.py`; default
 `/tmp/rrec-bench-<size>`, kept for the next run), then runs each step as its own
@@ -22,7 +22,11 @@ process, so each peak RSS is that step's alone:
 Prints, per step, seconds, reads/s, peak RSS and the ratio to the floor; and
 the end-to-end total (normalise + validate + plan + classify). Figures only;
 nothing asserts on time. `--step NAME --profile FILE` runs one step in this
-process and writes where its time went (pyinstrument) to FILE.
+process and writes where its time went (pyinstrument) to FILE. `--peer duckdb`
+then runs the same four steps as plain DuckDB SQL (`bench/peers/duckdb_job.py`),
+each its own process on the same files, and prints both side by side with the
+ratio, and whether the two found the same numbers (reads out, overlaps, lots,
+R-RECs, Type I and II MWh).
 """
 
 from __future__ import annotations
@@ -42,8 +46,10 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import INGESTED, YEAR, generate, size_count
+from peers.compare import report_peer
 
 END_TO_END = ("normalise", "validate", "plan", "classify")
+PEERS = {"duckdb": Path(__file__).resolve().parent / "peers" / "duckdb_job.py"}
 MAX_KWH_PER_HOUR = 10_000
 
 
@@ -126,7 +132,11 @@ def normalise(folder: Path) -> dict:
             part.write_parquet(target / f"{day}.parquet")
         reads += result.reads.height
         anomalies += result.anomalies.height
-    return {"reads": _count(folder), "detail": f"{reads:,} reads out, {anomalies:,} anomalies"}
+    return {
+        "reads": _count(folder),
+        "detail": f"{reads:,} reads out, {anomalies:,} anomalies",
+        "numbers": {"reads_out": reads},
+    }
 
 
 def _parsed_day(folder: Path, day: date) -> pl.DataFrame:
@@ -146,7 +156,11 @@ def validate(folder: Path) -> dict:
         METER_READS.schema.validate(frame, lazy=True)
         overlaps += overlapping_intervals(frame).height
         rows += frame.height
-    return {"reads": _count(folder), "detail": f"{rows:,} reads checked, {overlaps} overlaps"}
+    return {
+        "reads": _count(folder),
+        "detail": f"{rows:,} reads checked, {overlaps} overlaps",
+        "numbers": {"overlaps": overlaps},
+    }
 
 
 def plan(folder: Path) -> dict:
@@ -157,7 +171,11 @@ def plan(folder: Path) -> dict:
     reads = pl.scan_parquet(_files(folder, "normalised"))
     made = make_plan(registry, reads, PlanSettings(as_of_clock(date(YEAR + 1, 2, 1))))
     issued = sum(lot.rrecs for lot in made.lots)
-    return {"reads": _count(folder), "detail": f"{len(made.lots):,} lots, {issued:,} R-RECs"}
+    return {
+        "reads": _count(folder),
+        "detail": f"{len(made.lots):,} lots, {issued:,} R-RECs",
+        "numbers": {"lots": len(made.lots), "rrecs": issued},
+    }
 
 
 def classify(folder: Path) -> dict:
@@ -165,10 +183,16 @@ def classify(folder: Path) -> dict:
 
     months = customer_months(pl.scan_parquet(_files(folder, "normalised")))
     type1 = months["type1_ma_mwh"].sum() + months["type1_mb_mwh"].sum()
+    numbers = {
+        "type1_ma_mwh": months["type1_ma_mwh"].sum(),
+        "type1_mwh": type1,
+        "type2_mwh": months["type2_mwh"].sum(),
+    }
     return {
         "reads": _count(folder),
         "detail": f"{months.height:,} site months, Type I {type1} MWh, "
-        f"Type II {months['type2_mwh'].sum()} MWh",
+        f"Type II {numbers['type2_mwh']} MWh",
+        "numbers": {name: format(value.normalize(), "f") for name, value in numbers.items()},
     }
 
 
@@ -181,11 +205,11 @@ def _count(folder: Path) -> int:
     return json.loads((folder / "manifest.json").read_text())["readings"]
 
 
-def run_step(name: str, folder: Path) -> dict:
+def run_step(name: str, folder: Path, script: Path = Path(__file__)) -> dict:
     """One step in its own process: its time, its peak RSS and what it found."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, __file__, "--step", name, "--dir", str(folder)],
+        [sys.executable, str(script), "--step", name, "--dir", str(folder)],
         check=True,
         capture_output=True,
         text=True,
@@ -239,6 +263,9 @@ def main() -> int:
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
     parser.add_argument("--only", nargs="*", choices=sorted(STEPS), help="steps to run")
     parser.add_argument(
+        "--peer", choices=sorted(PEERS), help="the same steps by a peer, side by side"
+    )
+    parser.add_argument(
         "--profile", type=Path, metavar="FILE", help="with --step: a pyinstrument profile"
     )
     args = parser.parse_args()
@@ -253,6 +280,9 @@ def main() -> int:
     if "floor" not in results:
         results = {"floor": run_step("floor", folder), **results}
     report(args.size, held, results)
+    if args.peer:
+        peer = {name: run_step(name, folder, PEERS[args.peer]) for name in END_TO_END}
+        report_peer(args.peer, held["readings"], END_TO_END, results, peer)
     return 0
 
 
