@@ -48,6 +48,7 @@ def checkout_state(root: Path = ROOT) -> dict[str, tuple[int, int]]:
     return state
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook; pytest runs without it too
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """`-n auto` (`scripts/test`): a worker per core, and one more when integration tests
     run, as they often wait (on a node, a daemon's tick, a subprocess) where the unit
