@@ -12,9 +12,9 @@ import os
 from functools import cache
 from pathlib import Path
 
-from rrec_pipeline.basics.home import project_root
-
 EARTH_MEAN_RADIUS_M = 6_371_008.8
+# The checkout's `reference_data/`, through the package's link to it; a wheel holds a copy.
+PACKAGED_REFERENCE_DATA = Path(__file__).resolve().parents[1] / "reference_data"
 
 
 def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -28,7 +28,7 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def reference_data_dir() -> Path:
     """The project's reference tables; RREC_REFERENCE_DATA overrides the location."""
     override = os.environ.get("RREC_REFERENCE_DATA")
-    return Path(override) if override else project_root() / "reference_data"
+    return Path(override) if override else PACKAGED_REFERENCE_DATA
 
 
 @cache
