@@ -51,21 +51,32 @@ def in_zones(rows: pl.LazyFrame, columns: dict[str, str]) -> pl.LazyFrame:
     """Naive local `columns` as UTC instants (renamed), each row in its page's `zone`.
 
     An ambiguous local time is the first of the two (as `replace(tzinfo=...)`
-    with fold 0); a local time that does not exist is null.
+    with fold 0), and `<renamed>_repeated` says it was one (a time the clocks'
+    going back repeats); a local time that does not exist is null.
     """
     numbered = rows.with_row_index("row")
     zones = numbered.select(pl.col("zone").unique()).collect()["zone"].to_list()
     parts = [
         numbered.filter(pl.col("zone") == name).with_columns(
-            pl.col(local)
-            .dt.replace_time_zone(name, ambiguous="earliest", non_existent="null")
-            .dt.convert_time_zone("UTC")
-            .alias(utc_name)
-            for local, utc_name in columns.items()
+            *(_in_zone(local, name).alias(utc_name) for local, utc_name in columns.items()),
+            *(
+                (
+                    _in_zone(local, name).is_not_null() & _in_zone(local, name, "null").is_null()
+                ).alias(f"{utc_name}_repeated")
+                for local, utc_name in columns.items()
+            ),
         )
         for name in zones
     ]
     return pl.concat(parts).sort("row").drop("row")
+
+
+def _in_zone(local: str, zone: str, ambiguous: str = "earliest") -> pl.Expr:
+    return (
+        pl.col(local)
+        .dt.replace_time_zone(zone, ambiguous=ambiguous, non_existent="null")
+        .dt.convert_time_zone("UTC")
+    )
 
 
 def exact_wh(column: str, decimals: int) -> pl.Expr:

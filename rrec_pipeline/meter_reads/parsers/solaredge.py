@@ -36,24 +36,39 @@ from rrec_pipeline.meter_reads.parsers.columns import (
 from rrec_pipeline.meter_reads.parsers.times import zone
 
 _WH_PER_UNIT = {"wh": 1, "kwh": 1_000, "mwh": 1_000_000}
-_FIXED = {
-    "QUARTER_OF_AN_HOUR": timedelta(minutes=15),
-    "HOUR": timedelta(hours=1),
-    "DAY": timedelta(days=1),
-    "WEEK": timedelta(days=7),
-}
+# Quarter hours and hours are elapsed time; days and weeks follow the site's calendar.
+_ELAPSED = {"QUARTER_OF_AN_HOUR": timedelta(minutes=15), "HOUR": timedelta(hours=1)}
+_FIXED = {**_ELAPSED, "DAY": timedelta(days=1), "WEEK": timedelta(days=7)}
 
 
 def _period_end(start: datetime, unit: str) -> datetime:
-    """The end of the period starting at local `start`, in local wall-clock time."""
+    """The end of the period starting at `start` (aware, in the site's zone): a quarter
+    hour or an hour ends that long after it, also across a change of clocks; a day, week,
+    month or year ends on the site's calendar (a day of 23 or 25 hours)."""
+    if unit in _ELAPSED:
+        return start.astimezone(UTC) + _ELAPSED[unit]
+    wall = start.replace(tzinfo=None)
     if unit in _FIXED:
-        return start + _FIXED[unit]
-    if unit == "MONTH":
-        year, month = divmod(start.month, 12)
-        return start.replace(year=start.year + year, month=month + 1)
-    if unit == "YEAR":
-        return start.replace(year=start.year + 1)
-    raise PageFormatError(f"unknown SolarEdge timeUnit {unit!r}")
+        wall += _FIXED[unit]
+    elif unit == "MONTH":
+        year, month = divmod(wall.month, 12)
+        wall = wall.replace(year=wall.year + year, month=month + 1)
+    elif unit == "YEAR":
+        wall = wall.replace(year=wall.year + 1)
+    else:
+        raise PageFormatError(f"unknown SolarEdge timeUnit {unit!r}")
+    return wall.replace(tzinfo=start.tzinfo)
+
+
+def _instant(wall: datetime, local: ZoneInfo, seen: set[datetime]) -> datetime:
+    """A local stamp's instant. When clocks go back, the export lists the repeated hour's
+    stamps twice: the first time is the earlier instant, the second the later one (read
+    both as the first, the hour's second reading would replace its first)."""
+    first = wall.replace(tzinfo=local)
+    second = wall.replace(tzinfo=local, fold=1)
+    repeated = wall in seen and first.utcoffset() != second.utcoffset()
+    seen.add(wall)
+    return second if repeated else first
 
 
 def _series(body: dict, where: str) -> tuple[str, str, list]:
@@ -85,14 +100,15 @@ def energy_export(page: Page) -> pl.DataFrame:
     if scale is None:
         raise PageFormatError(f"{where}: unknown unit {unit!r}")
     local: ZoneInfo = zone(page.context.get("timezone"), where)
-    parsed = []
+    parsed, seen = [], set()
     for index, item in enumerate(values):
         item_where = f"{where} value {index}"
         try:
-            start = datetime.fromisoformat(require(item, "date", item_where)).replace(tzinfo=local)
+            wall = datetime.fromisoformat(require(item, "date", item_where))
         except ValueError:
             raise PageFormatError(f"{item_where}: {item['date']!r} is not a date") from None
-        end = _period_end(start.replace(tzinfo=None), unit_name).replace(tzinfo=local)
+        start = _instant(wall.replace(tzinfo=None), local, seen)
+        end = _period_end(start, unit_name)
         wh = energy_wh(item.get("value"), scale, item_where)
         parsed.append(
             {
@@ -107,8 +123,8 @@ def energy_export(page: Page) -> pl.DataFrame:
 
 
 # Exports of fixed periods read in bulk (`bulk.read_pages`): `energy_export` is the reference.
-# Local times that a change of clocks makes ambiguous are read as the first of the two, as
-# `datetime.replace(tzinfo=...)` reads them; a time the change skips is left to the reference.
+# A page with a local time that a change of clocks repeats or skips, or with a quarter hour
+# or an hour across a change, is left to the reference (`_instant`, `_period_end`).
 _DIGITS = {1: 0, 1_000: 3, 1_000_000: 6}
 
 
@@ -169,6 +185,12 @@ def _export_columns(rows: pl.LazyFrame) -> pl.LazyFrame:
             pl.col("readable")
             & pl.col("interval_start").is_not_null()
             & pl.col("interval_end").is_not_null()
+            & ~pl.col("interval_start_repeated")
+            & ~pl.col("interval_end_repeated")
+            & (
+                (pl.col("length") >= timedelta(days=1))
+                | (pl.col("interval_end") - pl.col("interval_start") == pl.col("length"))
+            )
         ).alias("ok")
     )
 

@@ -145,6 +145,40 @@ def test_solaredge_monthly_values_follow_the_site_calendar() -> None:
     )
 
 
+@pytest.mark.parametrize("unit, step", [("HOUR", 60), ("QUARTER_OF_AN_HOUR", 15)])
+def test_solaredge_reads_the_hour_clocks_repeat_twice_and_loses_no_energy(unit, step) -> None:
+    """New York, 2024-11-03: local 01:00-02:00 happens twice (EDT, then EST). The export
+    lists its stamps twice; each reading is its own period, end to end in UTC."""
+    walls = [datetime(2024, 11, 3, 0) + timedelta(minutes=step * n) for n in range(180 // step)]
+    repeated = [wall for wall in walls if wall.hour == 1]
+    cut = walls.index(repeated[-1]) + 1
+    stamps = [*walls[:cut], *repeated, *walls[cut:]]  # 00:00 ... 01:45, 01:00 ... 01:45, 02:00
+    values = [{"date": str(at), "value": 100 + n} for n, at in enumerate(stamps)]
+    body = {"energy": {"timeUnit": unit, "unit": "Wh", "values": values}}
+    export = page("files.solaredge_json", body, device_id="se1", timezone="America/New_York")
+    for frame in (parse_page(export), parse_batch([export])[0]):  # the reference, the bulk road
+        assert frame.height == len(values)
+        assert int(frame["wh"].sum()) == sum(value["value"] for value in values)
+        starts, ends = frame["interval_start"].to_list(), frame["interval_end"].to_list()
+        assert starts[0] == datetime(2024, 11, 3, 4, tzinfo=UTC)  # 00:00 EDT
+        assert ends[-1] == datetime(2024, 11, 3, 8, tzinfo=UTC)  # 03:00 EST
+        assert all(
+            end - start == timedelta(minutes=step) for start, end in zip(starts, ends, strict=True)
+        )
+        assert starts[1:] == ends[:-1]
+
+
+def test_solaredge_days_follow_the_site_calendar_across_a_change_of_clocks() -> None:
+    values = [{"date": f"2024-11-0{day} 00:00:00", "value": 1000} for day in (2, 3, 4)]
+    body = {"energy": {"timeUnit": "DAY", "unit": "Wh", "values": values}}
+    export = page("files.solaredge_json", body, device_id="se1", timezone="America/New_York")
+    for frame in (parse_page(export), parse_batch([export])[0]):
+        lengths = [
+            end - start for start, end in frame.select("interval_start", "interval_end").rows()
+        ]
+        assert lengths == [timedelta(hours=24), timedelta(hours=25), timedelta(hours=24)]
+
+
 def test_enphase_daily_series_uses_local_days_and_stops_at_the_last_report() -> None:
     last_report = int(datetime(2025, 3, 10, 20, tzinfo=UTC).timestamp())
     body = {
