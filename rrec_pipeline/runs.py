@@ -95,7 +95,6 @@ def consecutive_stretches(days: list[date]) -> list[tuple[date, date]]:
     return stretches
 
 
-# What a run covered: its partition, or its range of partitions.
 class Runner:
     """Executes the jobs in-process, one after another, and remembers their results.
 

@@ -18,7 +18,6 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from rrec_pipeline.partitions import PARTITION_TAGS
 from rrec_pipeline.resources.storage.atomic import read_parquet_once, write_with
 from rrec_pipeline.resources.storage.lost_runs import is_live
 from rrec_pipeline.resources.storage.warehouse import FILE_NAME
@@ -76,23 +75,12 @@ class ParquetIOManager(dg.ConfigurableIOManager):
         # Glob what exists rather than stat every wanted key (years x sources of them).
         folder = Path(self.base_dir, *asset_key.path)
         found = sorted(folder.rglob(FILE_NAME)) if folder.exists() else []
-        if not _reads_whole_table(context):
-            wanted = {self._path(asset_key, key) for key in context.asset_partition_keys}
-            found = [path for path in found if path in wanted]
+        wanted = {self._path(asset_key, key) for key in context.asset_partition_keys}
+        found = [path for path in found if path in wanted]
         if found:
             return pl.concat([read_parquet_once(path) for path in found])
         table = TABLES.get(asset_key.to_user_string())
         return table.empty() if table else pl.DataFrame()
-
-
-def _reads_whole_table(context: dg.InputContext) -> bool:
-    """An unpartitioned run reads a partitioned table whole (Dagster maps it to every
-    partition): every file present, without listing the ~16,000 (day, source) keys."""
-    try:
-        tags = context.step_context.dagster_run.tags
-    except Exception:  # an input context built outside a run (tests of the IO manager)
-        return False
-    return not any(name in tags for name in PARTITION_TAGS)
 
 
 def _require_live_run(context: dg.OutputContext) -> None:
